@@ -1,0 +1,2 @@
+// Shared vitest setup. Each test file runs in its own forked worker.
+export {};
