@@ -1,0 +1,88 @@
+import type { EntitySchema } from '@mikro-orm/core';
+import type { GatewayIntentBits } from 'discord.js';
+import type { z } from 'zod';
+
+/** Plugin names: kebab-case, starting with a letter (`voice-xp`). `core` is the core's own namespace. */
+export const PLUGIN_NAME_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+/** Names a plugin may not take: namespaces the core uses itself. */
+export const RESERVED_PLUGIN_NAMES: readonly string[] = ['core'];
+
+/**
+ * What a plugin tells the core about itself. One manifest per folder `src/plugins/<name>/index.ts`, listed once in
+ * `src/plugins/index.ts`. The core registers the pieces found in the plugin's folder (`commands/`, `listeners/`,
+ * `preconditions/`, `interaction-handlers/`, `arguments/`, `tasks/`), its entities and migrations (`migrations/`), its
+ * translations, and enforces per-guild enablement for all of them. See docs/writing-a-plugin.md.
+ */
+export interface PluginManifest<TSchema extends z.ZodObject = z.ZodObject> {
+	/**
+	 * Kebab-case, unique across plugins ({@link PLUGIN_NAME_PATTERN}). Also the plugin's i18n namespace:
+	 * `locales/<locale>/<name>.json`, with at least `plugin.description` (one line shown by `/plugins list`).
+	 * Stored in the database (enabled plugins, configs): renaming a plugin needs a migration.
+	 */
+	name: string;
+	/**
+	 * The per-guild configuration, validated with zod on every write. Every field has a default, so
+	 * `configSchema.parse({})` is a full working config. Bot-wide default values may be set in `config/defaults.json`.
+	 */
+	configSchema: TSchema;
+	/** The plugin's MikroORM entities (`defineEntity` results); their tables come from the plugin's `migrations/`. */
+	entities: EntitySchema<any, any>[];
+	/** Whether the plugin is on in a guild that never enabled or disabled it (`config/defaults.json` may override). */
+	enabledByDefault: boolean;
+	/** `import.meta.dirname` of the plugin's `index.ts`: the folder whose pieces, migrations and lib belong to it. */
+	directory: string;
+	/** Gateway intents the plugin needs (the core asks Discord for the union of the core's and every plugin's). */
+	intents: GatewayIntentBits[];
+	/** Bot permissions the plugin needs (`PermissionFlagsBits` values), added to the invite URL printed at start-up. */
+	permissions: bigint[];
+	/**
+	 * Folder holding `<locale>/<name>.json` for this plugin. Default: the bot's `locales/` folder. Meant for plugins
+	 * that live outside `src/plugins` (test fixtures); the bot's own plugins keep their translations in `locales/`.
+	 */
+	localesDirectory?: string;
+	/**
+	 * Called once after every shard of this process is ready and the application commands are registered
+	 * (rebuild state from the guild caches here). Errors are logged and do not stop the bot.
+	 */
+	onReady?(): Promise<void> | void;
+	/**
+	 * Called in every bot process when the plugin is enabled or disabled in a guild (through `/plugins` in any process;
+	 * delivered by Redis pub/sub, or directly in the writing process). Errors are logged.
+	 * @param guildId the guild's snowflake. @param enabled the new state.
+	 */
+	onGuildToggle?(guildId: string, enabled: boolean): Promise<void> | void;
+	/**
+	 * Flush what the plugin holds (open voice sessions, counters). Called on SIGTERM/SIGINT after new work stopped and
+	 * before the gateway closes, with the database, Redis and task queue still open. Must finish within 5 seconds
+	 * (the whole shutdown has 10); it is abandoned after that and the loss is logged.
+	 */
+	onShutdown?(): Promise<void>;
+}
+
+/** The shape every plugin's config schema takes. */
+export type AnyPluginManifest = PluginManifest<z.ZodObject>;
+
+/** A plugin's full, validated config type (`z.infer` of its schema). */
+export type PluginConfig<P extends AnyPluginManifest> = z.infer<P['configSchema']>;
+
+/**
+ * Declares a plugin. Checks the manifest at once so a broken plugin fails at import time, not in a guild.
+ * @returns the same manifest, typed, for `src/plugins/index.ts`.
+ * @throws TypeError when the name is not kebab-case or is reserved, when `configSchema.parse({})` fails (a field
+ *   without a default), or when `directory` is empty.
+ */
+export function definePlugin<T extends z.ZodObject>(manifest: PluginManifest<T>): PluginManifest<T> {
+	if (!PLUGIN_NAME_PATTERN.test(manifest.name)) {
+		throw new TypeError(`Plugin name "${manifest.name}" must be kebab-case (like voice-xp)`);
+	}
+	if (RESERVED_PLUGIN_NAMES.includes(manifest.name)) throw new TypeError(`Plugin name "${manifest.name}" is reserved`);
+	if (!manifest.directory) throw new TypeError(`Plugin "${manifest.name}" needs its directory (import.meta.dirname)`);
+	const defaults = manifest.configSchema.safeParse({});
+	if (!defaults.success) {
+		throw new TypeError(
+			`Plugin "${manifest.name}": configSchema.parse({}) must succeed (give every field a default): ${defaults.error.message}`
+		);
+	}
+	return manifest;
+}

@@ -1,0 +1,104 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/** Plain connection options (what BullMQ wants instead of an ioredis 6 instance; STACK-NOTES). */
+export interface RedisConnectionOptions {
+	host: string;
+	port: number;
+	db: number;
+	username?: string;
+	password?: string;
+	tls?: Record<string, never>;
+}
+
+/**
+ * Parses `redis://[user[:password]@]host[:port][/db]` (or `rediss://` for TLS) into plain options.
+ * @throws TypeError when the URL is not a redis:// or rediss:// URL or the db is not a number.
+ */
+export function parseRedisUrl(redisUrl: string): RedisConnectionOptions {
+	const url = new URL(redisUrl);
+	if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new TypeError(`Not a Redis URL: ${url.protocol}`);
+	const dbText = url.pathname.replace(/^\//, '');
+	const db = dbText === '' ? 0 : Number(dbText);
+	if (!Number.isInteger(db) || db < 0) throw new TypeError(`Invalid Redis database "${dbText}"`);
+	return {
+		host: url.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
+		port: url.port ? Number(url.port) : 6379,
+		db,
+		...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+		...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+		...(url.protocol === 'rediss:' ? { tls: {} } : {})
+	};
+}
+
+/** Options of {@link createRedisClient}. */
+export interface CreateRedisClientOptions {
+	/** Shown in logs and `CLIENT LIST` (e.g. `bot:cache`, `bot:pubsub`). */
+	connectionName: string;
+	/** Where connection problems go: called once when the connection is lost and once when it is back. */
+	onStateChange?: (state: 'up' | 'down', error?: Error) => void;
+	/**
+	 * Queue commands while disconnected (needed by a subscriber, whose SUBSCRIBE must survive reconnects). Off by
+	 * default: a cache read must fail at once when Redis is down, so the caller falls back to PostgreSQL.
+	 */
+	offlineQueue?: boolean;
+	/** Milliseconds before a command is abandoned (default 1000). */
+	commandTimeoutMs?: number;
+}
+
+/**
+ * Creates an ioredis client for the bot's own use (settings cache, pub/sub, health pings) that never crashes the
+ * process: it reconnects forever (backing off up to 2 s), fails commands fast while Redis is down, and reports
+ * outages through `onStateChange` instead of an unhandled 'error' event. Connects in the background.
+ */
+export function createRedisClient(redisUrl: string, options: CreateRedisClientOptions): Redis {
+	const offlineQueue = options.offlineQueue ?? false;
+	const redisOptions: RedisOptions = {
+		...parseRedisUrl(redisUrl),
+		connectionName: options.connectionName,
+		enableOfflineQueue: offlineQueue,
+		maxRetriesPerRequest: offlineQueue ? null : 1,
+		...(offlineQueue ? {} : { commandTimeout: options.commandTimeoutMs ?? 1_000 }),
+		connectTimeout: 2_000,
+		retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+		lazyConnect: false
+	};
+	const client = new Redis(redisOptions);
+	let up: boolean | null = null;
+	client.on('ready', () => {
+		if (up !== true) options.onStateChange?.('up');
+		up = true;
+	});
+	client.on('error', (error: Error) => {
+		if (up !== false) options.onStateChange?.('down', error);
+		up = false;
+	});
+	client.on('close', () => {
+		if (up === true) options.onStateChange?.('down');
+		up = false;
+	});
+	return client;
+}
+
+/**
+ * Closes a client politely (QUIT) within `timeoutMs`, then forcibly. Never throws.
+ * @param timeoutMs milliseconds to wait for QUIT (default 1000).
+ */
+export async function closeRedisClient(client: Redis, timeoutMs = 1_000): Promise<void> {
+	if (client.status === 'end') return;
+	if (client.status !== 'ready') {
+		client.disconnect(false);
+		return;
+	}
+	let timer: NodeJS.Timeout | undefined;
+	try {
+		await Promise.race([
+			client.quit().catch(() => undefined),
+			new Promise((resolve) => {
+				timer = setTimeout(resolve, timeoutMs);
+			})
+		]);
+	} finally {
+		clearTimeout(timer);
+		client.disconnect(false);
+	}
+}
