@@ -1,0 +1,206 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { levelProgress } from './levels.js';
+
+/**
+ * Reads and admin writes of `voice_xp_member_stats` for `/rank`, `/leaderboard`, `/xp add`, `/xp reset` and tier
+ * bookkeeping. The batched flush (flush.ts) is the only writer of accrued time.
+ *
+ * Ordering of members (issue 4, `/rank`): total XP descending, then voice time descending, then user id ascending
+ * (as a number: ids are compared by length, then as text, which is numeric order for snowflakes).
+ */
+
+/** A member's stored standing. */
+export interface MemberStats {
+	guildId: string;
+	userId: string;
+	/** Whole XP (≥ 0). */
+	totalXp: number;
+	/** Level ({@link levelProgress}). */
+	level: number;
+	/** Whole XP into `level`. */
+	xpIntoLevel: number;
+	/** Whole XP needed to go from `level` to the next. */
+	xpForNextLevel: number;
+	/** Total eligible voice time, whole seconds. */
+	voiceSeconds: number;
+	/** The tier role the bot last gave, or null. */
+	tierRoleId: string | null;
+}
+
+/** Our own bound on one `/xp add`: ±1,000,000,000 XP keeps every total far inside exact integer range. */
+export const MAX_XP_ADJUSTMENT = 1_000_000_000;
+
+/** Leaderboard page size (issue 4: "ten a page"). */
+export const LEADERBOARD_PAGE_SIZE = 10;
+
+interface StatsRow {
+	guild_id: string;
+	user_id: string;
+	total_xp: string | number;
+	level: number;
+	xp_into_level: string | number;
+	voice_seconds: string | number;
+	tier_role_id: string | null;
+}
+
+const TABLE = 'voice_xp_member_stats';
+const COLUMNS = 'guild_id, user_id, total_xp, level, xp_into_level, voice_seconds, tier_role_id';
+/** The leaderboard order as SQL (see the module description). */
+const ORDER = 'total_xp desc, voice_seconds desc, length(user_id) asc, user_id asc';
+
+function toStats(row: StatsRow): MemberStats {
+	const totalXp = Number(row.total_xp);
+	return {
+		guildId: row.guild_id,
+		userId: row.user_id,
+		totalXp,
+		level: Number(row.level),
+		xpIntoLevel: Number(row.xp_into_level),
+		xpForNextLevel: levelProgress(totalXp).xpForNextLevel,
+		voiceSeconds: Number(row.voice_seconds),
+		tierRoleId: row.tier_role_id
+	};
+}
+
+/** A member's stored stats, or null when they have never earned in this guild. */
+export async function getMemberStats(em: EntityManager, guildId: string, userId: string): Promise<MemberStats | null> {
+	const rows = await em.execute<StatsRow[]>(`select ${COLUMNS} from ${TABLE} where guild_id = ? and user_id = ?`, [guildId, userId], 'all');
+	return rows[0] === undefined ? null : toStats(rows[0]);
+}
+
+/** The result of an admin change: the stats before (null when the member had no row) and after. */
+export interface StatsChange {
+	before: MemberStats | null;
+	after: MemberStats;
+}
+
+/**
+ * `/xp add`: adds `amountXp` (negative allowed) to a member's total XP, clamping the total at 0, and stores the
+ * recomputed level and XP into level. Voice time, carries and the accrual watermark are unchanged. Row-locked in a
+ * transaction, so it composes with concurrent flushes.
+ *
+ * @param amountXp whole XP, −{@link MAX_XP_ADJUSTMENT} … {@link MAX_XP_ADJUSTMENT}
+ * @throws RangeError when `amountXp` is not an integer in that range
+ */
+export async function adjustMemberXp(em: EntityManager, guildId: string, userId: string, amountXp: number): Promise<StatsChange> {
+	if (!Number.isSafeInteger(amountXp) || Math.abs(amountXp) > MAX_XP_ADJUSTMENT) {
+		throw new RangeError(`amountXp must be an integer within ±${MAX_XP_ADJUSTMENT}, got ${amountXp}`);
+	}
+	return em.transactional(async (tx) => {
+		const current = await tx.execute<StatsRow[]>(
+			`select ${COLUMNS} from ${TABLE} where guild_id = ? and user_id = ? for update`,
+			[guildId, userId],
+			'all'
+		);
+		const before = current[0] === undefined ? null : toStats(current[0]);
+		const totalXp = Math.max(0, (before?.totalXp ?? 0) + amountXp);
+		const { level, xpIntoLevel } = levelProgress(totalXp);
+		const rows = await tx.execute<StatsRow[]>(
+			`insert into ${TABLE} (guild_id, user_id, total_xp, level, xp_into_level, updated_at) values (?, ?, ?, ?, ?, now())
+			on conflict (guild_id, user_id) do update
+				set total_xp = excluded.total_xp, level = excluded.level, xp_into_level = excluded.xp_into_level, updated_at = now()
+			returning ${COLUMNS}`,
+			[guildId, userId, totalXp, level, xpIntoLevel],
+			'all'
+		);
+		return { before, after: toStats(rows[0]!) };
+	});
+}
+
+/**
+ * `/xp reset`: sets a member's XP, level and voice time (and their carries) to zero. The accrual watermark is kept, so
+ * time counted before the reset is never added again; `tierRoleId` is kept until the caller has removed the roles
+ * and calls {@link setTierRoleId}. Returns null (and writes nothing) when the member has no row.
+ */
+export async function resetMemberStats(em: EntityManager, guildId: string, userId: string): Promise<StatsChange | null> {
+	return em.transactional(async (tx) => {
+		const current = await tx.execute<StatsRow[]>(
+			`select ${COLUMNS} from ${TABLE} where guild_id = ? and user_id = ? for update`,
+			[guildId, userId],
+			'all'
+		);
+		if (current[0] === undefined) return null;
+		const rows = await tx.execute<StatsRow[]>(
+			`update ${TABLE} set total_xp = 0, level = 0, xp_into_level = 0, voice_seconds = 0, xp_carry = 0, ms_carry = 0, updated_at = now()
+			where guild_id = ? and user_id = ? returning ${COLUMNS}`,
+			[guildId, userId],
+			'all'
+		);
+		return { before: toStats(current[0]), after: toStats(rows[0]!) };
+	});
+}
+
+/** Records the tier role the bot gave a member (null after removing all tier roles). No-op when the member has no row. */
+export async function setTierRoleId(em: EntityManager, guildId: string, userId: string, tierRoleId: string | null): Promise<void> {
+	await em.execute(`update ${TABLE} set tier_role_id = ?, updated_at = now() where guild_id = ? and user_id = ?`, [tierRoleId, guildId, userId], 'run');
+}
+
+/**
+ * A member's position in the guild's ranking (1 = first), by the order in the module description; null when the
+ * member has no row or has nothing (0 XP and 0 voice time, e.g. after `/xp reset`).
+ */
+export async function getRankPosition(em: EntityManager, guildId: string, userId: string): Promise<number | null> {
+	const rows = await em.execute<{ position: string | number | null }[]>(
+		`select (
+			select count(*) + 1 from ${TABLE} o
+			where o.guild_id = m.guild_id
+				and (o.total_xp > 0 or o.voice_seconds > 0)
+				and (o.total_xp > m.total_xp
+					or (o.total_xp = m.total_xp and o.voice_seconds > m.voice_seconds)
+					or (o.total_xp = m.total_xp and o.voice_seconds = m.voice_seconds
+						and (length(o.user_id), o.user_id) < (length(m.user_id), m.user_id)))
+		) as position
+		from ${TABLE} m
+		where m.guild_id = ? and m.user_id = ? and (m.total_xp > 0 or m.voice_seconds > 0)`,
+		[guildId, userId],
+		'all'
+	);
+	return rows[0]?.position == null ? null : Number(rows[0].position);
+}
+
+/** One page of the leaderboard. */
+export interface LeaderboardPage {
+	/** The page shown, 1-based (clamped to 1 … pageCount). */
+	page: number;
+	/** Number of pages (at least 1, even when empty). */
+	pageCount: number;
+	/** Members with any XP or voice time in the guild. */
+	memberCount: number;
+	/** The page's members with their 1-based positions. */
+	entries: (MemberStats & { position: number })[];
+}
+
+/**
+ * A page of the guild's leaderboard (members with any XP or voice time, in the module's order).
+ *
+ * @param page 1-based page number; out-of-range pages are clamped
+ * @param pageSize members per page (default {@link LEADERBOARD_PAGE_SIZE})
+ */
+export async function getLeaderboardPage(
+	em: EntityManager,
+	guildId: string,
+	page: number,
+	pageSize: number = LEADERBOARD_PAGE_SIZE
+): Promise<LeaderboardPage> {
+	const counted = await em.execute<{ count: string | number }[]>(
+		`select count(*) as count from ${TABLE} where guild_id = ? and (total_xp > 0 or voice_seconds > 0)`,
+		[guildId],
+		'all'
+	);
+	const memberCount = Number(counted[0]?.count ?? 0);
+	const pageCount = Math.max(1, Math.ceil(memberCount / pageSize));
+	const shown = Math.min(Math.max(1, Math.floor(Number.isFinite(page) ? page : 1)), pageCount);
+	const offset = (shown - 1) * pageSize;
+	const rows = await em.execute<StatsRow[]>(
+		`select ${COLUMNS} from ${TABLE} where guild_id = ? and (total_xp > 0 or voice_seconds > 0)
+		order by ${ORDER} limit ? offset ?`,
+		[guildId, pageSize, offset],
+		'all'
+	);
+	return {
+		page: shown,
+		pageCount,
+		memberCount,
+		entries: rows.map((row, index) => ({ ...toStats(row), position: offset + index + 1 }))
+	};
+}

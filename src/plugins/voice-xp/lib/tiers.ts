@@ -1,0 +1,126 @@
+import type { VoiceXpTier } from './config.js';
+
+/**
+ * Role tiers by total voice time (issue 4, "Role tiers"): a member holds exactly the highest tier reached and loses
+ * the previous one on promotion; when their time drops (an admin's `/xp add` with a negative amount, `/xp reset`)
+ * they are demoted the same way. If the bot lacks Manage Roles, or a tier role sits at or above the bot's highest
+ * role (Discord lets a bot manage only roles strictly below its own highest role), nothing is attempted.
+ */
+
+/** Seconds in a minute: tiers are set in minutes, voice time is stored in seconds. */
+const SECONDS_PER_MINUTE = 60;
+
+/**
+ * The tier a member has reached: the tier with the largest `minMinutes` such that
+ * `voiceSeconds >= minMinutes × 60`, or null when none is reached (or there are no tiers).
+ *
+ * @param tiers the guild's tiers, in any order (minimums are unique, see the config schema)
+ * @param voiceSeconds the member's total eligible voice time in seconds
+ */
+export function reachedTier(tiers: readonly VoiceXpTier[], voiceSeconds: number): VoiceXpTier | null {
+	let best: VoiceXpTier | null = null;
+	for (const tier of tiers) {
+		if (voiceSeconds >= tier.minMinutes * SECONDS_PER_MINUTE && (best === null || tier.minMinutes > best.minMinutes)) {
+			best = tier;
+		}
+	}
+	return best;
+}
+
+/** The role changes that bring a member to exactly the right tier. */
+export interface TierRoleChanges {
+	/** The tier role the member should hold, or null when no tier is reached. */
+	tierRoleId: string | null;
+	/** Tier role ids to add (empty, or the one tier role the member lacks). */
+	add: string[];
+	/** Tier role ids to remove: every other tier role the member holds (previous tier on promotion, higher ones on demotion). */
+	remove: string[];
+}
+
+/**
+ * Which tier roles to add and remove so that a member holds exactly the highest tier reached.
+ * Roles that are not tier roles are never touched.
+ *
+ * @param tiers the guild's tiers
+ * @param voiceSeconds the member's total eligible voice time in seconds
+ * @param memberRoleIds the role ids the member holds now
+ */
+export function tierRoleChanges(
+	tiers: readonly VoiceXpTier[],
+	voiceSeconds: number,
+	memberRoleIds: Iterable<string>
+): TierRoleChanges {
+	const tierRoleId = reachedTier(tiers, voiceSeconds)?.roleId ?? null;
+	const held = new Set(memberRoleIds);
+	const add = tierRoleId !== null && !held.has(tierRoleId) ? [tierRoleId] : [];
+	const remove = tiers.map((tier) => tier.roleId).filter((roleId) => roleId !== tierRoleId && held.has(roleId));
+	return { tierRoleId, add, remove };
+}
+
+/** Why the bot cannot give or take a tier role. */
+export type TierProblemReason = 'missing-manage-roles' | 'role-above-bot' | 'role-missing';
+
+/** One tier and what stops the bot from managing its role (an empty list when nothing does). */
+export interface TierStatus {
+	/** The tier's role id. */
+	roleId: string;
+	/** The tier's minimum voice time in minutes. */
+	minMinutes: number;
+	/** The problems, empty when the bot can give and take this role. */
+	problems: TierProblemReason[];
+}
+
+/**
+ * Checks every tier against the bot's permissions and role hierarchy, for `/xp tiers list` and before any role change.
+ * - `missing-manage-roles`: the bot lacks the Manage Roles permission (every tier gets it).
+ * - `role-missing`: the role no longer exists in the guild (not in `rolePositions`).
+ * - `role-above-bot`: the role's position is at or above the bot's highest role's position (Discord refuses with
+ *   error 50013 "Missing Permissions").
+ *
+ * @param tiers the guild's tiers (returned in the same order)
+ * @param botHighestRolePosition the position of the bot member's highest role
+ * @param botHasManageRoles whether the bot has Manage Roles in the guild
+ * @param rolePositions the guild's roles: role id → position
+ */
+export function tierProblems(
+	tiers: readonly VoiceXpTier[],
+	botHighestRolePosition: number,
+	botHasManageRoles: boolean,
+	rolePositions: ReadonlyMap<string, number>
+): TierStatus[] {
+	return tiers.map((tier) => {
+		const problems: TierProblemReason[] = [];
+		if (!botHasManageRoles) problems.push('missing-manage-roles');
+		const position = rolePositions.get(tier.roleId);
+		if (position === undefined) problems.push('role-missing');
+		else if (position >= botHighestRolePosition) problems.push('role-above-bot');
+		return { roleId: tier.roleId, minMinutes: tier.minMinutes, problems };
+	});
+}
+
+/** What to do about a member's tier roles: the changes, or why nothing may be attempted. */
+export type TierUpdatePlan =
+	| { kind: 'none'; tierRoleId: string | null }
+	| ({ kind: 'apply' } & TierRoleChanges)
+	| { kind: 'blocked'; tierRoleId: string | null; blocked: TierStatus[] };
+
+/**
+ * Plans a member's tier update: `none` when they already hold exactly the right tier, `apply` with the changes when
+ * the bot can manage every role involved, `blocked` (nothing is attempted; log the reasons) when it cannot manage one
+ * of them. Giving the new tier and removing the old one go together, so one blocked role blocks the whole change.
+ *
+ * @param statuses the result of {@link tierProblems} for the same tiers
+ */
+export function planTierUpdate(
+	tiers: readonly VoiceXpTier[],
+	voiceSeconds: number,
+	memberRoleIds: Iterable<string>,
+	statuses: readonly TierStatus[]
+): TierUpdatePlan {
+	const changes = tierRoleChanges(tiers, voiceSeconds, memberRoleIds);
+	const involved = new Set([...changes.add, ...changes.remove]);
+	if (involved.size === 0) return { kind: 'none', tierRoleId: changes.tierRoleId };
+	const blocked = statuses.filter((status) => involved.has(status.roleId) && status.problems.length > 0);
+	if (blocked.length > 0) return { kind: 'blocked', tierRoleId: changes.tierRoleId, blocked };
+	return { kind: 'apply', ...changes };
+}
