@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { VoiceMemberStats } from '../../../src/plugins/voice-xp/entities/VoiceMemberStats.js';
+import { VoiceMemberStats } from '../../../../src/plugins/voice-xp/entities/VoiceMemberStats.js';
 
 /** Where the tests find PostgreSQL (trust auth); override with TEST_PG_HOST / TEST_PG_PORT / TEST_PG_USER. */
 const host = process.env.TEST_PG_HOST ?? '127.0.0.1';
@@ -42,20 +42,28 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 	const admin = await adminOrm();
 	await admin.em.getConnection().execute(`create database ${dbName}`);
 	const queries: QueryCounter = { count: 0, queries: [] };
-	const orm = await MikroORM.init({
-		entities: [VoiceMemberStats],
-		dbName,
-		host,
-		port,
-		user,
-		debug: ['query'],
-		logger: (message: string) => {
-			queries.count++;
-			queries.queries.push(message);
-		},
-		dynamicImportProvider: (id: string) => import(id)
-	});
-	await orm.schema.create();
+	const dropDatabase = () => admin.em.getConnection().execute(`drop database if exists ${dbName} with (force)`);
+	let orm: MikroORM;
+	try {
+		orm = await MikroORM.init({
+			entities: [VoiceMemberStats],
+			dbName,
+			host,
+			port,
+			user,
+			debug: ['query'],
+			logger: (message: string) => {
+				queries.count++;
+				queries.queries.push(message);
+			},
+			dynamicImportProvider: (id: string) => import(id)
+		});
+		await orm.schema.create();
+	} catch (error) {
+		await dropDatabase();
+		await admin.close(true);
+		throw error;
+	}
 	queries.count = 0;
 	queries.queries.length = 0;
 	return {
@@ -63,7 +71,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 		queries,
 		async drop() {
 			await orm.close(true);
-			await admin.em.getConnection().execute(`drop database if exists ${dbName} with (force)`);
+			await dropDatabase();
 			await admin.close(true);
 		}
 	};

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { flushDeltas } from '../../../../src/plugins/voice-xp/lib/flush.js';
+import type { VoiceXpDelta } from '../../../../src/plugins/voice-xp/lib/sessionTracker.js';
+import {
+	adjustMemberXp,
+	getLeaderboardPage,
+	getMemberStats,
+	getRankPosition,
+	resetMemberStats,
+	setTierRoleId
+} from '../../../../src/plugins/voice-xp/lib/stats.js';
+import { createTestDatabase, type TestDatabase } from './testDatabase.js';
+
+const GUILD = '900000000000000001';
+const MINUTE = 60_000;
+
+let db: TestDatabase;
+const em = () => db.orm.em.fork();
+
+beforeAll(async () => {
+	db = await createTestDatabase();
+});
+
+afterAll(async () => {
+	await db?.drop();
+});
+
+beforeEach(async () => {
+	await em().execute('truncate voice_xp_member_stats');
+});
+
+/** Gives members exact XP and voice seconds through the real flush. */
+async function seed(members: { userId: string; xp: number; seconds: number }[], from = 0, to = MINUTE): Promise<void> {
+	const deltas: VoiceXpDelta[] = members.map((m) => ({ guildId: GUILD, userId: m.userId, eligibleMs: m.seconds * 1_000, xpUnits: m.xp * MINUTE, from, to }));
+	await flushDeltas(em(), deltas);
+}
+
+describe('adjustMemberXp (/xp add)', () => {
+	it('drops a level when a negative amount crosses a level boundary down', async () => {
+		await seed([{ userId: '910000000000000001', xp: 4_680, seconds: 100 }]);
+		const change = await adjustMemberXp(em(), GUILD, '910000000000000001', -10);
+		expect(change.before).toMatchObject({ totalXp: 4_680, level: 10, xpIntoLevel: 5 });
+		expect(change.after).toMatchObject({ totalXp: 4_670, level: 9, xpIntoLevel: 950, xpForNextLevel: 955, voiceSeconds: 100 });
+		expect(await getMemberStats(em(), GUILD, '910000000000000001')).toEqual(change.after);
+	});
+
+	it('raises levels with a positive amount and clamps a total below zero to zero', async () => {
+		await seed([{ userId: '910000000000000001', xp: 50, seconds: 10 }]);
+		expect((await adjustMemberXp(em(), GUILD, '910000000000000001', 4_625)).after).toMatchObject({ totalXp: 4_675, level: 10, xpIntoLevel: 0 });
+		expect((await adjustMemberXp(em(), GUILD, '910000000000000001', -1_000_000)).after).toMatchObject({ totalXp: 0, level: 0, xpIntoLevel: 0 });
+	});
+
+	it('creates the row of a member who never earned', async () => {
+		const change = await adjustMemberXp(em(), GUILD, '910000000000000002', 150);
+		expect(change.before).toBeNull();
+		expect(change.after).toMatchObject({ totalXp: 150, level: 1, xpIntoLevel: 50, voiceSeconds: 0 });
+	});
+
+	it('keeps accrued carries, so the next flush still adds exactly', async () => {
+		await flushDeltas(em(), [{ guildId: GUILD, userId: '910000000000000001', eligibleMs: 5_000, xpUnits: 30_000, from: 0, to: 5_000 }]);
+		await adjustMemberXp(em(), GUILD, '910000000000000001', 10);
+		await flushDeltas(em(), [{ guildId: GUILD, userId: '910000000000000001', eligibleMs: 5_000, xpUnits: 30_000, from: 5_000, to: 10_000 }]);
+		expect(await getMemberStats(em(), GUILD, '910000000000000001')).toMatchObject({ totalXp: 11, voiceSeconds: 10 });
+	});
+
+	it('refuses a fractional or huge amount', async () => {
+		await expect(adjustMemberXp(em(), GUILD, '910000000000000001', 1.5)).rejects.toThrow(RangeError);
+		await expect(adjustMemberXp(em(), GUILD, '910000000000000001', 2e9)).rejects.toThrow(RangeError);
+	});
+});
+
+describe('resetMemberStats (/xp reset)', () => {
+	it('zeroes XP, level and voice time but never re-adds time counted before', async () => {
+		await seed([{ userId: '910000000000000001', xp: 500, seconds: 3_000 }]);
+		const change = await resetMemberStats(em(), GUILD, '910000000000000001');
+		expect(change!.before).toMatchObject({ totalXp: 500, voiceSeconds: 3_000 });
+		expect(change!.after).toMatchObject({ totalXp: 0, level: 0, xpIntoLevel: 0, voiceSeconds: 0 });
+		await seed([{ userId: '910000000000000001', xp: 500, seconds: 3_000 }]);
+		expect(await getMemberStats(em(), GUILD, '910000000000000001')).toMatchObject({ totalXp: 0, voiceSeconds: 0 });
+		expect(await resetMemberStats(em(), GUILD, '910000000000000099')).toBeNull();
+	});
+});
+
+describe('setTierRoleId', () => {
+	it('records the tier role given, and clears it', async () => {
+		await seed([{ userId: '910000000000000001', xp: 1, seconds: 1 }]);
+		await setTierRoleId(em(), GUILD, '910000000000000001', '920000000000000001');
+		expect((await getMemberStats(em(), GUILD, '910000000000000001'))!.tierRoleId).toBe('920000000000000001');
+		await setTierRoleId(em(), GUILD, '910000000000000001', null);
+		expect((await getMemberStats(em(), GUILD, '910000000000000001'))!.tierRoleId).toBeNull();
+	});
+});
+
+describe('ranking', () => {
+	it('orders by XP, then voice time, then user id as a number', async () => {
+		await seed([
+			{ userId: '910000000000000005', xp: 300, seconds: 10 },
+			{ userId: '910000000000000004', xp: 200, seconds: 50 },
+			{ userId: '910000000000000003', xp: 200, seconds: 90 },
+			{ userId: '99999999999999999', xp: 200, seconds: 50 },
+			{ userId: '910000000000000001', xp: 100, seconds: 10 }
+		]);
+		expect(await getRankPosition(em(), GUILD, '910000000000000005')).toBe(1);
+		expect(await getRankPosition(em(), GUILD, '910000000000000003')).toBe(2);
+		// Same XP and time: the 17-digit id is the smaller number and comes first.
+		expect(await getRankPosition(em(), GUILD, '99999999999999999')).toBe(3);
+		expect(await getRankPosition(em(), GUILD, '910000000000000004')).toBe(4);
+		expect(await getRankPosition(em(), GUILD, '910000000000000001')).toBe(5);
+		expect(await getRankPosition(em(), GUILD, '910000000000000077')).toBeNull();
+
+		const board = await getLeaderboardPage(em(), GUILD, 1);
+		expect(board.entries.map((e) => [e.position, e.userId])).toEqual([
+			[1, '910000000000000005'],
+			[2, '910000000000000003'],
+			[3, '99999999999999999'],
+			[4, '910000000000000004'],
+			[5, '910000000000000001']
+		]);
+	});
+
+	it('pages ten at a time, clamps the page number and leaves out members reset to nothing', async () => {
+		const members = Array.from({ length: 26 }, (_, i) => ({ userId: String(910000000000000100n + BigInt(i)), xp: 1_000 - i, seconds: 60 }));
+		await seed(members);
+		await resetMemberStats(em(), GUILD, members[25]!.userId);
+
+		const third = await getLeaderboardPage(em(), GUILD, 3);
+		expect(third).toMatchObject({ page: 3, pageCount: 3, memberCount: 25 });
+		expect(third.entries.map((e) => e.position)).toEqual([21, 22, 23, 24, 25]);
+		expect(third.entries[0]).toMatchObject({ userId: members[20]!.userId, totalXp: 980 });
+		expect((await getLeaderboardPage(em(), GUILD, 0)).page).toBe(1);
+		expect((await getLeaderboardPage(em(), GUILD, 99)).page).toBe(3);
+		expect(await getRankPosition(em(), GUILD, members[25]!.userId)).toBeNull();
+	});
+
+	it('shows one empty page for a guild without members', async () => {
+		expect(await getLeaderboardPage(em(), '900000000000000002', 1)).toEqual({ page: 1, pageCount: 1, memberCount: 0, entries: [] });
+	});
+});
