@@ -1,0 +1,190 @@
+/**
+ * DiscordEmulator: one HTTP server on 127.0.0.1 (port 0 by default) serving Discord's REST API v10 under `/api/v10`
+ * and the gateway (JSON) on `/gateway`, around an in-memory world. See README.md in this folder.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIApplicationCommand } from 'discord-api-types/v10';
+import { EmulatorClock } from './clock.js';
+import { MemberControls, MessageControls, VoiceControls } from './controls.js';
+import type { EmulatorCore } from './core.js';
+import { GatewayServer } from './gateway/server.js';
+import { ALL_INTENTS } from './gateway/intents.js';
+import { InteractionControls } from './interactions/controls.js';
+import { InteractionStore } from './interactions/store.js';
+import { FailureLog, Recorder } from './recorder.js';
+import { RateLimiter } from './rest/ratelimit.js';
+import { basicRoutes } from './rest/routes/basics.js';
+import { channelRoutes } from './rest/routes/channels.js';
+import { commandRoutes } from './rest/routes/commands.js';
+import { guildRoutes } from './rest/routes/guilds.js';
+import { interactionRoutes } from './rest/routes/interactions.js';
+import { memberRoutes } from './rest/routes/members.js';
+import { messageRoutes } from './rest/routes/messages.js';
+import { threadRoutes } from './rest/routes/threads.js';
+import { RestServer } from './rest/server.js';
+import { SnowflakeGenerator } from './snowflake.js';
+import type { Clock, EmulatorBot, EmulatorFailure, EmulatorOptions, RateLimitInjection } from './types.js';
+import { RequestValidator } from './validation/validator.js';
+import { World } from './world/world.js';
+
+/** Failure kinds that make {@link DiscordEmulator.assertNoFailures} throw by default. 403 / 404 answers are recorded
+ * too ('missing-permissions', 'unknown-resource') but a bot may meet them legitimately; include them to be strict. */
+export const DEFAULT_FAILING_KINDS: EmulatorFailure['kind'][] = [
+	'unknown-route',
+	'method-not-allowed',
+	'unauthorized',
+	'invalid-body',
+	'interaction',
+	'gateway',
+	'other'
+];
+
+export class DiscordEmulator {
+	/** REST base for discord.js `rest.api` / DISCORD_REST_URL, e.g. 'http://127.0.0.1:43210/api' (no /v10). */
+	public readonly restUrl: string;
+	/** The gateway URL `GET /gateway/bot` returns, e.g. 'ws://127.0.0.1:43210/gateway'. */
+	public readonly gatewayUrl: string;
+	public readonly bot: EmulatorBot;
+	public readonly world: World;
+	public readonly voice: VoiceControls;
+	public readonly members: MemberControls;
+	public readonly messages: MessageControls;
+	public readonly interactions: InteractionControls;
+	public readonly gateway: GatewayServer;
+	public readonly recorder = new Recorder();
+	/** Enforced bucket limits, injected 429s (`inject`), `configure(limit, windowMs)`. */
+	public readonly rateLimits: RateLimiter;
+	/** REST body validation (`useSpec = false` skips the OpenAPI schema, keeping the semantic limits). */
+	public readonly validator = new RequestValidator();
+	/** The registered application commands. */
+	public readonly commands = {
+		global: (): APIApplicationCommand[] => [...this.world.globalCommands.values()],
+		guild: (guildId: string): APIApplicationCommand[] => [...this.world.guild(guildId).state.commands.values()]
+	};
+	readonly #failures: FailureLog;
+	readonly #server: Server;
+	#clock: Clock;
+
+	private constructor(options: EmulatorOptions, server: Server, port: number) {
+		const host = options.host ?? '127.0.0.1';
+		this.#server = server;
+		this.#clock = options.clock ?? new EmulatorClock();
+		this.#failures = new FailureLog(options.strict ?? true);
+		this.restUrl = `http://${host}:${port}/api`;
+		this.gatewayUrl = `ws://${host}:${port}/gateway`;
+		const ids = new SnowflakeGenerator({ now: () => this.#clock.now() });
+		const botId = options.bot?.id ?? ids.next();
+		this.bot = {
+			id: botId,
+			applicationId: options.bot?.applicationId ?? botId,
+			username: options.bot?.username ?? 'Emulated Bot',
+			token: options.bot?.token ?? `${Buffer.from(botId).toString('base64url')}.emu.${randomBytes(20).toString('base64url')}`
+		};
+		this.world = new World({ ids, clock: { now: () => this.#clock.now() }, bot: this.bot });
+		this.rateLimits = new RateLimiter(options.bucketLimit ?? 50, options.bucketWindowMs ?? 1000);
+		this.gateway = new GatewayServer(this.world, this.recorder, this.#failures, {
+			bot: this.bot,
+			heartbeatInterval: options.heartbeatInterval ?? 41_250,
+			approvedIntents: options.approvedIntents ?? ALL_INTENTS,
+			maxConcurrency: options.maxConcurrency ?? 16,
+			recommendedShards: options.shardCount ?? 1,
+			url: () => this.gatewayUrl
+		});
+		const emulator = this;
+		const store = new InteractionStore(() => this.#clock);
+		const core: EmulatorCore = {
+			world: this.world,
+			gateway: this.gateway,
+			recorder: this.recorder,
+			failures: this.#failures,
+			bot: this.bot,
+			ids,
+			interactions: store,
+			rateLimits: this.rateLimits,
+			validator: this.validator,
+			get clock() {
+				return emulator.#clock;
+			},
+			recommendedShards: options.shardCount ?? 1,
+			maxConcurrency: options.maxConcurrency ?? 16,
+			gatewayUrl: this.gatewayUrl,
+			responseTimeoutMs: options.responseTimeoutMs ?? 10_000
+		};
+		this.voice = new VoiceControls(core);
+		this.members = new MemberControls(core);
+		this.messages = new MessageControls(core);
+		this.interactions = new InteractionControls(core);
+		const rest = new RestServer(core);
+		rest.addRoutes([
+			...basicRoutes(Date.now()),
+			...commandRoutes,
+			...interactionRoutes,
+			...messageRoutes,
+			...channelRoutes,
+			...threadRoutes,
+			...guildRoutes,
+			...memberRoutes
+		]);
+		server.on('request', (request, response) => void rest.handle(request, response));
+		server.on('upgrade', (request, socket, head) => this.gateway.handleUpgrade(request, socket, head));
+	}
+
+	/** Starts an emulator on a free port (or `options.port`). */
+	public static async start(options: EmulatorOptions = {}): Promise<DiscordEmulator> {
+		const server = createServer({ keepAliveTimeout: 5_000 });
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+		});
+		const { port } = server.address() as AddressInfo;
+		return new DiscordEmulator(options, server, port);
+	}
+
+	/** The emulator clock (3-second / 15-minute interaction deadlines, snowflakes, timestamps). Tests may replace it. */
+	public get clock(): Clock {
+		return this.#clock;
+	}
+
+	public set clock(clock: Clock) {
+		this.#clock = clock;
+	}
+
+	/** Everything recorded as refused or wrong so far (see {@link assertNoFailures}). */
+	public get failures(): readonly EmulatorFailure[] {
+		return this.#failures.failures;
+	}
+
+	/** Shorthand for `rateLimits.inject`. */
+	public injectRateLimit(injection: RateLimitInjection): void {
+		this.rateLimits.inject(injection);
+	}
+
+	/** Declares failures the current test expects (an invalid request it provokes on purpose). */
+	public expectFailures(predicate: (failure: EmulatorFailure) => boolean): void {
+		this.#failures.expect(predicate);
+	}
+
+	/**
+	 * Throws, listing them, if failures of the given kinds (default {@link DEFAULT_FAILING_KINDS}) happened that no
+	 * expectation covers; then forgets failures and expectations, so each test starts clean (call it in afterEach).
+	 * Does not throw when the emulator was started with `strict: false`.
+	 */
+	public assertNoFailures(options: { kinds?: EmulatorFailure['kind'][] } = {}): void {
+		const kinds = options.kinds ?? DEFAULT_FAILING_KINDS;
+		const unexpected = this.#failures.unexpected().filter((failure) => kinds.includes(failure.kind));
+		this.#failures.reset();
+		if (unexpected.length && this.#failures.strict) {
+			const lines = unexpected.map((failure) => `- [${failure.kind}] ${failure.message}`);
+			throw new Error(`Discord emulator: ${unexpected.length} unexpected failure(s):\n${lines.join('\n')}`);
+		}
+	}
+
+	/** Closes every gateway connection and the HTTP server. */
+	public async stop(): Promise<void> {
+		await this.gateway.close();
+		this.#server.closeAllConnections();
+		await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+	}
+}

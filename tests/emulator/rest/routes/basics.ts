@@ -1,0 +1,120 @@
+/**
+ * Gateway discovery, the current user and application, users and DMs: GET /gateway, GET /gateway/bot,
+ * GET /users/@me, GET /users/{user_id}, POST /users/@me/channels, GET /users/@me/guilds,
+ * DELETE /users/@me/guilds/{guild_id}, GET /applications/@me.
+ */
+import { ErrorCodes, invalidFormBody, unknown } from '../errors.js';
+import type { RouteDefinition } from '../router.js';
+import { currentUserPayload, userPayload } from '../../world/payloads.js';
+import { basePermissions } from '../../world/permissions.js';
+
+/** Discord's daily identify budget (`session_start_limit.total`) and its window. */
+const SESSION_START_TOTAL = 1000;
+const DAY_MS = 86_400_000;
+
+export function basicRoutes(startedAt: number): RouteDefinition[] {
+	return [
+		{
+			method: 'GET',
+			path: '/gateway',
+			auth: 'none',
+			handler: (ctx) => ({ url: ctx.core.gatewayUrl })
+		},
+		{
+			method: 'GET',
+			path: '/gateway/bot',
+			auth: 'bot',
+			handler: (ctx) => ({
+				url: ctx.core.gatewayUrl,
+				shards: ctx.core.recommendedShards,
+				session_start_limit: {
+					total: SESSION_START_TOTAL,
+					remaining: Math.max(0, SESSION_START_TOTAL - ctx.core.gateway.identifies),
+					reset_after: Math.max(0, DAY_MS - (Date.now() - startedAt)),
+					max_concurrency: ctx.core.maxConcurrency
+				}
+			})
+		},
+		{
+			method: 'GET',
+			path: '/users/@me',
+			auth: 'bot',
+			handler: (ctx) => currentUserPayload(ctx.world.botUser)
+		},
+		{
+			method: 'GET',
+			path: '/users/{user_id}',
+			auth: 'bot',
+			handler: (ctx) => userPayload(ctx.user(ctx.params.user_id!))
+		},
+		{
+			method: 'POST',
+			path: '/users/@me/channels',
+			auth: 'bot',
+			handler: (ctx) => {
+				const recipient = ctx.body?.recipient_id;
+				if (typeof recipient !== 'string') throw invalidFormBody('recipient_id', 'BASE_TYPE_REQUIRED', 'This field is required');
+				const user = ctx.world.users.get(recipient);
+				if (!user) throw unknown(ErrorCodes.UnknownUser, `user ${recipient}`);
+				return ctx.world.channelPayload(ctx.world.dmChannel(user.id));
+			}
+		},
+		{
+			method: 'GET',
+			path: '/users/@me/guilds',
+			auth: 'bot',
+			handler: (ctx) =>
+				ctx.world.botGuilds().map((guild) => ({
+					id: guild.id,
+					name: guild.name,
+					icon: null,
+					banner: null,
+					owner: guild.ownerId === ctx.botId,
+					permissions: basePermissions(guild, guild.members.get(ctx.botId)!, ctx.now()).toString(),
+					features: [...guild.features]
+				}))
+		},
+		{
+			method: 'DELETE',
+			path: '/users/@me/guilds/{guild_id}',
+			auth: 'bot',
+			handler: (ctx) => {
+				ctx.guild().removeMember(ctx.botId);
+				return undefined;
+			}
+		},
+		{
+			method: 'GET',
+			path: '/applications/@me',
+			auth: 'bot',
+			handler: (ctx) => {
+				const bot = ctx.world.botUser;
+				return {
+					id: ctx.core.bot.applicationId,
+					name: bot.username,
+					icon: null,
+					description: '',
+					summary: '',
+					type: null,
+					hook: true,
+					bot_public: true,
+					bot_require_code_grant: false,
+					verify_key: '0'.repeat(64),
+					flags: 0,
+					owner: { ...userPayload(bot), id: ctx.core.bot.id },
+					team: null,
+					bot: userPayload(bot),
+					approximate_guild_count: ctx.world.botGuilds().length,
+					approximate_user_install_count: 0,
+					redirect_uris: [],
+					interactions_endpoint_url: null,
+					role_connections_verification_url: null,
+					event_webhooks_url: null,
+					event_webhooks_status: 1,
+					tags: [],
+					integration_types_config: { '0': {} }
+				};
+			}
+		}
+	];
+}

@@ -1,0 +1,167 @@
+/**
+ * Channel messages (resources/message "Endpoints"): list, get, create, edit, delete, bulk delete, typing.
+ * Permission rules: VIEW_CHANNEL (else 403 50001), SEND_MESSAGES (SEND_MESSAGES_IN_THREADS in threads),
+ * READ_MESSAGE_HISTORY to read, MANAGE_MESSAGES to delete others' messages and to bulk delete (2–100 messages, none
+ * older than 14 days: 50034); only the author edits content (50005); an empty message is 50006; DMs to a user who
+ * does not accept them, or to a bot, are 50007. Sending in an archived, unlocked thread unarchives it.
+ */
+import { ChannelType, PermissionFlagsBits as P, type APIMessage } from 'discord-api-types/v10';
+import { snowflakeTimestamp } from '../../snowflake.js';
+import { bulkDeleteMessages, createMessage, deleteMessage, editMessage } from '../../world/messages.js';
+import { isThread } from '../../world/permissions.js';
+import type { ChannelState } from '../../world/state.js';
+import type { RouteContext } from '../context.js';
+import { DiscordHttpError, ErrorCodes, invalidFormBody } from '../errors.js';
+import type { RouteDefinition } from '../router.js';
+
+type Json = Record<string, any>;
+
+const FOURTEEN_DAYS_MS = 14 * 86_400_000;
+
+function canRead(ctx: RouteContext, channel: ChannelState): boolean {
+	if (!channel.guildId) return true;
+	const guild = ctx.guild(channel.guildId);
+	return (ctx.channelPermissions(guild, channel) & P.ReadMessageHistory) !== 0n;
+}
+
+function sendMessage(ctx: RouteContext): APIMessage {
+	const channel = ctx.channel();
+	const body = (ctx.body ?? {}) as Json;
+	if (channel.guildId) {
+		const guild = ctx.guild(channel.guildId);
+		if (channel.type === ChannelType.GuildCategory) {
+			throw new DiscordHttpError(400, ErrorCodes.InvalidChannelType, undefined, undefined, 'cannot send to a category');
+		}
+		ctx.requirePermissions(guild, isThread(channel.type) ? P.SendMessagesInThreads : P.SendMessages, channel);
+		if (channel.thread?.archived) {
+			if (channel.thread.locked) throw new DiscordHttpError(400, ErrorCodes.ThreadArchived);
+			channel.thread.archived = false;
+			guild.channelUpdated(channel);
+		}
+	} else {
+		const recipient = ctx.world.users.get(channel.recipients?.[0] ?? '');
+		if (!recipient || recipient.bot || !recipient.dmsOpen) {
+			throw new DiscordHttpError(403, ErrorCodes.CannotMessageUser, undefined, undefined,
+				`${recipient?.username ?? 'the user'} does not accept DMs from the bot`);
+		}
+	}
+	const empty =
+		!body.content &&
+		!(Array.isArray(body.embeds) && body.embeds.length) &&
+		!(Array.isArray(body.components) && body.components.length) &&
+		!(Array.isArray(body.sticker_ids) && body.sticker_ids.length) &&
+		!(Array.isArray(body.attachments) && body.attachments.length) &&
+		!body.poll;
+	if (empty) throw new DiscordHttpError(400, ErrorCodes.EmptyMessage);
+	const reference = body.message_reference as Json | undefined;
+	if (reference?.message_id && !channel.messages.has(reference.message_id) && reference.fail_if_not_exists !== false) {
+		throw invalidFormBody('message_reference', 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', 'Unknown message');
+	}
+	return createMessage(ctx.world, channel, {
+		authorId: ctx.botId,
+		content: body.content ?? '',
+		embeds: body.embeds ?? [],
+		components: body.components ?? [],
+		attachments: body.attachments ?? [],
+		flags: body.flags ?? 0,
+		tts: body.tts ?? false,
+		nonce: body.nonce,
+		allowedMentions: body.allowed_mentions ?? null,
+		messageReference: reference?.message_id ? { message_id: reference.message_id } : undefined,
+		poll: body.poll
+	});
+}
+
+function listMessages(ctx: RouteContext): APIMessage[] {
+	const channel = ctx.channel();
+	if (!canRead(ctx, channel)) return [];
+	const limit = Math.min(100, Math.max(1, Number(ctx.query.get('limit') ?? 50)));
+	const all = [...channel.messages.values()].reverse();
+	const before = ctx.query.get('before');
+	const after = ctx.query.get('after');
+	const around = ctx.query.get('around');
+	if (around) {
+		const index = all.findIndex((message) => BigInt(message.id) <= BigInt(around));
+		const start = Math.max(0, (index === -1 ? all.length : index) - Math.floor(limit / 2));
+		return all.slice(start, start + limit);
+	}
+	if (after) return all.filter((message) => BigInt(message.id) > BigInt(after)).slice(-limit);
+	if (before) return all.filter((message) => BigInt(message.id) < BigInt(before)).slice(0, limit);
+	return all.slice(0, limit);
+}
+
+export const messageRoutes: RouteDefinition[] = [
+	{ method: 'GET', path: '/channels/{channel_id}/messages', auth: 'bot', handler: listMessages },
+	{ method: 'POST', path: '/channels/{channel_id}/messages', auth: 'bot', handler: sendMessage },
+	{
+		method: 'GET',
+		path: '/channels/{channel_id}/messages/{message_id}',
+		auth: 'bot',
+		handler: (ctx) => {
+			const channel = ctx.channel();
+			if (channel.guildId) ctx.requirePermissions(ctx.guild(channel.guildId), P.ReadMessageHistory, channel);
+			return ctx.message(channel, ctx.params.message_id!);
+		}
+	},
+	{
+		method: 'PATCH',
+		path: '/channels/{channel_id}/messages/{message_id}',
+		auth: 'bot',
+		handler: (ctx) => {
+			const channel = ctx.channel();
+			const message = ctx.message(channel, ctx.params.message_id!);
+			const body = (ctx.body ?? {}) as Json;
+			const own = message.author.id === ctx.botId;
+			const touchesContent = ['content', 'embeds', 'components', 'attachments'].some((key) => body[key] !== undefined);
+			if (!own && touchesContent) throw new DiscordHttpError(403, ErrorCodes.CannotEditOthersMessage);
+			if (!own && channel.guildId) ctx.requirePermissions(ctx.guild(channel.guildId), P.ManageMessages, channel);
+			const changes: Json = {};
+			for (const key of ['content', 'embeds', 'components', 'attachments', 'flags']) {
+				if (body[key] !== undefined) changes[key] = body[key] ?? (key === 'content' ? '' : key === 'flags' ? 0 : []);
+			}
+			return editMessage(ctx.world, channel, message, changes);
+		}
+	},
+	{
+		method: 'DELETE',
+		path: '/channels/{channel_id}/messages/{message_id}',
+		auth: 'bot',
+		handler: (ctx) => {
+			const channel = ctx.channel();
+			const message = ctx.message(channel, ctx.params.message_id!);
+			if (message.author.id !== ctx.botId) {
+				if (!channel.guildId) throw new DiscordHttpError(403, ErrorCodes.MissingPermissions, undefined, undefined, 'cannot delete a DM message of another user');
+				ctx.requirePermissions(ctx.guild(channel.guildId), P.ManageMessages, channel);
+			}
+			deleteMessage(ctx.world, channel, message.id);
+			return undefined;
+		}
+	},
+	{
+		method: 'POST',
+		path: '/channels/{channel_id}/messages/bulk-delete',
+		auth: 'bot',
+		handler: (ctx) => {
+			const channel = ctx.channel();
+			if (!channel.guildId) throw new DiscordHttpError(403, ErrorCodes.MissingPermissions, undefined, undefined, 'bulk delete in a DM');
+			ctx.requirePermissions(ctx.guild(channel.guildId), P.ManageMessages, channel);
+			const ids = [...new Set(((ctx.body ?? {}) as Json).messages as string[])];
+			if (ids.length < 2 || ids.length > 100) throw new DiscordHttpError(400, ErrorCodes.TooFewOrManyMessages);
+			const now = ctx.now();
+			if (ids.some((id) => now - snowflakeTimestamp(id) > FOURTEEN_DAYS_MS)) {
+				throw new DiscordHttpError(400, ErrorCodes.MessageTooOldToBulkDelete);
+			}
+			bulkDeleteMessages(ctx.world, channel, ids.filter((id) => channel.messages.has(id)));
+			return undefined;
+		}
+	},
+	{
+		method: 'POST',
+		path: '/channels/{channel_id}/typing',
+		auth: 'bot',
+		handler: (ctx) => {
+			ctx.channel();
+			return undefined;
+		}
+	}
+];

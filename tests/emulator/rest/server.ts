@@ -1,0 +1,210 @@
+/**
+ * The REST pipeline for `/api/v10/...`: route match (404 / 405 with Discord's bodies), `Authorization: Bot <token>`
+ * (401), rate limits (429), body parsing (JSON or multipart with `payload_json`), validation (400 50035 with the
+ * `errors` tree), the route handler, and the recorder. Every refused request is recorded as a failure.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EmulatorCore } from '../core.js';
+import type { EmulatorFailure, RestRecord } from '../types.js';
+import { specRouteFor } from '../validation/openapi.js';
+import { RouteContext } from './context.js';
+import { DiscordHttpError, ErrorCodes, errorTree } from './errors.js';
+import { Reply, Router, type RouteDefinition } from './router.js';
+
+const PREFIX = '/api/v10';
+
+export class RestServer {
+	public readonly router = new Router();
+
+	public constructor(private readonly core: EmulatorCore) {}
+
+	public addRoutes(routes: RouteDefinition[]): void {
+		this.router.add(routes);
+	}
+
+	public async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+		const started = Date.now();
+		const url = new URL(request.url ?? '/', 'http://localhost');
+		const method = (request.method ?? 'GET').toUpperCase();
+		const record: RestRecord = {
+			method,
+			route: url.pathname,
+			path: url.pathname.startsWith(PREFIX) ? url.pathname.slice(PREFIX.length) : url.pathname,
+			query: Object.fromEntries(url.searchParams),
+			params: {},
+			body: undefined,
+			status: 0,
+			response: undefined,
+			at: started
+		};
+		const rawReason = header(request, 'x-audit-log-reason');
+		if (rawReason) record.reason = safeDecode(rawReason);
+		let status = 500;
+		let body: unknown;
+		let headers: Record<string, string> = {};
+		try {
+			const raw = await readBody(request);
+			const result = await this.#process(request, method, url, record, raw);
+			status = result.status;
+			body = result.body;
+			headers = result.headers;
+		} catch (error) {
+			({ status, body } = this.#error(error, record));
+		}
+		record.status = status;
+		record.response = body;
+		if (!response.headersSent) {
+			const out: Record<string, string> = { ...headers, 'x-emulator': 'discord-emulator' };
+			if (status !== 204 && body !== undefined) out['content-type'] = 'application/json';
+			response.writeHead(status, out);
+			response.end(status === 204 || body === undefined ? undefined : JSON.stringify(body));
+		}
+		this.core.recorder.recordRest(record);
+	}
+
+	async #process(
+		request: IncomingMessage,
+		method: string,
+		url: URL,
+		record: RestRecord,
+		raw: Buffer
+	): Promise<{ status: number; body?: unknown; headers: Record<string, string> }> {
+		if (!url.pathname.startsWith(`${PREFIX}/`)) {
+			this.#fail(record, 'unknown-route', `${method} ${url.pathname}: the emulator serves API v10 under ${PREFIX}`, 404);
+			return { status: 404, body: { message: '404: Not Found', code: 0 }, headers: {} };
+		}
+		const { match, allowed } = this.router.match(method, record.path);
+		if (!match) {
+			if (allowed.length) {
+				this.#fail(record, 'method-not-allowed', `${method} ${record.path} (allowed: ${allowed.join(', ')})`, 405);
+				return { status: 405, body: { message: '405: Method Not Allowed', code: 0 }, headers: { allow: allowed.join(', ') } };
+			}
+			this.#fail(record, 'unknown-route', `${method} ${record.path}${describeMissing(method, record.path)}`, 404);
+			return { status: 404, body: { message: '404: Not Found', code: 0 }, headers: {} };
+		}
+		const { route, params } = match;
+		record.route = route.path;
+		record.params = params;
+		if (route.auth === 'bot' && header(request, 'authorization') !== `Bot ${this.core.bot.token}`) {
+			this.#fail(record, 'unauthorized', `${method} ${route.path} without a valid "Bot <token>" Authorization header`, 401);
+			return { status: 401, body: { message: '401: Unauthorized', code: 0 }, headers: {} };
+		}
+		const limit = this.core.rateLimits.take(method, route.path, params);
+		if (limit.limited) {
+			const { retryAfter, global } = limit.limited;
+			return {
+				status: 429,
+				body: { message: 'You are being rate limited.', retry_after: Number(retryAfter.toFixed(3)), global, code: 0 },
+				headers: limit.headers
+			};
+		}
+		const parsed = await parseBody(request, raw);
+		if (parsed.invalid) {
+			this.#fail(record, 'invalid-body', `${method} ${route.path}: body is not valid JSON`, 400, ErrorCodes.InvalidJson);
+			return { status: 400, body: { message: 'The request body contains invalid JSON.', code: ErrorCodes.InvalidJson }, headers: limit.headers };
+		}
+		record.body = parsed.body;
+		if (parsed.body !== undefined) {
+			const issues = this.core.validator.validate(method, route.path, parsed.body);
+			if (issues.length) {
+				const summary = issues.map((issue) => `${issue.path || '(body)'}: ${issue.code} ${issue.message}`).join('; ');
+				this.#fail(record, 'invalid-body', `${method} ${route.path}: ${summary}`, 400, ErrorCodes.InvalidFormBody);
+				const error = new DiscordHttpError(400, ErrorCodes.InvalidFormBody, undefined, errorTree(issues));
+				return { status: 400, body: error.toJSON(), headers: limit.headers };
+			}
+		}
+		const context = new RouteContext(this.core, method, route.path, params, url.searchParams, parsed.body, record.reason);
+		try {
+			const result = await route.handler(context);
+			if (result instanceof Reply) {
+				return { status: result.status, body: result.body, headers: { ...limit.headers, ...result.headers } };
+			}
+			return { status: result === undefined ? 204 : 200, body: result, headers: limit.headers };
+		} catch (error) {
+			return { ...this.#error(error, record), headers: limit.headers };
+		}
+	}
+
+	#error(error: unknown, record: RestRecord): { status: number; body: unknown } {
+		if (error instanceof DiscordHttpError) {
+			const kind: EmulatorFailure['kind'] =
+				error.code === ErrorCodes.UnknownInteraction ||
+				error.code === ErrorCodes.AlreadyAcknowledged ||
+				error.code === ErrorCodes.InvalidWebhookToken
+					? 'interaction'
+					: error.status === 403
+						? 'missing-permissions'
+						: error.status === 404
+							? 'unknown-resource'
+							: error.status === 400 && error.code === ErrorCodes.InvalidFormBody
+								? 'invalid-body'
+								: 'other';
+			const detail = error.detail ? ` (${error.detail})` : '';
+			this.#fail(record, kind, `${record.method} ${record.route}: ${error.code} ${error.message}${detail}`, error.status, error.code);
+			return { status: error.status, body: error.toJSON() };
+		}
+		const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+		this.#fail(record, 'other', `${record.method} ${record.route}: emulator error ${message}`, 500);
+		return { status: 500, body: { message: '500: Internal Server Error', code: 0 } };
+	}
+
+	#fail(record: RestRecord, kind: EmulatorFailure['kind'], message: string, status: number, code?: number): void {
+		this.core.failures.add({ kind, message, method: record.method, route: record.route, path: record.path, status, code });
+	}
+}
+
+function header(request: IncomingMessage, name: string): string | undefined {
+	const value = request.headers[name];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+function safeDecode(value: string): string {
+	try {
+		return decodeURIComponent(value);
+	} catch {
+		return value;
+	}
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		request.on('data', (chunk: Buffer) => chunks.push(chunk));
+		request.on('end', () => resolve(Buffer.concat(chunks)));
+		request.on('error', reject);
+	});
+}
+
+/** JSON bodies, or multipart bodies whose JSON is in `payload_json` (files become `attachments` placeholders). */
+async function parseBody(request: IncomingMessage, raw: Buffer): Promise<{ body?: unknown; invalid?: boolean }> {
+	if (raw.length === 0) return {};
+	const type = header(request, 'content-type') ?? '';
+	if (type.startsWith('multipart/form-data')) {
+		const form = await new Request('http://localhost/', {
+			method: 'POST',
+			headers: { 'content-type': type },
+			body: new Uint8Array(raw)
+		}).formData();
+		const json = form.get('payload_json');
+		let body: Record<string, unknown> = {};
+		if (typeof json === 'string') {
+			try {
+				body = JSON.parse(json) as Record<string, unknown>;
+			} catch {
+				return { invalid: true };
+			}
+		}
+		return { body };
+	}
+	try {
+		return { body: JSON.parse(raw.toString('utf8')) };
+	} catch {
+		return { invalid: true };
+	}
+}
+
+/** Adds a hint when Discord has the route but the emulator does not implement it. */
+function describeMissing(method: string, path: string): string {
+	const template = specRouteFor(method, path);
+	return template ? ` (Discord's ${method} ${template}, which the emulator does not implement)` : ' (no such route on Discord)';
+}

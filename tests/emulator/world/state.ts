@@ -1,0 +1,131 @@
+/**
+ * The emulator's in-memory world: plain records the REST routes and test controls mutate, serialized to Discord
+ * payloads by ./payloads.ts. Bitfields are bigints; timestamps are ISO strings as Discord sends them.
+ */
+import type { APIApplicationCommand, APIMessage, ChannelType, LocaleString } from 'discord-api-types/v10';
+
+export interface UserState {
+	id: string;
+	username: string;
+	globalName: string | null;
+	bot: boolean;
+	system: boolean;
+	locale: LocaleString;
+	dmsOpen: boolean;
+}
+
+export interface RoleState {
+	id: string;
+	guildId: string;
+	name: string;
+	color: number;
+	hoist: boolean;
+	position: number;
+	permissions: bigint;
+	managed: boolean;
+	mentionable: boolean;
+	/** For a bot's managed role: the bot's user id. */
+	botId?: string;
+}
+
+export interface OverwriteState {
+	id: string;
+	type: 0 | 1;
+	allow: bigint;
+	deny: bigint;
+}
+
+export interface ThreadMetadataState {
+	archived: boolean;
+	autoArchiveDuration: 60 | 1440 | 4320 | 10080;
+	archiveTimestamp: string;
+	locked: boolean;
+	invitable?: boolean;
+	createTimestamp: string;
+}
+
+export interface ChannelState {
+	id: string;
+	type: ChannelType;
+	guildId: string | null;
+	name: string | null;
+	position: number;
+	parentId: string | null;
+	topic: string | null;
+	nsfw: boolean;
+	rateLimitPerUser: number;
+	bitrate: number;
+	userLimit: number;
+	rtcRegion: string | null;
+	overwrites: Map<string, OverwriteState>;
+	lastMessageId: string | null;
+	lastPinTimestamp: string | null;
+	flags: number;
+	/** Messages by id, in creation order. */
+	messages: Map<string, APIMessage>;
+	// threads
+	ownerId?: string;
+	thread?: ThreadMetadataState;
+	threadMembers?: Map<string, string>; // user id -> join timestamp
+	messageCount?: number;
+	totalMessageSent?: number;
+	// DMs
+	recipients?: string[];
+}
+
+export interface MemberState {
+	userId: string;
+	guildId: string;
+	nick: string | null;
+	roles: string[];
+	joinedAt: string;
+	premiumSince: string | null;
+	deaf: boolean;
+	mute: boolean;
+	pending: boolean;
+	flags: number;
+	communicationDisabledUntil: string | null;
+	locale: LocaleString;
+}
+
+export interface VoiceStateState {
+	userId: string;
+	guildId: string;
+	channelId: string;
+	sessionId: string;
+	selfMute: boolean;
+	selfDeaf: boolean;
+	mute: boolean;
+	deaf: boolean;
+	selfStream: boolean;
+	selfVideo: boolean;
+	suppress: boolean;
+	requestToSpeakTimestamp: string | null;
+}
+
+export interface BanState {
+	userId: string;
+	reason: string | null;
+}
+
+export interface GuildState {
+	id: string;
+	name: string;
+	ownerId: string;
+	preferredLocale: LocaleString;
+	afkChannelId: string | null;
+	afkTimeout: number;
+	systemChannelId: string | null;
+	description: string | null;
+	features: string[];
+	verificationLevel: number;
+	createdAt: string;
+	/** When the bot joined; null when the bot is not a member. */
+	botJoinedAt: string | null;
+	roles: Map<string, RoleState>;
+	channelIds: Set<string>;
+	members: Map<string, MemberState>;
+	voiceStates: Map<string, VoiceStateState>;
+	bans: Map<string, BanState>;
+	commands: Map<string, APIApplicationCommand>;
+}
