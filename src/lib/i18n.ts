@@ -33,7 +33,8 @@ export function buildI18nOptions(options: {
 	return {
 		defaultName: options.defaultLocale,
 		defaultLanguageDirectory: localesDirectory,
-		backend: { paths: extraDirectories.map((directory) => join(directory, '{{lng}}', '{{ns}}.json')) },
+		// `backend.paths` replaces the plugin's default path list, so the bot's own folder is listed too.
+		backend: { paths: [localesDirectory, ...extraDirectories].map((directory) => join(directory, '{{lng}}', '{{ns}}.json')) },
 		fetchLanguage: options.fetchLanguage,
 		i18next: (namespaces: string[]) => ({
 			ns: [...new Set([...namespaces, ...options.plugins.map((plugin) => plugin.name)])],

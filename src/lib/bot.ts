@@ -1,0 +1,469 @@
+import '@sapphire/plugin-i18next/register';
+import '@sapphire/plugin-scheduled-tasks/register';
+import './augmentations.js';
+import {
+	ApplicationCommandRegistries,
+	container,
+	Events,
+	RegisterBehavior,
+	SapphireClient,
+	type Container,
+	type SapphireClientOptions
+} from '@sapphire/framework';
+import type { InternationalizationContext } from '@sapphire/plugin-i18next';
+import { Status, type ClientOptions } from 'discord.js';
+import type { Redis } from 'ioredis';
+import { join } from 'node:path';
+import { plugins as defaultPlugins } from '../plugins/index.js';
+import { systemClock, type Clock } from './clock.js';
+import { loadBotConfig, type BotConfig } from './config.js';
+import { createOrm, runMigrations, type BotOrm } from './database.js';
+import { parseEnv, type Env } from './env.js';
+import { logFailure } from './failures.js';
+import { buildI18nOptions, listShippedLocales } from './i18n.js';
+import { BotLogger } from './observability/logger.js';
+import { BotMetrics } from './observability/metrics.js';
+import { runHealthChecks, startHttpServer, type HealthReport, type RunningHttpServer } from './observability/httpServer.js';
+import type { AnyPluginManifest } from './plugins/definePlugin.js';
+import { installPieceGuards, setGuardContext, type GuardDropListener } from './plugins/guards.js';
+import { inviteUrl, PluginRegistry } from './plugins/registry.js';
+import { coreSourceDirectory } from './paths.js';
+import { closeRedisClient, createRedisClient } from './redis.js';
+import { GuildSettingsService } from './settings/GuildSettingsService.js';
+import { buildTaskOptions, holdTaskRunsUntil, syncRepeatSchedules } from './tasks.js';
+
+/** Default prefix of every Redis key, channel and the task queue of the bot. */
+export const DEFAULT_REDIS_PREFIX = 'bot:';
+
+/** The whole shutdown must end within this many milliseconds (SIGTERM to exit). */
+export const SHUTDOWN_LIMIT_MS = 10_000;
+
+/** Time limits of the shutdown steps, in milliseconds; together below {@link SHUTDOWN_LIMIT_MS}. */
+export const SHUTDOWN_STEP_LIMITS_MS = {
+	pluginFlush: 4_000,
+	gateway: 1_500,
+	taskQueue: 1_500,
+	httpServer: 500,
+	redis: 500,
+	database: 1_000
+} as const;
+
+/** Options of {@link startBot}; all optional. src/index.ts passes none. */
+export interface StartBotOptions {
+	/** The environment to validate (default `process.env`). When given it is used alone, not merged. */
+	env?: Record<string, string | undefined>;
+	/** Source of "now" (default the system clock); tests pass a ManualClock. */
+	clock?: Clock;
+	/** The plugins (default the list of src/plugins/index.ts). */
+	plugins?: readonly AnyPluginManifest[];
+	/** Bot-wide defaults (default config/defaults.json). */
+	config?: BotConfig;
+	/** Port of /healthz and /metrics, overriding HTTP_PORT (0 = any free port; null = no HTTP server). */
+	httpPort?: number | null;
+	/** Interface the HTTP server binds (default 0.0.0.0). */
+	httpHost?: string;
+	/** Stop cleanly on SIGTERM/SIGINT and exit (default true). Tests pass false and call `stop()`. */
+	handleSignals?: boolean;
+	/** Log unhandled rejections instead of letting them reach the process (default: same as handleSignals). */
+	handleProcessErrors?: boolean;
+	/** Prefix of Redis keys, channels and the task queue (default `bot:`); tests use a unique one. */
+	redisPrefix?: string;
+	/** A logger to use instead of one built from LOG_LEVEL/LOG_FORMAT. */
+	logger?: BotLogger;
+	/** Where the built logger writes (default stdout). */
+	logStream?: NodeJS.WritableStream;
+	/** Told whenever a plugin piece is skipped for a guild where the plugin is off (tests, debugging). */
+	onGuardDrop?: GuardDropListener;
+}
+
+/** A running bot, returned by {@link startBot}. */
+export interface BotHandle {
+	client: SapphireClient;
+	/** Sapphire's container (process-wide): settings, plugins, orm, redis, clock, metrics, logger, ... */
+	container: Container;
+	env: Env;
+	plugins: PluginRegistry;
+	settings: GuildSettingsService;
+	logger: BotLogger;
+	metrics: BotMetrics;
+	/** The port /healthz and /metrics listen on, or null without HTTP server. */
+	httpPort: number | null;
+	/** Migrations applied at this start-up. */
+	migrationsApplied: string[];
+	/** Resolves once every shard of this process is ready and the application commands are registered. */
+	ready: Promise<void>;
+	/** What /healthz reports now. */
+	health(): Promise<HealthReport>;
+	/** The bot's invite URL (known once ready), else null. */
+	inviteUrl(): string | null;
+	/**
+	 * Stops cleanly, within 10 seconds: refuses new commands, lets plugins flush (`onShutdown`), closes the gateway,
+	 * the task queue, the HTTP server, Redis and PostgreSQL. Safe to call twice (returns the same promise).
+	 */
+	stop(reason?: string): Promise<void>;
+	/**
+	 * Drops the bot without any flush (no `onShutdown`): connections are cut, as if the process died. For restart
+	 * tests; note that modules of plugins keep their state in this process (a child process killed with SIGKILL is the
+	 * faithful crash, see tests/helpers).
+	 */
+	crash(): Promise<void>;
+}
+
+/** The bot running in this process, if any (one per process: Sapphire's container is a singleton). */
+let active: BotRuntime | null = null;
+
+/** Sapphire plugin hooks are process-wide: registered once, they act on the bot running now. */
+SapphireClient.plugins.registerPreLoginHook(async function botCorePreLogin() {
+	active?.preLogin();
+}, 'Bot-Core-PreLogin');
+SapphireClient.plugins.registerPostLoginHook(async function botCorePostLogin() {
+	await active?.postLogin();
+}, 'Bot-Core-PostLogin');
+
+/** Resolves with `promise`, or with `fallback` after `ms` milliseconds (then calls `onTimeout`). Never rejects. */
+async function within<T>(ms: number, promise: Promise<T>, onTimeout: () => void): Promise<T | undefined> {
+	let timer: NodeJS.Timeout | undefined;
+	try {
+		return await Promise.race([
+			promise,
+			new Promise<undefined>((resolve) => {
+				timer = setTimeout(() => {
+					onTimeout();
+					resolve(undefined);
+				}, ms);
+			})
+		]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+/** discord.js sharding options from SHARD_COUNT / SHARD_IDS (default: Discord's recommended count, all here). */
+export function shardingOptions(env: Pick<Env, 'SHARD_COUNT' | 'SHARD_IDS'>): Pick<ClientOptions, 'shards' | 'shardCount'> {
+	if (env.SHARD_COUNT === undefined) return { shards: 'auto' };
+	const ids = env.SHARD_IDS ?? Array.from({ length: env.SHARD_COUNT }, (_, id) => id);
+	return { shards: ids, shardCount: env.SHARD_COUNT };
+}
+
+/** Symbol under which a Sapphire store keeps pieces registered in code (not exported by @sapphire/pieces). */
+function manualPiecesOf(store: object): Map<string, { name: string; piece: unknown }> | undefined {
+	const symbol = Object.getOwnPropertySymbols(store).find((candidate) => candidate.description === '@sapphire/pieces:ManuallyRegisteredPieces');
+	return symbol ? ((store as Record<symbol, unknown>)[symbol] as Map<string, { name: string; piece: unknown }>) : undefined;
+}
+
+/**
+ * Prepares Sapphire's process-wide state for another client in this process: the framework's built-in pieces are
+ * registered once at import and handed to the first client's stores, and command registries are kept by name.
+ */
+function resetSapphireForNextClient(): void {
+	const carried: { store: string; name: string; piece: unknown }[] = [];
+	for (const store of container.stores.values()) {
+		for (const entry of manualPiecesOf(store)?.values() ?? []) carried.push({ store: store.name, name: entry.name, piece: entry.piece });
+	}
+	container.stores.clear();
+	for (const entry of carried) void container.stores.loadPiece(entry as Parameters<typeof container.stores.loadPiece>[0]);
+	(ApplicationCommandRegistries.registries as Map<string, unknown>).clear();
+}
+
+class BotRuntime {
+	public readonly readyGate: { promise: Promise<void>; resolve(): void };
+	public readonly storesLoaded: { promise: Promise<void>; resolve(): void };
+	public client!: SapphireClient;
+	public http: RunningHttpServer | null = null;
+	public readonly timers: NodeJS.Timeout[] = [];
+	public readonly processListeners: [string, (...args: any[]) => void][] = [];
+	public stopping: Promise<void> | null = null;
+	public appId: string | null = null;
+
+	public constructor(
+		public readonly env: Env,
+		public readonly logger: BotLogger,
+		public readonly registry: PluginRegistry,
+		public readonly orm: BotOrm,
+		public readonly redis: Redis,
+		public readonly subscriber: Redis,
+		public readonly settings: GuildSettingsService,
+		public readonly metrics: BotMetrics
+	) {
+		let resolveReady!: () => void;
+		this.readyGate = { promise: new Promise((resolve) => (resolveReady = resolve)), resolve: () => resolveReady() };
+		let resolveStores!: () => void;
+		this.storesLoaded = { promise: new Promise((resolve) => (resolveStores = resolve)), resolve: () => resolveStores() };
+	}
+
+	/** Pre-login: plugin folders join the stores (tasks/ as scheduled-tasks), and plugin pieces get their guards. */
+	public preLogin(): void {
+		const { stores } = container;
+		const taskStore = stores.get('scheduled-tasks');
+		taskStore.registerPath(join(coreSourceDirectory, 'tasks'));
+		for (const plugin of this.registry.list) {
+			stores.registerPath(plugin.directory);
+			taskStore.registerPath(join(plugin.directory, 'tasks'));
+		}
+		installPieceGuards(stores);
+	}
+
+	/** Post-login (stores loaded): release held task runs, and make the repeat schedules match the loaded tasks. */
+	public async postLogin(): Promise<void> {
+		this.storesLoaded.resolve();
+		try {
+			const removed = await within(3_000, syncRepeatSchedules(container.tasks), () =>
+				this.logger.warn('Task schedules could not be checked (Redis unreachable?); will retry at next start')
+			);
+			if (removed?.length) this.logger.info(`Removed stale task schedules: ${removed.join(', ')}`);
+		} catch (error) {
+			this.logger.warn('Task schedules could not be synchronised:', error);
+		}
+	}
+
+	/** Once every shard is ready and the commands are registered. */
+	public async onReady(): Promise<void> {
+		container.lifecycle.readyAt = container.clock.now();
+		this.appId = this.client.application?.id ?? this.client.user?.id ?? null;
+		const shards = [...this.client.ws.shards.keys()];
+		for (const [id, shard] of this.client.ws.shards) this.metrics.setShardPing(id, shard.ping);
+		this.logger.info(
+			`Ready as ${this.client.user?.tag ?? '?'} on shard(s) ${shards.join(', ')} of ${this.client.options.shardCount ?? '?'}, ${this.client.guilds.cache.size} guild(s)`
+		);
+		if (this.appId) this.logger.info(`Invite URL: ${inviteUrl(this.appId, this.registry.permissions())}`);
+		for (const plugin of this.registry.list) {
+			if (!plugin.onReady) continue;
+			try {
+				await plugin.onReady();
+			} catch (error) {
+				logFailure(error, { what: `onReady of plugin ${plugin.name}`, plugin: plugin.name });
+			}
+		}
+		this.readyGate.resolve();
+	}
+
+	public async health(): Promise<HealthReport> {
+		return runHealthChecks({
+			gateway: () => container.lifecycle.readyAt !== null && !container.lifecycle.shuttingDown && this.client.ws.status === Status.Ready,
+			postgres: async () => {
+				await this.orm.em.getConnection().execute('select 1');
+				return true;
+			},
+			redis: async () => (await this.redis.ping()) === 'PONG'
+		});
+	}
+
+	/** Closes everything this bot opened; `flush` runs the plugins' onShutdown hooks first. */
+	public async teardown(flush: boolean, reason: string): Promise<void> {
+		const limits = SHUTDOWN_STEP_LIMITS_MS;
+		const started = Date.now();
+		container.lifecycle.shuttingDown = true;
+		this.logger.info(`Shutting down (${reason})`);
+		for (const timer of this.timers) clearInterval(timer);
+		for (const [event, listener] of this.processListeners) process.off(event, listener);
+		if (flush) {
+			const flushes = this.registry.list
+				.filter((plugin) => plugin.onShutdown)
+				.map(async (plugin) => {
+					try {
+						await plugin.onShutdown!();
+					} catch (error) {
+						logFailure(error, { what: `onShutdown of plugin ${plugin.name}`, plugin: plugin.name });
+					}
+				});
+			await within(limits.pluginFlush, Promise.all(flushes), () =>
+				this.logger.error(`Plugins did not finish flushing within ${limits.pluginFlush} ms; what they held may be lost`)
+			);
+		}
+		if (this.client) {
+			await within(limits.gateway, this.client.destroy().catch(() => undefined), () => this.logger.warn('Gateway close timed out'));
+			if (container.tasks) {
+				await within(limits.taskQueue, container.tasks.close().catch(() => undefined), () => this.logger.warn('Task queue close timed out'));
+			}
+		}
+		if (this.http) await within(limits.httpServer, this.http.close().catch(() => undefined), () => undefined);
+		await this.settings.close().catch(() => undefined);
+		await Promise.all([closeRedisClient(this.redis, limits.redis), closeRedisClient(this.subscriber, limits.redis)]);
+		await within(limits.database, this.orm.close(!flush).catch(() => undefined), () => this.logger.warn('PostgreSQL close timed out'));
+		setGuardContext(null);
+		this.logger.info(`Stopped in ${Date.now() - started} ms`);
+	}
+}
+
+/**
+ * Starts the bot: validates the environment and config, connects PostgreSQL (running migrations) and Redis, builds
+ * the sharded Sapphire client with the plugins, starts the /healthz + /metrics server, and logs in.
+ * Resolves once logged in; `handle.ready` resolves when every shard is ready and the commands are registered.
+ *
+ * @throws EnvError naming every missing/invalid variable; BotConfigError; PluginRegistryError; database or login
+ *   errors. Whatever was opened before the error is closed again.
+ * @throws Error when a bot is already running in this process.
+ */
+export async function startBot(options: StartBotOptions = {}): Promise<BotHandle> {
+	if (active) throw new Error('A bot is already running in this process (Sapphire keeps one container per process)');
+	const env = parseEnv(options.env ?? process.env);
+	const logger = options.logger ?? new BotLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT, ...(options.logStream ? { stream: options.logStream } : {}) });
+	const config = options.config ?? loadBotConfig();
+	const registry = new PluginRegistry(options.plugins ?? defaultPlugins, config);
+	const locales = listShippedLocales(undefined, config.defaultLocale);
+	if (!locales.includes(config.defaultLocale)) {
+		throw new Error(`config/defaults.json: defaultLocale "${config.defaultLocale}" is not a folder of locales/ (${locales.join(', ')})`);
+	}
+	const redisPrefix = options.redisPrefix ?? DEFAULT_REDIS_PREFIX;
+	const clock = options.clock ?? systemClock;
+	const handleSignals = options.handleSignals ?? true;
+	const handleProcessErrors = options.handleProcessErrors ?? handleSignals;
+
+	const orm = await createOrm({ databaseUrl: env.DATABASE_URL, plugins: registry.list, log: (message) => logger.debug(`[orm] ${message}`) });
+	let migrationsApplied: string[];
+	try {
+		migrationsApplied = await runMigrations(orm);
+	} catch (error) {
+		await orm.close(true);
+		throw error;
+	}
+	if (migrationsApplied.length) logger.info(`Applied migrations: ${migrationsApplied.join(', ')}`);
+
+	const redisState = (name: string) => (state: 'up' | 'down', error?: Error) => {
+		if (container.lifecycle?.shuttingDown) return;
+		if (state === 'up') logger.info(`Redis (${name}) connected`);
+		else logger.warn(`Redis (${name}) unreachable; settings are read from PostgreSQL meanwhile${error ? `: ${error.message}` : ''}`);
+	};
+	const redis = createRedisClient(env.REDIS_URL, { connectionName: `${redisPrefix}cache`, onStateChange: redisState('cache') });
+	const subscriber = createRedisClient(env.REDIS_URL, { connectionName: `${redisPrefix}pubsub`, offlineQueue: true, onStateChange: redisState('pub/sub') });
+	const settings = new GuildSettingsService({
+		orm,
+		redis,
+		subscriber,
+		keyPrefix: redisPrefix,
+		registry,
+		locales: { supported: locales, fallback: config.defaultLocale },
+		preferredLocaleOf: (guildId) => container.client?.guilds.cache.get(guildId)?.preferredLocale,
+		cache: config.settingsCache,
+		logger
+	});
+	const metrics = new BotMetrics();
+	const runtime = new BotRuntime(env, logger, registry, orm, redis, subscriber, settings, metrics);
+	active = runtime;
+
+	try {
+		await settings.start();
+		settings.onPluginToggle(async ({ guildId, plugin: name, enabled }) => {
+			await registry.get(name)?.onGuildToggle?.(guildId, enabled);
+		});
+
+		Object.assign(container, {
+			settings,
+			clock,
+			plugins: registry,
+			orm,
+			redis,
+			redisPrefix,
+			botConfig: config,
+			env,
+			metrics,
+			botLogger: logger,
+			lifecycle: { shuttingDown: false, readyAt: null }
+		});
+		setGuardContext({ registry, source: settings, ...(options.onGuardDrop ? { onDrop: options.onGuardDrop } : {}) });
+		ApplicationCommandRegistries.setDefaultBehaviorWhenNotIdentical(RegisterBehavior.BulkOverwrite);
+
+		const clientOptions: SapphireClientOptions & ClientOptions = {
+			intents: registry.intents(),
+			...shardingOptions(env),
+			...(env.DISCORD_REST_URL ? { rest: { api: env.DISCORD_REST_URL } } : {}),
+			allowedMentions: { parse: ['users'] },
+			logger: { instance: logger },
+			baseUserDirectory: coreSourceDirectory,
+			loadDefaultErrorListeners: false,
+			loadMessageCommandListeners: false,
+			loadScheduledTaskErrorListeners: false,
+			i18n: buildI18nOptions({
+				plugins: registry.list,
+				defaultLocale: config.defaultLocale,
+				fetchLanguage: (context: InternationalizationContext) =>
+					context.guild
+						? settings.getLanguage(context.guild.id, context.interactionGuildLocale ?? context.guild.preferredLocale)
+						: context.interactionLocale && locales.includes(context.interactionLocale)
+							? context.interactionLocale
+							: config.defaultLocale
+			}),
+			tasks: buildTaskOptions(env.REDIS_URL, redisPrefix)
+		};
+		const client = new SapphireClient(clientOptions);
+		runtime.client = client;
+		holdTaskRunsUntil(container.tasks, runtime.storesLoaded.promise);
+		client.once(Events.ApplicationCommandRegistriesRegistered, () => void runtime.onReady());
+
+		if (options.httpPort !== null) {
+			runtime.http = await startHttpServer({
+				port: options.httpPort ?? env.HTTP_PORT,
+				...(options.httpHost ? { host: options.httpHost } : {}),
+				metrics,
+				health: () => runtime.health()
+			});
+			logger.info(`Health and metrics on http://${options.httpHost ?? '0.0.0.0'}:${runtime.http.port}/healthz and /metrics`);
+		}
+		runtime.timers.push(
+			setInterval(() => {
+				for (const [id, shard] of client.ws.shards) metrics.setShardPing(id, shard.ping);
+			}, 15_000).unref()
+		);
+
+		if (handleProcessErrors) {
+			const onRejection = (reason: unknown) => void logFailure(reason, { what: 'A promise (unhandled rejection)' });
+			const onException = (error: Error) => {
+				logFailure(error, { what: 'The process (uncaught exception)' });
+				void handle.stop('uncaught exception').finally(() => process.exit(1));
+			};
+			process.on('unhandledRejection', onRejection);
+			process.on('uncaughtException', onException);
+			runtime.processListeners.push(['unhandledRejection', onRejection], ['uncaughtException', onException]);
+		}
+		if (handleSignals) {
+			for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+				const onSignal = () => {
+					const force = setTimeout(() => {
+						logger.fatal(`Shutdown took longer than ${SHUTDOWN_LIMIT_MS} ms; exiting anyway`);
+						process.exit(1);
+					}, SHUTDOWN_LIMIT_MS - 250);
+					force.unref();
+					void handle.stop(signal).then(() => process.exit(0));
+				};
+				process.once(signal, onSignal);
+				runtime.processListeners.push([signal, onSignal]);
+			}
+		}
+
+		const handle: BotHandle = {
+			client,
+			container,
+			env,
+			plugins: registry,
+			settings,
+			logger,
+			metrics,
+			httpPort: runtime.http?.port ?? null,
+			migrationsApplied,
+			ready: runtime.readyGate.promise,
+			health: () => runtime.health(),
+			inviteUrl: () => (runtime.appId ? inviteUrl(runtime.appId, registry.permissions()) : null),
+			stop: (reason = 'stop requested') => {
+				runtime.stopping ??= runtime.teardown(true, reason).finally(() => release(runtime));
+				return runtime.stopping;
+			},
+			crash: () => {
+				runtime.stopping ??= runtime.teardown(false, 'crash (no flush)').finally(() => release(runtime));
+				return runtime.stopping;
+			}
+		};
+
+		await client.login(env.DISCORD_TOKEN);
+		return handle;
+	} catch (error) {
+		runtime.stopping ??= runtime.teardown(false, 'start-up failed').finally(() => release(runtime));
+		await runtime.stopping;
+		throw error;
+	}
+}
+
+function release(runtime: BotRuntime): void {
+	if (active !== runtime) return;
+	active = null;
+	resetSapphireForNextClient();
+}
