@@ -20,6 +20,7 @@ const cache = new Map<string, ValidateFunction | null>();
 function load(): { ajv: Ajv2020; spec: NonNullable<typeof spec> } {
 	if (ajv && spec) return { ajv, spec };
 	spec = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'spec', 'openapi.json'), 'utf8'));
+	acceptStringBitfields(spec);
 	const instance = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
 	const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 	(addFormats as unknown as (ajv: Ajv2020) => void)(instance);
@@ -61,6 +62,33 @@ export function specRouteFor(method: string, path: string): string | undefined {
 			Boolean(spec.paths[template]?.[method.toLowerCase()])
 		);
 	});
+}
+
+/**
+ * Known deviation of the spec from Discord: request schemas type permission bitfields (`allow`, `deny`,
+ * `permissions`, `default_member_permissions`) as integers, while Discord documents them as strings and discord.js
+ * sends strings (bitfields pass 2^53). Each such property also accepts a string of digits.
+ */
+export const BITFIELD_PROPERTIES = ['allow', 'deny', 'permissions', 'default_member_permissions'];
+
+function acceptStringBitfields(node: unknown): void {
+	if (Array.isArray(node)) {
+		for (const child of node) acceptStringBitfields(child);
+		return;
+	}
+	if (!node || typeof node !== 'object') return;
+	const record = node as Record<string, any>;
+	const properties = record.properties as Record<string, any> | undefined;
+	if (properties && typeof properties === 'object') {
+		for (const name of BITFIELD_PROPERTIES) {
+			const property = properties[name];
+			const types = property ? ([] as unknown[]).concat(property.type) : [];
+			if (types.includes('integer')) {
+				properties[name] = { anyOf: [property, { type: 'string', pattern: '^[0-9]{1,20}$' }] };
+			}
+		}
+	}
+	for (const value of Object.values(record)) acceptStringBitfields(value);
 }
 
 function validatorFor(method: string, route: string): ValidateFunction | null {
