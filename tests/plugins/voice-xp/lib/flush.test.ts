@@ -117,6 +117,44 @@ describe('flushDeltas', () => {
 		expect(same.written[0]).toMatchObject({ totalXp: 4_681, previousLevel: 10, level: 10, xpIntoLevel: 6, leveledUp: false });
 	});
 
+	it('stores the level and XP into level of the new total for every member of a batch, across any number of levels', async () => {
+		const users = Array.from({ length: 300 }, (_, i) => String(810000000000000000n + BigInt(i)));
+		// Deterministic spread of starting totals and gains: some stay in their level, some cross one or many.
+		const start = users.map((_, i) => (i * 7_919) % 300_000);
+		const gain = users.map((_, i) => (i % 3 === 0 ? 1 : (i * 104_729) % 50_000));
+		await flushDeltas(em(), users.map((userId, i) => ({ ...delta(0, MINUTE, 1, 6, userId), xpUnits: start[i]! * MINUTE })));
+		const result = await flushDeltas(em(), users.map((userId, i) => ({ ...delta(MINUTE, 2 * MINUTE, 1, 6, userId), xpUnits: gain[i]! * MINUTE })));
+		expect(result.written).toHaveLength(300);
+		for (const written of result.written) {
+			const i = users.indexOf(written.userId);
+			const total = start[i]! + gain[i]!;
+			const level = levelForTotalXp(total);
+			expect(written).toMatchObject({ totalXp: total, level, xpIntoLevel: total - totalXpForLevel(level), previousLevel: levelForTotalXp(start[i]!) });
+			expect(written.leveledUp).toBe(level > levelForTotalXp(start[i]!));
+		}
+		expect(result.written.some((w) => w.leveledUp) && result.written.some((w) => !w.leveledUp)).toBe(true);
+		const rows = await em().execute<{ user_id: string; total_xp: string; level: number; xp_into_level: string }[]>(
+			'select user_id, total_xp, level, xp_into_level from voice_xp_member_stats'
+		);
+		for (const row of rows) {
+			const level = levelForTotalXp(Number(row.total_xp));
+			expect([row.level, Number(row.xp_into_level)]).toEqual([level, Number(row.total_xp) - totalXpForLevel(level)]);
+		}
+	});
+
+	it('moves to the next level exactly at its threshold, and not one XP before', async () => {
+		const [below, at] = ['810000000000000001', '810000000000000002'];
+		await flushDeltas(em(), [below, at].map((userId) => ({ ...delta(0, MINUTE, 1, 6, userId), xpUnits: 50 * MINUTE })));
+		const result = await flushDeltas(em(), [
+			{ ...delta(MINUTE, 2 * MINUTE, 1, 6, below), xpUnits: 49 * MINUTE },
+			{ ...delta(MINUTE, 2 * MINUTE, 1, 6, at), xpUnits: 50 * MINUTE }
+		]);
+		expect(result.written.map((w) => [w.userId, w.totalXp, w.level, w.xpIntoLevel, w.leveledUp])).toEqual([
+			[below, 99, 0, 99, false],
+			[at, 100, 1, 0, true]
+		]);
+	});
+
 	it('writes several thousand members in one statement', async () => {
 		const deltas: VoiceXpDelta[] = [];
 		for (let i = 0; i < 5_000; i++) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { VoiceMemberStats } from '../../../../src/plugins/voice-xp/entities/VoiceMemberStats.js';
+import { VOICE_MEMBER_STATS_TUNING_SQL, VoiceMemberStats } from '../../../../src/plugins/voice-xp/entities/VoiceMemberStats.js';
 
 /** Where the tests find PostgreSQL (trust auth); override with TEST_PG_HOST / TEST_PG_PORT / TEST_PG_USER. */
 const host = process.env.TEST_PG_HOST ?? '127.0.0.1';
@@ -35,7 +35,7 @@ async function adminOrm(): Promise<MikroORM> {
 
 /**
  * Creates `voicexp_test_<random>` (so test files and other helpers' runs never collide), builds the schema of the
- * voice XP entity with `orm.schema.create()` (MikroORM 7 renamed `createSchema`), and returns an ORM whose statements are counted.
+ * voice XP entity with `orm.schema.create()` (MikroORM 7 renamed `createSchema`) plus the entity's storage tuning, and returns an ORM whose statements are counted.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
 	const dbName = `voicexp_test_${randomBytes(6).toString('hex')}`;
@@ -59,6 +59,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 			dynamicImportProvider: (id: string) => import(id)
 		});
 		await orm.schema.create();
+		await orm.em.getConnection().execute(VOICE_MEMBER_STATS_TUNING_SQL);
 	} catch (error) {
 		await dropDatabase();
 		await admin.close(true);
