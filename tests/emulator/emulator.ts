@@ -9,7 +9,7 @@ import type { APIApplicationCommand } from 'discord-api-types/v10';
 import { EmulatorClock } from './clock.js';
 import { MemberControls, MessageControls, VoiceControls } from './controls.js';
 import type { EmulatorCore } from './core.js';
-import { GatewayServer } from './gateway/server.js';
+import { GatewayServer, IDENTIFY_INTERVAL_MS } from './gateway/server.js';
 import { ALL_INTENTS } from './gateway/intents.js';
 import { InteractionControls } from './interactions/controls.js';
 import { InteractionStore } from './interactions/store.js';
@@ -89,6 +89,7 @@ export class DiscordEmulator {
 			heartbeatInterval: options.heartbeatInterval ?? 41_250,
 			approvedIntents: options.approvedIntents ?? ALL_INTENTS,
 			maxConcurrency: options.maxConcurrency ?? 16,
+			identifyIntervalMs: options.identifyIntervalMs ?? IDENTIFY_INTERVAL_MS,
 			recommendedShards: options.shardCount ?? 1,
 			url: () => this.gatewayUrl
 		});

@@ -35,6 +35,9 @@ export interface EmulatorOptions {
 	port?: number;
 	/** Override the bot application's identity. */
 	bot?: Partial<EmulatorBot>;
+	/** Minimum time between two IDENTIFYs of one `max_concurrency` bucket, in real milliseconds. Default 5000
+	 * (Discord's rule); an IDENTIFY that comes sooner gets INVALID_SESSION and is recorded as a failure. */
+	identifyIntervalMs?: number;
 	/** Heartbeat interval sent in HELLO, in milliseconds. Default 41250 (Discord's value). */
 	heartbeatInterval?: number;
 	/** Time source for snowflakes and interaction deadlines. Default: the real clock (an {@link EmulatorClock}). */

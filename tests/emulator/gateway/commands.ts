@@ -95,7 +95,8 @@ function identify(server: GatewayServer, connection: Connection, d: Record<strin
 	const wait = server.takeIdentifySlot(shard[0]);
 	if (wait > 0) {
 		server.fail(
-			`shard ${shard[0]} identified ${wait} ms too early: one IDENTIFY per max_concurrency bucket every 5 s ` +
+			`shard ${shard[0]} identified ${wait} ms too early: one IDENTIFY per max_concurrency bucket every ` +
+				`${server.options.identifyIntervalMs} ms ` +
 				`(recommended shards ${recommendedShards}, max_concurrency ${server.options.maxConcurrency})`
 		);
 		server.send(connection, { op: GatewayOpcodes.InvalidSession, d: false, s: null, t: null });

@@ -25,6 +25,8 @@ export interface GatewayOptions {
 	heartbeatInterval: number;
 	approvedIntents: number;
 	maxConcurrency: number;
+	/** Minimum ms between IDENTIFYs of one bucket (Discord: 5000). */
+	identifyIntervalMs: number;
 	recommendedShards: number;
 	/** ws:// URL of this gateway (for READY's resume_gateway_url). */
 	url: () => string;
@@ -164,7 +166,8 @@ export class GatewayServer {
 		const now = Date.now();
 		const last = this.#lastIdentifyByBucket.get(bucket);
 		// 250 ms of tolerance for timer jitter between the client's throttle and this check.
-		if (last !== undefined && now - last < IDENTIFY_INTERVAL_MS - 250) return IDENTIFY_INTERVAL_MS - (now - last);
+		const interval = this.options.identifyIntervalMs;
+		if (last !== undefined && interval > 0 && now - last < interval - 250) return interval - (now - last);
 		this.#lastIdentifyByBucket.set(bucket, now);
 		return 0;
 	}
