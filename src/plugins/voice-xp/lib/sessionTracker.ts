@@ -79,8 +79,10 @@ export type VoiceSessionExplanation =
 interface MemberSession {
 	state: TrackedVoiceState & { channelId: string };
 	eligibility: Eligibility;
-	/** When the current eligible stretch began (or the last drain, whichever is later); null when not earning. */
+	/** When the current uninterrupted eligible stretch began; null when not earning. */
 	eligibleSince: number | null;
+	/** Up to when the current stretch has been moved into the pending accrual (its start, or the last drain). */
+	accruedUntil: number;
 }
 
 interface PendingAccrual {
@@ -131,27 +133,20 @@ export class VoiceSessionTracker {
 		if (previous !== undefined && sameState(previous.state, state)) return;
 		const guild = this.#guild(guildId);
 
-		const affected = new Set<string>();
+		if (previous !== undefined && state.channelId === previous.state.channelId) {
+			// Same channel (mute, deafen, stream, camera): the session goes on; only eligibility may change.
+			previous.state = { ...state, channelId: previous.state.channelId };
+			this.#evaluate(guild, previous.state.channelId, now);
+			return;
+		}
 		if (previous !== undefined) {
-			affected.add(previous.state.channelId);
 			this.#remove(guild, previous, now);
+			this.#evaluate(guild, previous.state.channelId, now);
 		}
 		if (state.channelId !== null) {
-			const session: MemberSession = {
-				state: { ...state, channelId: state.channelId },
-				eligibility: { eligible: false },
-				eligibleSince: null
-			};
-			guild.members.set(state.userId, session);
-			let channel = guild.channels.get(state.channelId);
-			if (channel === undefined) {
-				channel = new Map();
-				guild.channels.set(state.channelId, channel);
-			}
-			channel.set(state.userId, session);
-			affected.add(state.channelId);
+			this.#place(guild, state, state.channelId);
+			this.#evaluate(guild, state.channelId, now);
 		}
-		for (const channelId of affected) this.#evaluate(guild, channelId, now);
 	}
 
 	/**
@@ -178,25 +173,12 @@ export class VoiceSessionTracker {
 		guild.channels.clear();
 		for (const state of states) {
 			if (state.channelId === null) continue;
-			const session: MemberSession = {
-				state: { ...state, channelId: state.channelId },
-				eligibility: { eligible: false },
-				eligibleSince: null
-			};
+			// A user listed twice keeps the last state given.
 			const previous = guild.members.get(state.userId);
-			if (previous !== undefined) guild.channels.get(previous.state.channelId)?.delete(state.userId);
-			guild.members.set(state.userId, session);
-			let channel = guild.channels.get(state.channelId);
-			if (channel === undefined) {
-				channel = new Map();
-				guild.channels.set(state.channelId, channel);
-			}
-			channel.set(state.userId, session);
+			if (previous !== undefined) this.#remove(guild, previous, now);
+			this.#place(guild, state, state.channelId);
 		}
-		for (const [channelId, channel] of guild.channels) {
-			if (channel.size === 0) guild.channels.delete(channelId);
-			else this.#evaluate(guild, channelId, now);
-		}
+		for (const channelId of guild.channels.keys()) this.#evaluate(guild, channelId, now);
 	}
 
 	/**
@@ -280,7 +262,7 @@ export class VoiceSessionTracker {
 		let xpUnits = pending?.xpUnits ?? 0;
 		const session = guild?.members.get(userId);
 		if (guild !== undefined && session?.eligibleSince != null) {
-			const duration = Math.max(0, now - session.eligibleSince);
+			const duration = Math.max(0, now - session.accruedUntil);
 			eligibleMs += duration;
 			xpUnits += duration * guild.context.config.xpPerMinute;
 		}
@@ -332,6 +314,23 @@ export class VoiceSessionTracker {
 		return guild;
 	}
 
+	/** Puts a new, not yet evaluated, session for `state` in its channel. */
+	#place(guild: GuildSessions, state: TrackedVoiceState, channelId: string): void {
+		const session: MemberSession = {
+			state: { ...state, channelId },
+			eligibility: { eligible: false },
+			eligibleSince: null,
+			accruedUntil: 0
+		};
+		guild.members.set(state.userId, session);
+		let channel = guild.channels.get(channelId);
+		if (channel === undefined) {
+			channel = new Map();
+			guild.channels.set(channelId, channel);
+		}
+		channel.set(state.userId, session);
+	}
+
 	/** Takes a session out of its channel and the guild, ending its accrual at `now`. */
 	#remove(guild: GuildSessions, session: MemberSession, now: number): void {
 		this.#close(guild, session, now);
@@ -369,24 +368,25 @@ export class VoiceSessionTracker {
 
 	#open(guild: GuildSessions, session: MemberSession, now: number): void {
 		session.eligibleSince = now;
+		session.accruedUntil = now;
 		guild.open.add(session);
 		if (!guild.pending.has(session.state.userId)) {
 			guild.pending.set(session.state.userId, { eligibleMs: 0, xpUnits: 0, from: now });
 		}
 	}
 
-	/** Moves the time since `eligibleSince` into the pending accrual; the session keeps earning from `now`. */
+	/** Moves the time since `accruedUntil` into the pending accrual; the session keeps earning from `now`. */
 	#checkpoint(guild: GuildSessions, session: MemberSession, now: number): void {
 		if (session.eligibleSince === null) return;
-		const duration = Math.max(0, now - session.eligibleSince);
+		const duration = Math.max(0, now - session.accruedUntil);
 		let pending = guild.pending.get(session.state.userId);
 		if (pending === undefined) {
-			pending = { eligibleMs: 0, xpUnits: 0, from: session.eligibleSince };
+			pending = { eligibleMs: 0, xpUnits: 0, from: session.accruedUntil };
 			guild.pending.set(session.state.userId, pending);
 		}
 		pending.eligibleMs += duration;
 		pending.xpUnits += duration * guild.context.config.xpPerMinute;
-		session.eligibleSince = Math.max(now, session.eligibleSince);
+		session.accruedUntil = Math.max(now, session.accruedUntil);
 	}
 
 	#close(guild: GuildSessions, session: MemberSession, now: number): void {

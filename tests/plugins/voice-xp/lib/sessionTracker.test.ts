@@ -110,6 +110,16 @@ describe('VoiceSessionTracker', () => {
 		expect(total).toBe(10 * 60 * SECOND + 123);
 	});
 
+	it('reports since when a member earns without interruption, across drains and stream toggles', () => {
+		const tracker = new VoiceSessionTracker();
+		tracker.applyVoiceState(GUILD, state('a', ROOM), 0);
+		tracker.applyVoiceState(GUILD, state('b', ROOM), 5 * SECOND);
+		tracker.drain(60 * SECOND);
+		tracker.applyVoiceState(GUILD, state('a', ROOM, { selfStream: true }), 70 * SECOND);
+		expect(tracker.explain(GUILD, 'a')).toMatchObject({ eligibility: { eligible: true }, eligibleSince: 5 * SECOND });
+		expect(byUser(tracker.drain(120 * SECOND)).a).toEqual({ eligibleMs: 60 * SECOND, from: 60 * SECOND, to: 120 * SECOND });
+	});
+
 	it('hands out nothing twice and nothing for members who did not earn', () => {
 		const tracker = new VoiceSessionTracker();
 		tracker.applyVoiceState(GUILD, state('alone', ROOM), 0);
