@@ -1,0 +1,151 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../../src/lib/paths.js';
+import type { DiscordEmulator } from '../emulator/index.js';
+import { testRedisUrl, type TestDatabase } from './infra.js';
+import { LogCapture, withTimeout } from './testBot.js';
+
+/** Plugins for a child bot: modules to import and the manifest exports to take from each. */
+export interface ChildPluginSpec {
+	/** Absolute path or file URL of a module, e.g. `new URL('../fixtures/echo-plugin/index.ts', import.meta.url).href`. */
+	module: string;
+	exports: string[];
+}
+
+/** What the parent tells the child (JSON in BOT_CHILD_OPTIONS). */
+export interface ChildBotLaunch {
+	env: Record<string, string | undefined>;
+	redisPrefix: string;
+	plugins?: ChildPluginSpec[];
+	clockStartMs?: number;
+	http?: boolean;
+}
+
+/** Messages from the child over IPC. */
+export type ChildBotMessage = { type: 'ready'; httpPort: number | null } | { type: 'clock-ack'; id: number; now: number };
+
+/** Options of {@link startChildBot}. */
+export interface ChildBotOptions {
+	emulator: DiscordEmulator;
+	/** The database to use (usually the one of a bot started with startTestBot, to share it). Not dropped here. */
+	database: TestDatabase;
+	/** The Redis prefix to use (share it with another bot to share cache, pub/sub and task queue). */
+	redisPrefix: string;
+	redisUrl?: string;
+	/** Plugins to load in the child. Default: the bot's own list. */
+	plugins?: ChildPluginSpec[];
+	/** Extra or overriding environment variables of the bot. */
+	env?: Record<string, string | undefined>;
+	/** Give the child a ManualClock starting at this time (ms since epoch), driven with `clock.set/advance`. */
+	clockStartMs?: number;
+	/** Serve /healthz and /metrics on a free port. */
+	http?: boolean;
+	/** Wait for ready (default true). */
+	waitForReady?: boolean;
+}
+
+/** A bot running in its own process. */
+export interface ChildBot {
+	process: ChildProcess;
+	logs: LogCapture;
+	/** Resolves once ready (every shard, commands registered). */
+	ready: Promise<void>;
+	httpPort: number | null;
+	/** The child's ManualClock, when started with `clockStartMs`; resolves once the child applied the change. */
+	clock: { set(ms: number): Promise<number>; advance(ms: number): Promise<number> } | null;
+	/** Resolves when the process exits. */
+	exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+	/** Sends a signal (default SIGTERM) and waits for the exit; reports how long the shutdown took (ms). */
+	stop(signal?: 'SIGTERM' | 'SIGINT'): Promise<{ code: number | null; signal: NodeJS.Signals | null; durationMs: number }>;
+	/** SIGKILL: the process dies at once, nothing is flushed (a crash). */
+	kill(): Promise<void>;
+}
+
+const childMain = fileURLToPath(new URL('./childBotMain.ts', import.meta.url));
+
+/**
+ * Starts the real bot in a separate Node process (with tsx, from source) against the emulator: for two bot processes
+ * sharing PostgreSQL and Redis, for SIGTERM shutdown checks, and for crashes (`kill()`), where nothing survives.
+ */
+export async function startChildBot(options: ChildBotOptions): Promise<ChildBot> {
+	const logs = new LogCapture();
+	const launch: ChildBotLaunch = {
+		env: {
+			DISCORD_TOKEN: options.emulator.bot.token,
+			DISCORD_REST_URL: options.emulator.restUrl,
+			DATABASE_URL: options.database.url,
+			REDIS_URL: options.redisUrl ?? testRedisUrl,
+			LOG_LEVEL: process.env.BOT_TEST_LOG_LEVEL ?? 'info',
+			LOG_FORMAT: 'text',
+			...options.env
+		},
+		redisPrefix: options.redisPrefix,
+		...(options.plugins ? { plugins: options.plugins } : {}),
+		...(options.clockStartMs !== undefined ? { clockStartMs: options.clockStartMs } : {}),
+		...(options.http ? { http: true } : {})
+	};
+	// `--require tsx/cjs` also tells Sapphire's loader that .ts pieces can be loaded.
+	const child = spawn(process.execPath, ['--require', 'tsx/cjs', '--import', 'tsx', childMain], {
+		cwd: projectRoot,
+		env: { ...process.env, BOT_CHILD_OPTIONS: JSON.stringify(launch) },
+		stdio: ['ignore', 'pipe', 'pipe', 'ipc']
+	});
+	child.stdout?.on('data', (chunk: Buffer) => logs.push(String(chunk)));
+	child.stderr?.on('data', (chunk: Buffer) => logs.push(String(chunk)));
+	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+		child.once('exit', (code, signal) => resolve({ code, signal }))
+	);
+	let httpPort: number | null = null;
+	const ready = new Promise<void>((resolve, reject) => {
+		child.on('message', (message: ChildBotMessage) => {
+			if (message.type === 'ready') {
+				httpPort = message.httpPort;
+				resolve();
+			}
+		});
+		void exited.then(({ code, signal }) => reject(new Error(`Child bot exited before ready (code ${code}, signal ${signal}):\n${logs.lines.slice(-30).join('\n')}`)));
+	});
+	ready.catch(() => undefined);
+	let nextId = 1;
+	const clockCall = (op: 'set' | 'advance', ms: number) =>
+		new Promise<number>((resolve) => {
+			const id = nextId++;
+			const onMessage = (message: ChildBotMessage) => {
+				if (message.type === 'clock-ack' && message.id === id) {
+					child.off('message', onMessage);
+					resolve(message.now);
+				}
+			};
+			child.on('message', onMessage);
+			child.send({ type: 'clock', id, op, ms });
+		});
+	const bot: ChildBot = {
+		process: child,
+		logs,
+		ready,
+		get httpPort() {
+			return httpPort;
+		},
+		clock: options.clockStartMs === undefined ? null : { set: (ms) => clockCall('set', ms), advance: (ms) => clockCall('advance', ms) },
+		exited,
+		async stop(signal = 'SIGTERM') {
+			const started = Date.now();
+			if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+			const result = await withTimeout(exited, 15_000, `Child bot exit after ${signal}`);
+			return { ...result, durationMs: Date.now() - started };
+		},
+		async kill() {
+			if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+			await exited;
+		}
+	};
+	if (options.waitForReady ?? true) {
+		try {
+			await withTimeout(ready, 45_000, 'Child bot ready');
+		} catch (error) {
+			await bot.kill();
+			throw error;
+		}
+	}
+	return bot;
+}

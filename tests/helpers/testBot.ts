@@ -1,0 +1,182 @@
+import { Writable } from 'node:stream';
+import { Redis } from 'ioredis';
+import { startBot, type BotHandle } from '../../src/lib/bot.js';
+import type { Clock } from '../../src/lib/clock.js';
+import type { BotConfig } from '../../src/lib/config.js';
+import type { AnyPluginManifest } from '../../src/lib/plugins/definePlugin.js';
+import type { GuardDropListener } from '../../src/lib/plugins/guards.js';
+import { taskQueueName } from '../../src/lib/tasks.js';
+import type { DiscordEmulator } from '../emulator/index.js';
+import { createTestDatabase, testRedisUrl, uniqueRedisPrefix, type TestDatabase } from './infra.js';
+
+/** Log lines of a test bot, kept in memory (echoed to stderr too when `BOT_TEST_LOGS=1`). */
+export class LogCapture {
+	public readonly lines: string[] = [];
+	readonly #echo = process.env.BOT_TEST_LOGS === '1';
+
+	/** A stream for the bot's logger. */
+	public readonly stream = new Writable({
+		write: (chunk: Buffer | string, _encoding, callback) => {
+			this.push(String(chunk));
+			callback();
+		}
+	});
+
+	/** Adds raw output (one or more lines). */
+	public push(text: string): void {
+		for (const line of text.split('\n')) {
+			if (!line) continue;
+			this.lines.push(line);
+			if (this.#echo) process.stderr.write(`${line}\n`);
+		}
+	}
+
+	/** Lines containing `text` (or matching a RegExp). */
+	public find(text: string | RegExp): string[] {
+		return this.lines.filter((line) => (typeof text === 'string' ? line.includes(text) : text.test(line)));
+	}
+}
+
+/** Options of {@link startTestBot}. */
+export interface StartTestBotOptions {
+	emulator: DiscordEmulator;
+	/** Source of "now" for the bot (a ManualClock to drive time). Default: the system clock. */
+	clock?: Clock;
+	/** Plugins of the bot. Default: the bot's own list (src/plugins/index.ts). */
+	plugins?: readonly AnyPluginManifest[];
+	/** Extra or overriding environment variables (e.g. `SHARD_COUNT`, `LOG_LEVEL`). */
+	env?: Record<string, string | undefined>;
+	/** Bot-wide defaults instead of config/defaults.json. */
+	config?: BotConfig;
+	/** Reuse a database (a restart, or a second bot); default: a fresh one, dropped by `stop()`. */
+	database?: TestDatabase;
+	/** Reuse a Redis prefix (a restart, or a second bot sharing Redis); default: a fresh one, cleaned by `stop()`. */
+	redisPrefix?: string;
+	/** Redis to use (default the test Redis); e.g. a private `redis-server` that the test stops. */
+	redisUrl?: string;
+	/** Wait until every shard is ready and the commands are registered (default true). */
+	waitForReady?: boolean;
+	/** Serve /healthz and /metrics on a free port (default false). */
+	http?: boolean;
+	/** Told when the core skips a plugin piece for a guild where the plugin is off. */
+	onGuardDrop?: GuardDropListener;
+}
+
+/** A bot running in this test process, from {@link startTestBot}. */
+export interface TestBot {
+	handle: BotHandle;
+	database: TestDatabase;
+	redisPrefix: string;
+	redisUrl: string;
+	/** The environment the bot was started with (to start a twin: child process, restart). */
+	env: Record<string, string | undefined>;
+	logs: LogCapture;
+	/** Clean stop (plugins flush), then drops what this helper created (database, Redis keys). */
+	stop(): Promise<void>;
+	/** Drops the bot without any flush (no `onShutdown`), keeping the database and Redis keys for a restart. */
+	crash(): Promise<void>;
+	/** After `crash()` (or to clean up a bot stopped otherwise): drops what this helper created. */
+	cleanup(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 30_000;
+
+/** Deletes every Redis key of a test bot: its cache and pub/sub keys and its task queue. */
+export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
+	const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+	client.on('error', () => {});
+	try {
+		await client.connect();
+		for (const pattern of [`${prefix}*`, `bull:${taskQueueName(prefix)}:*`]) {
+			let cursor = '0';
+			do {
+				const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+				cursor = next;
+				if (keys.length) await client.del(...keys);
+			} while (cursor !== '0');
+		}
+	} catch {
+		// Redis gone (a test stopped it): nothing to clean there.
+	} finally {
+		client.disconnect();
+	}
+}
+
+/** Resolves with `promise`, or rejects after `ms` milliseconds naming `what`. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	try {
+		return await Promise.race([
+			promise,
+			new Promise<never>((_, reject) => {
+				timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
+			})
+		]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+/**
+ * Starts the real bot in this process against the emulator, with its own PostgreSQL database (migrated at start) and
+ * Redis key prefix (cache keys, pub/sub channel and task queue), and waits until it is ready.
+ * One bot per process at a time (Sapphire's container is process-wide): stop or crash it before starting another;
+ * use {@link startChildBot} (./childBot.ts) for a second bot running at the same time.
+ */
+export async function startTestBot(options: StartTestBotOptions): Promise<TestBot> {
+	const ownsDatabase = !options.database;
+	const database = options.database ?? (await createTestDatabase());
+	const ownsPrefix = !options.redisPrefix;
+	const redisPrefix = options.redisPrefix ?? uniqueRedisPrefix();
+	const redisUrl = options.redisUrl ?? testRedisUrl;
+	const logs = new LogCapture();
+	const env: Record<string, string | undefined> = {
+		DISCORD_TOKEN: options.emulator.bot.token,
+		DISCORD_REST_URL: options.emulator.restUrl,
+		DATABASE_URL: database.url,
+		REDIS_URL: redisUrl,
+		LOG_LEVEL: process.env.BOT_TEST_LOG_LEVEL ?? 'info',
+		LOG_FORMAT: 'text',
+		...options.env
+	};
+	const cleanup = async () => {
+		if (ownsPrefix) await deleteRedisKeys(redisUrl, redisPrefix);
+		if (ownsDatabase) await database.drop();
+	};
+	let handle: BotHandle;
+	try {
+		handle = await startBot({
+			env,
+			...(options.clock ? { clock: options.clock } : {}),
+			...(options.plugins ? { plugins: options.plugins } : {}),
+			...(options.config ? { config: options.config } : {}),
+			...(options.onGuardDrop ? { onGuardDrop: options.onGuardDrop } : {}),
+			httpPort: options.http ? 0 : null,
+			httpHost: '127.0.0.1',
+			handleSignals: false,
+			redisPrefix,
+			logStream: logs.stream
+		});
+		if (options.waitForReady ?? true) await withTimeout(handle.ready, READY_TIMEOUT_MS, 'Bot ready');
+	} catch (error) {
+		await cleanup();
+		if (logs.lines.length && process.env.BOT_TEST_LOGS !== '1') process.stderr.write(`${logs.lines.slice(-40).join('\n')}\n`);
+		throw error;
+	}
+	return {
+		handle,
+		database,
+		redisPrefix,
+		redisUrl,
+		env,
+		logs,
+		async stop() {
+			await handle.stop('test done');
+			await cleanup();
+		},
+		async crash() {
+			await handle.crash();
+		},
+		cleanup
+	};
+}
