@@ -8,6 +8,7 @@ import {
 	ChannelType,
 	Client,
 	DiscordAPIError,
+	type ClientOptions,
 	GatewayIntentBits,
 	PermissionFlagsBits,
 	RESTEvents,
@@ -39,7 +40,9 @@ beforeAll(async () => {
 	emu = await DiscordEmulator.start({ shardCount: 2 });
 	first = emu.world.createGuild({ name: 'First', shard: [0, 2] });
 	second = emu.world.createGuild({ name: 'Second', shard: [1, 2] });
-	client = new Client({
+	// The bot's @sapphire/plugin-scheduled-tasks augments discord.js's ClientOptions with a required `tasks`
+	// (project-wide); a bare client has no task handler.
+	const options = {
 		shards: 'auto',
 		intents: [
 			GatewayIntentBits.Guilds,
@@ -49,7 +52,8 @@ beforeAll(async () => {
 			GatewayIntentBits.GuildMessages
 		],
 		rest: { api: emu.restUrl }
-	});
+	} satisfies Omit<ClientOptions, 'tasks'>;
+	client = new Client(options as unknown as ClientOptions);
 	const ready = once(client, 'clientReady');
 	await client.login(emu.bot.token);
 	await ready;

@@ -10,6 +10,7 @@ import {
 	ButtonStyle,
 	Client,
 	GatewayIntentBits,
+	type ClientOptions,
 	MessageFlags,
 	ModalBuilder,
 	PermissionFlagsBits,
@@ -69,7 +70,9 @@ beforeAll(async () => {
 	guild = emu.world.createGuild({ name: 'Interactions', preferredLocale: 'pl' });
 	channelId = guild.channels.find((channel) => channel.name === 'general')!.id;
 	userId = guild.addMember({ username: 'admin', permissions: PermissionFlagsBits.ManageGuild, locale: 'fr' }).id;
-	client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: emu.restUrl } });
+	// The bot's @sapphire/plugin-scheduled-tasks augments ClientOptions with a required `tasks`; a bare client has none.
+	const options = { intents: [GatewayIntentBits.Guilds], rest: { api: emu.restUrl } } satisfies Omit<ClientOptions, 'tasks'>;
+	client = new Client(options as unknown as ClientOptions);
 	client.on('interactionCreate', (interaction) => void onInteraction(interaction));
 	const ready = once(client, 'clientReady');
 	await client.login(emu.bot.token);

@@ -49,6 +49,13 @@ export class RequestValidator {
 		const issues = this.useSpec && body !== undefined ? validateAgainstSpec(method, route, body) : [];
 		const semantic = SEMANTIC[`${method} ${route}`];
 		if (semantic && body !== undefined && body !== null) issues.push(...semantic(body));
-		return issues;
+		// The schema and the semantic checks may both report one limit: keep each issue once.
+		const seen = new Set<string>();
+		return issues.filter((issue) => {
+			const key = `${issue.path}|${issue.code}|${issue.message}`;
+			if (seen.has(key)) return false;
+			seen.add(key);
+			return true;
+		});
 	}
 }

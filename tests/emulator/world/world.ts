@@ -53,8 +53,9 @@ export class World implements PayloadSource {
 		this.#dispatch = dispatch;
 	}
 
-	/** Reports a gateway event (see {@link Dispatcher}). */
+	/** Reports a gateway event (see {@link Dispatcher}). Events of a guild the bot is not in go nowhere. */
 	public dispatch(event: string, data: DispatchData, guildId: string | null): void {
+		if (guildId && event !== 'GUILD_DELETE' && !this.guildStates.get(guildId)?.members.has(this.context.bot.id)) return;
 		this.#dispatch(event, data, guildId);
 	}
 

@@ -17,6 +17,7 @@ export class RawGateway {
 	readonly #waiters = new Set<() => void>();
 	readonly #socket: WebSocket;
 	#cursor = 0;
+	#minSeq = 0;
 
 	private constructor(socket: WebSocket, zlibStream: boolean) {
 		this.#socket = socket;
@@ -79,6 +80,7 @@ export class RawGateway {
 			const check = () => {
 				for (let index = this.#cursor; index < this.frames.length; index++) {
 					const frame = this.frames[index]!;
+					if (frame.op === 0 && frame.s !== null && frame.s <= this.#minSeq) continue;
 					if (predicate(frame)) {
 						this.#cursor = index + 1;
 						this.#waiters.delete(check);
@@ -100,6 +102,11 @@ export class RawGateway {
 			this.#waiters.add(check);
 			check();
 		});
+	}
+
+	/** Ignores dispatches up to sequence `seq` (e.g. `emu.gateway.sessions[0].seq`), even those still in flight. */
+	public skipTo(seq: number): void {
+		this.#minSeq = seq;
 	}
 
 	/** Dispatch with event name `t`. */
