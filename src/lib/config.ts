@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { configDirectory } from './paths.js';
 
 const pluginDefaultsSchema = z.strictObject({
-	$comment: z.string().optional(),
 	/** Overrides the plugin's `enabledByDefault` for guilds that never enabled or disabled it themselves. */
 	enabled: z.boolean().optional(),
 	/** Bot-wide default values of the plugin's config fields; a guild's own values win. */
@@ -13,21 +12,12 @@ const pluginDefaultsSchema = z.strictObject({
 
 /** Schema of `config/defaults.json`. */
 export const botConfigSchema = z.strictObject({
-	$comment: z.string().optional(),
 	/** Language used when a guild chose none and its preferred locale is not shipped. A folder of `locales/`. */
 	defaultLocale: z.string().default('en-US'),
-	/** Per plugin name. `$comment` is allowed for notes. */
-	plugins: z
-		.record(z.string(), z.union([pluginDefaultsSchema, z.string()]))
-		.default({})
-		.transform((entries) =>
-			Object.fromEntries(
-				Object.entries(entries).filter((entry): entry is [string, z.output<typeof pluginDefaultsSchema>] => typeof entry[1] !== 'string')
-			)
-		),
+	/** Per plugin name. */
+	plugins: z.record(z.string(), pluginDefaultsSchema).default({}),
 	settingsCache: z
 		.strictObject({
-			$comment: z.string().optional(),
 			/** Seconds a guild's settings live in Redis (writes replace them at once). */
 			redisTtlSeconds: z.number().int().positive().default(3600),
 			/** Seconds a guild's settings live in a process's memory (writes anywhere invalidate them at once). */
@@ -38,6 +28,13 @@ export const botConfigSchema = z.strictObject({
 
 /** Bot-wide defaults, from `config/defaults.json`. */
 export type BotConfig = z.output<typeof botConfigSchema>;
+
+/** JSON has no comments: `"$comment"` keys hold notes at any depth; they are dropped before validation. */
+function withoutComments(value: unknown): unknown {
+	if (Array.isArray(value)) return value.map(withoutComments);
+	if (value === null || typeof value !== 'object') return value;
+	return Object.fromEntries(Object.entries(value).filter(([key]) => key !== '$comment').map(([key, child]) => [key, withoutComments(child)]));
+}
 
 /** Thrown when `config/defaults.json` cannot be read or does not match {@link botConfigSchema}. */
 export class BotConfigError extends Error {
@@ -68,7 +65,7 @@ export function loadBotConfig(path: string = join(configDirectory, 'defaults.jso
  * @throws BotConfigError naming every invalid field.
  */
 export function parseBotConfig(raw: unknown, source = 'bot configuration'): BotConfig {
-	const result = botConfigSchema.safeParse(raw);
+	const result = botConfigSchema.safeParse(withoutComments(raw));
 	if (result.success) return result.data;
 	throw new BotConfigError(`Invalid ${source}:\n${z.prettifyError(result.error)}`);
 }
