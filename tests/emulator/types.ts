@@ -254,6 +254,10 @@ export interface InteractionHandle {
 	readonly deferred: boolean;
 	/** The autocomplete choices, when the bot answered type 8. */
 	readonly choices: { name: string; value: string | number }[] | undefined;
+	/** The modal the bot opened (callback type 9), if any. */
+	readonly modal: Record<string, unknown> | undefined;
+	/** Resolves once @original has been edited `count` times in total (default 1); returns every edit. */
+	waitForEdits(count?: number, timeoutMs?: number): Promise<MessageView[]>;
 }
 
 /** One REST call in the recorder. */

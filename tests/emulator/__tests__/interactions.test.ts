@@ -227,6 +227,45 @@ describe('components and modals', () => {
 		expect(() => emu.interactions.button({ guildId: guild.id, channelId, userId, messageId: page.id, customId: 'page:9' })).toThrow(/no component/);
 	});
 
+	test('a select menu choice reaches the bot and a deferred update edits the message', async () => {
+		onInteraction = async (interaction) => {
+			if (interaction.isChatInputCommand()) {
+				await interaction.reply({
+					content: 'Pick a plugin',
+					components: [
+						{
+							type: 1,
+							components: [
+								{
+									type: 3,
+									custom_id: 'plugin-picker',
+									options: [
+										{ label: 'Voice XP', value: 'voice-xp' },
+										{ label: 'Tickets', value: 'tickets' }
+									]
+								}
+							]
+						}
+					]
+				});
+			} else if (interaction.isStringSelectMenu()) {
+				await interaction.deferUpdate();
+				await interaction.editReply({ content: `Enabled ${interaction.values.join(', ')}`, components: [] });
+			}
+		};
+		const prompt = await emu.interactions.command({ guildId: guild.id, channelId, userId, name: 'rank' }).waitForReply();
+		expect(() =>
+			emu.interactions.selectMenu({ guildId: guild.id, channelId, userId, messageId: prompt.id, customId: 'plugin-picker', values: ['giveaways'] })
+		).toThrow(/not among the options/);
+		const pick = emu.interactions.selectMenu({ guildId: guild.id, channelId, userId, messageId: prompt.id, customId: 'plugin-picker', values: ['tickets'] });
+		const updated = await pick.waitForReply();
+		expect(pick.deferred).toBe(true);
+		expect(updated.id).toBe(prompt.id);
+		expect(updated.content).toBe('Enabled tickets');
+		expect(updated.components).toEqual([]);
+		expect(guild.messages(channelId).find((message) => message.id === prompt.id)?.content).toBe('Enabled tickets');
+	});
+
 	test('a component message with a custom_id over 100 characters is refused with 50035', async () => {
 		emu.expectFailures((failure) => failure.kind === 'invalid-body');
 		let error: { code?: number; rawError?: unknown } | undefined;

@@ -97,7 +97,9 @@ function identify(server: GatewayServer, connection: Connection, d: Record<strin
 		server.fail(
 			`shard ${shard[0]} identified ${wait} ms too early: one IDENTIFY per max_concurrency bucket every ` +
 				`${server.options.identifyIntervalMs} ms ` +
-				`(recommended shards ${recommendedShards}, max_concurrency ${server.options.maxConcurrency})`
+				`(recommended shards ${recommendedShards}, max_concurrency ${server.options.maxConcurrency})`,
+			// Discord answers INVALID_SESSION and the client identifies again later: recorded, not fatal by default.
+			'rate-limited'
 		);
 		server.send(connection, { op: GatewayOpcodes.InvalidSession, d: false, s: null, t: null });
 		return;

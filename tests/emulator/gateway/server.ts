@@ -126,9 +126,9 @@ export class GatewayServer {
 		connection.send(payload);
 	}
 
-	/** Records a gateway failure. */
-	public fail(message: string): void {
-		this.failures.add({ kind: 'gateway', message });
+	/** Records a gateway failure ('gateway': a protocol error; 'rate-limited': an identify Discord would throttle). */
+	public fail(message: string, kind: 'gateway' | 'rate-limited' = 'gateway'): void {
+		this.failures.add({ kind, message });
 	}
 
 	/** Creates a session for an IDENTIFY that passed the checks (see commands.ts). */
