@@ -114,3 +114,13 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
 	);
 	throw new EnvError(ordered.map(([variable, list]) => ({ variable, problem: list.join('; ') })));
 }
+
+/**
+ * Validates only what the database scripts need (`DATABASE_URL`), for `npm run migrate`.
+ * @throws EnvError when it is missing or not a PostgreSQL URL.
+ */
+export function parseDatabaseEnv(source: Record<string, string | undefined> = process.env): Pick<Env, 'DATABASE_URL'> {
+	const result = envShape.shape.DATABASE_URL.safeParse(source.DATABASE_URL);
+	if (result.success) return { DATABASE_URL: result.data };
+	throw new EnvError(result.error.issues.map((issue) => ({ variable: 'DATABASE_URL', problem: issue.message })));
+}
