@@ -301,6 +301,7 @@ export interface EmulatorFailure {
 		| 'unknown-resource'
 		| 'interaction'
 		| 'rate-limited'
+		| 'refused'
 		| 'gateway'
 		| 'other';
 	message: string;

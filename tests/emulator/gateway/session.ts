@@ -5,7 +5,7 @@
 import type { ShardSessionInfo } from '../types.js';
 import type { Connection, GatewayPayload } from './connection.js';
 
-/** Dispatches kept for RESUME; older ones are dropped and a RESUME from before them gets INVALID_SESSION. */
+/** Dispatches kept for RESUME (at least this many, at most twice); a RESUME from before them gets INVALID_SESSION. */
 export const REPLAY_BUFFER_SIZE = 20_000;
 
 export class Session {
@@ -32,7 +32,8 @@ export class Session {
 	public dispatch(t: string, d: unknown): void {
 		const payload: GatewayPayload = { op: 0, t, s: ++this.seq, d };
 		this.#buffer.push(payload);
-		if (this.#buffer.length > REPLAY_BUFFER_SIZE) this.#buffer.shift();
+		// Trim in batches: shifting one element per event would cost O(n) each time.
+		if (this.#buffer.length > REPLAY_BUFFER_SIZE * 2) this.#buffer.splice(0, this.#buffer.length - REPLAY_BUFFER_SIZE);
 		if (this.connection) this.onSend(this, payload);
 	}
 

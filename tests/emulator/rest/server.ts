@@ -136,9 +136,9 @@ export class RestServer {
 						? 'missing-permissions'
 						: error.status === 404
 							? 'unknown-resource'
-							: error.status === 400 && error.code === ErrorCodes.InvalidFormBody
+							: error.code === ErrorCodes.InvalidFormBody || error.code === ErrorCodes.EmptyMessage
 								? 'invalid-body'
-								: 'other';
+								: 'refused';
 			const detail = error.detail ? ` (${error.detail})` : '';
 			this.#fail(record, kind, `${record.method} ${record.route}: ${error.code} ${error.message}${detail}`, error.status, error.code);
 			return { status: error.status, body: error.toJSON() };
