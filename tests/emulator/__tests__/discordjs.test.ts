@@ -104,6 +104,19 @@ describe('bare discord.js client', () => {
 		expect(client.guilds.cache.get(first.id)?.voiceStates.cache.get(member.id)?.channelId).toBe(voiceChannel.id);
 	});
 
+	test('follows an injected RECONNECT (op 7) and a resumable INVALID_SESSION (op 9) by resuming its session', async () => {
+		const sessionId = emu.gateway.sessions.find((session) => session.shardId === 1)!.sessionId;
+		const reconnected = waitFor(client, 'shardResume', (shardId: number) => shardId === 1);
+		emu.gateway.sendReconnect(1);
+		await reconnected;
+		const resumedAgain = waitFor(client, 'shardResume', (shardId: number) => shardId === 1);
+		emu.gateway.invalidateSession(1, true);
+		await resumedAgain;
+		const session = emu.gateway.sessions.find((candidate) => candidate.shardId === 1)!;
+		expect(session).toMatchObject({ sessionId, connected: true, resumes: 2 });
+		expect(emu.recorder.gateway.filter((frame) => frame.direction === 'receive' && frame.op === 6 && frame.shardId === 1)).toHaveLength(2);
+	});
+
 	test('retries a role add after an injected 429 and succeeds', async () => {
 		const role = first.createRole({ name: 'Regular' });
 		const member = first.addMember({ username: 'retry-me' });

@@ -90,7 +90,7 @@ export class GatewayServer {
 		}
 		this.recorder.recordGateway({
 			direction: 'receive',
-			shardId: connection.session?.shardId ?? shardOf(payload),
+			shardId: connection.session?.shardId ?? shardOf(payload) ?? this.#resumedShard(payload),
 			sessionId: connection.session?.id ?? null,
 			op: payload.op as GatewayOpcodes,
 			t: null,
@@ -99,6 +99,13 @@ export class GatewayServer {
 			at: Date.now()
 		});
 		handleGatewayCommand(this, connection, payload);
+	}
+
+	/** The shard a RESUME refers to (its session id), for the recorder. */
+	#resumedShard(payload: { op?: unknown; d?: unknown }): number | null {
+		if (payload.op !== GatewayOpcodes.Resume) return null;
+		const sessionId = (payload.d as { session_id?: unknown } | null)?.session_id;
+		return typeof sessionId === 'string' ? (this.allSessions.get(sessionId)?.shardId ?? null) : null;
 	}
 
 	#onClose(connection: Connection, code: number): void {
