@@ -1,17 +1,20 @@
 import type { Clock } from './types.js';
 
 /**
- * The emulator's time source (milliseconds since the Unix epoch). By default it follows the real clock; tests
- * move it with {@link advance} (for example past the 3-second interaction deadline) or stop it with {@link freeze}
- * so that a slow machine never makes an interaction late.
+ * The emulator's time source (milliseconds since the Unix epoch). By default it follows the real clock (or the
+ * `source` clock given, such as a test's fake clock); tests move it with {@link advance} (for example past the
+ * 3-second interaction deadline) or stop it with {@link freeze} so that a slow machine never makes an interaction
+ * late.
  */
 export class EmulatorClock implements Clock {
 	#offset = 0;
 	#frozenAt: number | null = null;
 
+	public constructor(private readonly source: Clock = { now: () => Date.now() }) {}
+
 	/** Current emulator time in milliseconds. */
 	public now(): number {
-		return this.#frozenAt ?? Date.now() + this.#offset;
+		return this.#frozenAt ?? this.source.now() + this.#offset;
 	}
 
 	/** Moves the clock forward by `ms` milliseconds (negative moves it back). */
@@ -28,7 +31,7 @@ export class EmulatorClock implements Clock {
 	/** Lets the clock run with real time again, from where it stands. */
 	public unfreeze(): void {
 		if (this.#frozenAt === null) return;
-		this.#offset = this.#frozenAt - Date.now();
+		this.#offset = this.#frozenAt - this.source.now();
 		this.#frozenAt = null;
 	}
 

@@ -41,6 +41,10 @@ export const DEFAULT_FAILING_KINDS: EmulatorFailure['kind'][] = [
 	'other'
 ];
 
+function toEmulatorClock(clock: Clock | undefined): EmulatorClock {
+	return clock instanceof EmulatorClock ? clock : new EmulatorClock(clock);
+}
+
 export class DiscordEmulator {
 	/** REST base for discord.js `rest.api` / DISCORD_REST_URL, e.g. 'http://127.0.0.1:43210/api' (no /v10). */
 	public readonly restUrl: string;
@@ -65,12 +69,12 @@ export class DiscordEmulator {
 	};
 	readonly #failures: FailureLog;
 	readonly #server: Server;
-	#clock: Clock;
+	#clock: EmulatorClock;
 
 	private constructor(options: EmulatorOptions, server: Server, port: number) {
 		const host = options.host ?? '127.0.0.1';
 		this.#server = server;
-		this.#clock = options.clock ?? new EmulatorClock();
+		this.#clock = toEmulatorClock(options.clock);
 		this.#failures = new FailureLog(options.strict ?? true);
 		this.restUrl = `http://${host}:${port}/api`;
 		this.gatewayUrl = `ws://${host}:${port}/gateway`;
@@ -143,13 +147,17 @@ export class DiscordEmulator {
 		return new DiscordEmulator(options, server, port);
 	}
 
-	/** The emulator clock (3-second / 15-minute interaction deadlines, snowflakes, timestamps). Tests may replace it. */
-	public get clock(): Clock {
+	/**
+	 * The emulator clock (3-second / 15-minute interaction deadlines, snowflakes, timestamps): `advance(ms)`,
+	 * `freeze()`, `unfreeze()`. Tests may replace it with any `{ now(): number }` (it is wrapped, so `advance` and
+	 * `freeze` still work on top of it).
+	 */
+	public get clock(): EmulatorClock {
 		return this.#clock;
 	}
 
 	public set clock(clock: Clock) {
-		this.#clock = clock;
+		this.#clock = toEmulatorClock(clock);
 	}
 
 	/** Everything recorded as refused or wrong so far (see {@link assertNoFailures}). */
