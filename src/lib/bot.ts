@@ -11,7 +11,7 @@ import {
 	type SapphireClientOptions
 } from '@sapphire/framework';
 import type { InternationalizationContext } from '@sapphire/plugin-i18next';
-import { Status, type ClientOptions } from 'discord.js';
+import { Status, type ClientOptions, type Interaction } from 'discord.js';
 import type { Redis } from 'ioredis';
 import { join } from 'node:path';
 import { plugins as defaultPlugins } from '../plugins/index.js';
@@ -29,6 +29,7 @@ import { installPieceGuards, setGuardContext, type GuardDropListener } from './p
 import { inviteUrl, PluginRegistry } from './plugins/registry.js';
 import { coreSourceDirectory } from './paths.js';
 import { closeRedisClient, createRedisClient } from './redis.js';
+import { replyPluginDisabled } from './replies.js';
 import { GuildSettingsService } from './settings/GuildSettingsService.js';
 import { buildTaskOptions, holdTaskRunsUntil, syncRepeatSchedules } from './tasks.js';
 
@@ -360,7 +361,12 @@ export async function startBot(options: StartBotOptions = {}): Promise<BotHandle
 			botLogger: logger,
 			lifecycle: { shuttingDown: false, readyAt: null }
 		});
-		setGuardContext({ registry, source: settings, ...(options.onGuardDrop ? { onDrop: options.onGuardDrop } : {}) });
+		setGuardContext({
+			registry,
+			source: settings,
+			onDisabledInteraction: (interaction, plugin) => replyPluginDisabled(interaction as Interaction, plugin.name),
+			...(options.onGuardDrop ? { onDrop: options.onGuardDrop } : {})
+		});
 		ApplicationCommandRegistries.setDefaultBehaviorWhenNotIdentical(RegisterBehavior.BulkOverwrite);
 
 		const clientOptions: SapphireClientOptions & ClientOptions = {

@@ -1,5 +1,5 @@
 import { container, UserError } from '@sapphire/framework';
-import { MessageFlags, type RepliableInteraction } from 'discord.js';
+import { MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
 import type { ValidationProblem } from './errors.js';
 import { formatPermissions, formatValidationProblems, translateInteraction, type Translate } from './i18n.js';
 
@@ -52,4 +52,11 @@ export function translateUserError(t: Translate, error: UserError): string {
 export async function replyUserError(interaction: RepliableInteraction, error: UserError): Promise<void> {
 	const { t } = await translateInteraction(interaction);
 	await replyEphemeral(interaction, translateUserError(t, error));
+}
+
+/** Tells the user, ephemerally and translated, that the plugin behind what they clicked is off in this guild. */
+export async function replyPluginDisabled(interaction: Interaction, plugin: string): Promise<void> {
+	if (!interaction.isRepliable()) return;
+	const { t } = await translateInteraction(interaction);
+	await replyEphemeral(interaction, t('core:preconditions.pluginDisabled', { plugin }));
 }

@@ -179,6 +179,21 @@ describe('per-guild plugins', () => {
 		expect(await bot.handle.settings.getPluginConfig(english.id, echoPlugin)).toEqual({ greeting: 'Echo', repeat: 2 });
 		expect((await command(english, 'echo', 'say', { text: 'x' })).content).toBe('Echo: x\nEcho: x');
 	});
+	it("handles a plugin's buttons only where the plugin is enabled, answering the notice elsewhere", async () => {
+		const said = await command(english, 'echo', 'say', { text: 'ping' });
+		const button = (said.components[0] as { components: { custom_id: string; label: string }[] }).components[0]!;
+		expect(button).toMatchObject({ custom_id: 'echo-again:ping', label: 'Again' });
+		const click = () =>
+			emu.interactions.button({ guildId: english.id, channelId: generalOf(english), userId: admins.get(english.id)!, messageId: said.id, customId: button.custom_id }).waitForReply();
+		expect((await click()).content).toBe('Again: ping');
+
+		expect((await command(english, 'plugins', 'disable', { plugin: 'echo' })).content).toBe('**echo** is now off in this server.');
+		const refused = await click();
+		expect(refused.ephemeral).toBe(true);
+		expect(refused.content).toContain('The **echo** feature is off in this server');
+		expect(drops).toContainEqual({ plugin: 'echo', guildId: english.id, store: 'interaction-handlers', piece: 'echoAgainButton' });
+		expect((await command(english, 'plugins', 'enable', { plugin: 'echo' })).content).toBe('**echo** is now on in this server.');
+	});
 });
 
 describe('languages', () => {

@@ -70,6 +70,8 @@ interface GuardContext {
 	registry: PluginRegistry;
 	source: EnablementSource;
 	onDrop?: GuardDropListener;
+	/** Answers a button/menu/modal of a plugin that is off in the interaction's guild (translated notice). */
+	onDisabledInteraction?: (interaction: unknown, plugin: AnyPluginManifest) => Promise<void> | void;
 }
 
 /** The bot whose guards apply (one bot per process; replaced when a new bot starts in the same process). */
@@ -79,7 +81,8 @@ let activeGuardContext: GuardContext | null = null;
  * Wraps one loaded piece of a plugin so it never runs for a guild where the plugin is off:
  * - listeners: `run` is skipped for events of such guilds (bot-wide events still run);
  * - scheduled tasks: `run` is skipped when the payload's `guildId` names such a guild (payloads without one run);
- * - interaction handlers (buttons, menus, modals): `parse` answers "not mine", so nothing runs;
+ * - interaction handlers (buttons, menus, modals): an interaction the handler recognises as its own is answered with
+ *   the translated "feature is off" notice and not run;
  * - commands: `autocompleteRun` answers with no suggestions (chat input runs are refused by the global
  *   `PluginEnabled` precondition, with a translated notice).
  * Pieces of the core and preconditions are left alone.
@@ -111,9 +114,23 @@ export function guardPiece(piece: Piece, store: string, context: GuardContext): 
 		case 'scheduled-tasks':
 			wrap('run', () => undefined);
 			break;
-		case 'interaction-handlers':
-			wrap('parse', () => (piece as unknown as { none(): unknown }).none());
+		case 'interaction-handlers': {
+			// Only the handler knows whether an interaction is its own, so it parses first; one of its own in a guild
+			// where the plugin is off is answered with the translated notice instead of being left unanswered.
+			const parse = target.parse;
+			if (typeof parse !== 'function') break;
+			target.parse = async function guardedParse(this: unknown, ...args: unknown[]) {
+				const parsed = (await parse.apply(piece, args)) as { isSome?: () => boolean };
+				const guildId = resolveGuildId(args);
+				if (!guildId || !parsed?.isSome?.()) return parsed;
+				const enabled = context.source.peekPluginEnabled(guildId, plugin.name) ?? (await context.source.isPluginEnabled(guildId, plugin.name));
+				if (enabled) return parsed;
+				drop(guildId);
+				await context.onDisabledInteraction?.(args[0], plugin);
+				return (piece as unknown as { none(): unknown }).none();
+			};
 			break;
+		}
 		case 'commands':
 			wrap('autocompleteRun', async (args) => {
 				const interaction = args[0] as { responded?: boolean; respond?(choices: unknown[]): Promise<unknown> };
