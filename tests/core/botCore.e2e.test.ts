@@ -254,6 +254,17 @@ describe('failures and operations', () => {
 		expect(metrics).toMatch(/^bot_shard_ping_milliseconds\{shard="1"\} -?\d+$/m);
 	});
 
+	it('refuses new commands with a translated notice once shutdown has begun', async () => {
+		const lifecycle = bot.handle.container.lifecycle;
+		lifecycle.shuttingDown = true;
+		try {
+			const reply = await command(polish, 'plugins', 'list');
+			expect(reply).toMatchObject({ ephemeral: true, content: 'Właśnie się restartuję. Spróbuj ponownie za chwilę.' });
+		} finally {
+			lifecycle.shuttingDown = false;
+		}
+	});
+
 	it('ephemeral answers carry the ephemeral flag', async () => {
 		const reply = await command(english, 'plugins', 'list');
 		expect(reply.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
