@@ -4,7 +4,6 @@
  */
 import { ChannelType, PermissionFlagsBits, type APIChannel, type APIRole } from 'discord-api-types/v10';
 import type {
-	AddMemberOptions,
 	CreateChannelOptions,
 	CreateGuildOptions,
 	CreateRoleOptions,

@@ -173,7 +173,7 @@ function replaceStoredEphemeral(ctx: RouteContext, id: string, message: APIMessa
 	found.record.followUps = found.record.followUps.map((m) => (m.id === id ? message : m));
 }
 
-function targetMessage(ctx: RouteContext, record: InteractionRecord, messageId: string): APIMessage {
+function targetMessage(record: InteractionRecord, messageId: string): APIMessage {
 	if (messageId === '@original' || messageId === record.original?.id) {
 		if (!record.original) throw unknown(ErrorCodes.UnknownMessage, 'the interaction has no @original message yet');
 		return record.original;
@@ -189,7 +189,7 @@ function messageRoutes(path: string, param: (ctx: RouteContext) => string): Rout
 			method: 'GET',
 			path,
 			auth: 'none',
-			handler: (ctx) => targetMessage(ctx, webhookInteraction(ctx, false), param(ctx))
+			handler: (ctx) => targetMessage(webhookInteraction(ctx, false), param(ctx))
 		},
 		{
 			method: 'PATCH',
@@ -197,7 +197,7 @@ function messageRoutes(path: string, param: (ctx: RouteContext) => string): Rout
 			auth: 'none',
 			handler: (ctx) => {
 				const record = webhookInteraction(ctx, false);
-				const message = targetMessage(ctx, record, param(ctx));
+				const message = targetMessage(record, param(ctx));
 				const edited = editInteractionMessage(ctx, message, ctx.body as Json);
 				if (message.id === record.original?.id) {
 					record.original = edited;
@@ -214,7 +214,7 @@ function messageRoutes(path: string, param: (ctx: RouteContext) => string): Rout
 			auth: 'none',
 			handler: (ctx) => {
 				const record = webhookInteraction(ctx, false);
-				const message = targetMessage(ctx, record, param(ctx));
+				const message = targetMessage(record, param(ctx));
 				const channel = ctx.world.channels.get(message.channel_id)!;
 				if (channel.messages.has(message.id)) deleteMessage(ctx.world, channel, message.id);
 				if (message.id === record.original?.id) record.original = null;

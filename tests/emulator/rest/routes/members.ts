@@ -108,7 +108,8 @@ function setRole(ctx: RouteContext, add: boolean) {
 	return undefined;
 }
 
-function memberOut(ctx: RouteContext, guild: GuildHandle, member: MemberState) {
+/** A member object as REST returns it. */
+function memberOut(guild: GuildHandle, member: MemberState) {
 	const { id: _id, ...payload } = guild.memberPayload(member);
 	return payload;
 }
@@ -120,7 +121,7 @@ export const memberRoutes: RouteDefinition[] = [
 		auth: 'bot',
 		handler: (ctx) => {
 			const guild = ctx.guild();
-			return memberOut(ctx, guild, ctx.member(guild, ctx.params.user_id!));
+			return memberOut(guild, ctx.member(guild, ctx.params.user_id!));
 		}
 	},
 	{
@@ -138,7 +139,7 @@ export const memberRoutes: RouteDefinition[] = [
 				.filter((member) => BigInt(member.userId) > after)
 				.sort((a, b) => (BigInt(a.userId) < BigInt(b.userId) ? -1 : 1))
 				.slice(0, limit)
-				.map((member) => memberOut(ctx, guild, member));
+				.map((member) => memberOut(guild, member));
 		}
 	},
 	{
@@ -155,7 +156,7 @@ export const memberRoutes: RouteDefinition[] = [
 					return [user.username, user.globalName, member.nick].some((name) => name?.toLowerCase().startsWith(query));
 				})
 				.slice(0, limit)
-				.map((member) => memberOut(ctx, guild, member));
+				.map((member) => memberOut(guild, member));
 		}
 	},
 	{ method: 'PATCH', path: '/guilds/{guild_id}/members/{user_id}', auth: 'bot', handler: editMember },
