@@ -143,7 +143,7 @@ export async function startTestBot(options: StartTestBotOptions): Promise<TestBo
 		if (ownsPrefix) await deleteRedisKeys(redisUrl, redisPrefix);
 		if (ownsDatabase) await database.drop();
 	};
-	let handle: BotHandle;
+	let handle: BotHandle | undefined;
 	try {
 		handle = await startBot({
 			env,
@@ -159,23 +159,25 @@ export async function startTestBot(options: StartTestBotOptions): Promise<TestBo
 		});
 		if (options.waitForReady ?? true) await withTimeout(handle.ready, READY_TIMEOUT_MS, 'Bot ready');
 	} catch (error) {
+		await handle?.crash();
 		await cleanup();
 		if (logs.lines.length && process.env.BOT_TEST_LOGS !== '1') process.stderr.write(`${logs.lines.slice(-40).join('\n')}\n`);
 		throw error;
 	}
+	const started = handle;
 	return {
-		handle,
+		handle: started,
 		database,
 		redisPrefix,
 		redisUrl,
 		env,
 		logs,
 		async stop() {
-			await handle.stop('test done');
+			await started.stop('test done');
 			await cleanup();
 		},
 		async crash() {
-			await handle.crash();
+			await started.crash();
 		},
 		cleanup
 	};
