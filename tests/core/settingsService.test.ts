@@ -8,6 +8,7 @@ import { GuildSettingsService, type PluginToggle } from '../../src/lib/settings/
 import { echoPlugin } from '../fixtures/echo-plugin/index.js';
 import { createTestDatabase, testRedisUrl, uniqueRedisPrefix, type TestDatabase } from '../helpers/infra.js';
 import { startTestRedisServer, type TestRedisServer } from '../helpers/redisServer.js';
+import { deleteRedisKeys } from '../helpers/testBot.js';
 
 const registry = new PluginRegistry([echoPlugin], parseBotConfig({}));
 const locales = { supported: ['en-US', 'fr', 'pl'], fallback: 'en-US' };
@@ -56,6 +57,7 @@ async function makeService(options: { prefix: string; redisUrl?: string; preferr
 		await service.close();
 		await closeRedisClient(redis);
 		await closeRedisClient(subscriber);
+		await deleteRedisKeys(redisUrl, options.prefix);
 	});
 	return { service, redis, subscriber };
 }
