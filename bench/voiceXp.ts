@@ -1,0 +1,317 @@
+/**
+ * `npm run bench:voice-xp` (issue 4, "Demo and benchmark"): 50,000 members in voice across 1,000 guilds on the local
+ * Discord emulator, the real bot in its own process, and one voice XP flush of 50,000 members written batched vs one
+ * member at a time, in the same run.
+ *
+ * 1. Builds the population in the emulator's world (bench/lib/population.ts): several voice channels per guild and
+ *    mixed eligibility (AFK, alone, with a bot, muted, deafened, streaming).
+ * 2. Starts the bot (src/lib/bot.ts `startBot`, the bot's own plugin list) in a child process with a fresh
+ *    PostgreSQL database and Redis prefix; waits for ready; reports its resident memory at ready and once its voice
+ *    sessions are built (after a full GC), and how many sessions it holds. Then stops it with SIGTERM (it flushes).
+ * 3. In this process, on the same database: a session tracker replays the same voice states; flush intervals of
+ *    activity are played, and their deltas written with the plugin's `flushDeltas` (batched, 3 times, median) and
+ *    `flushOneByOne` (one statement per member), each after a VACUUM, timing the write and counting the round trips
+ *    the `pg` driver sends.
+ * 4. Prints the figures against the targets (batched flush under 1 s; at least 20× faster than one at a time; printed,
+ *    not asserted), drops the database, deletes the Redis keys, stops the emulator, exits 0. Exits 1 if the benchmark
+ *    itself fails (bot not ready, a flush check failing).
+ *
+ * Options: `--guilds N` (1,000), `--members N` (humans in voice, 50,000), `--shards N` (2), `--one-by-one-limit S`
+ * (seconds one-at-a-time may take before it is sampled and extrapolated instead, 180). Needs Node 24 (run it through
+ * npm), PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432) and Redis (TEST_REDIS_URL).
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { createDatabase, createOrm, dropDatabase, type BotOrm } from '../src/lib/database.js';
+import { loadBotConfig } from '../src/lib/config.js';
+import { plugins as botPlugins } from '../src/plugins/index.js';
+import { DEFAULT_MAX_ROWS_PER_STATEMENT, type FlushOptions } from '../src/plugins/voice-xp/lib/flush.js';
+import { voiceXpConfigSchema } from '../src/plugins/voice-xp/lib/config.js';
+import { VOICE_MEMBER_STATS_TUNING_SQL, VoiceMemberStats } from '../src/plugins/voice-xp/entities/VoiceMemberStats.js';
+import { DiscordEmulator } from '../tests/emulator/index.js';
+import { testDatabaseServerUrl, testRedisUrl, uniqueId } from '../tests/helpers/infra.js';
+import { deleteRedisKeys } from '../tests/helpers/testBot.js';
+import { startBotProcess, type BotProbe, type BotProcess } from './lib/botProcess.js';
+import { buildTracker, INTERVAL_MS, playInterval, timeFlush, vacuum, type TimedFlush } from './lib/flushBench.js';
+import { count, duration, mebibytes, median, table, times } from './lib/format.js';
+import { buildPopulation } from './lib/population.js';
+import { RoundTripCounter } from './lib/roundTrips.js';
+
+const TARGET_BATCHED_MS = 1_000;
+const TARGET_RATIO = 20;
+const BATCHED_RUNS = 3;
+const READY_TIMEOUT_MS = 240_000;
+const SESSIONS_TIMEOUT_MS = 60_000;
+
+const { values: args } = parseArgs({
+	options: {
+		guilds: { type: 'string', default: '1000' },
+		members: { type: 'string', default: '50000' },
+		shards: { type: 'string', default: '2' },
+		'one-by-one-limit': { type: 'string', default: '180' }
+	}
+});
+const GUILDS = Number(args.guilds);
+const HUMANS = Number(args.members);
+const SHARDS = Number(args.shards);
+const ONE_BY_ONE_LIMIT_MS = Number(args['one-by-one-limit']) * 1_000;
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const step = (text: string) => process.stderr.write(`· ${text}\n`);
+const pass = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+
+/** Cleanup steps, run last-in first-out whatever happens. */
+const cleanups: { what: string; run: () => Promise<unknown> }[] = [];
+async function cleanUp(): Promise<void> {
+	while (cleanups.length > 0) {
+		const { what, run } = cleanups.pop()!;
+		try {
+			await run();
+		} catch (error) {
+			process.stderr.write(`cleanup (${what}) failed: ${(error as Error).message}\n`);
+		}
+	}
+}
+
+/** Probes the bot until its voice XP tracker holds `expected` members in voice (or the tracker is not exposed). */
+async function waitForSessions(bot: BotProcess, expected: number): Promise<{ probe: BotProbe; waitedMs: number }> {
+	const started = Date.now();
+	for (;;) {
+		const probe = await bot.probe();
+		if (probe.sessions === null || probe.sessions.members >= expected || Date.now() - started > SESSIONS_TIMEOUT_MS) {
+			return { probe, waitedMs: Date.now() - started };
+		}
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
+async function tableExists(orm: BotOrm): Promise<boolean> {
+	const [row] = await orm.em.fork().execute<{ found: string | null }[]>("select to_regclass('voice_xp_member_stats')::text as found");
+	return row?.found != null;
+}
+
+/** Creates the voice XP table from its entity (used only when the bot's migrations did not, i.e. the plugin is not wired). */
+async function createVoiceXpTable(databaseUrl: string): Promise<void> {
+	const orm = await MikroORM.init({
+		clientUrl: databaseUrl,
+		entities: [VoiceMemberStats],
+		discovery: { warnWhenNoEntities: false },
+		ensureDatabase: false,
+		logger: () => {},
+		dynamicImportProvider: (id: string) => import(id)
+	});
+	try {
+		await orm.schema.create();
+		await orm.em.getConnection().execute(VOICE_MEMBER_STATS_TUNING_SQL);
+	} finally {
+		await orm.close(true);
+	}
+}
+
+async function main(): Promise<void> {
+	const runId = uniqueId();
+	const startedAt = new Date();
+
+	// 1. The emulator and the population.
+	step(`emulator: building ${count(GUILDS)} guilds with ${count(HUMANS)} members in voice`);
+	const emu = await DiscordEmulator.start({ shardCount: SHARDS });
+	cleanups.push({ what: 'emulator', run: () => emu.stop() });
+	const buildStarted = performance.now();
+	const population = buildPopulation(emu, { guilds: GUILDS, humans: HUMANS });
+	const populationMs = performance.now() - buildStarted;
+
+	// 2. A fresh database and Redis prefix; the bot in its own process.
+	const dbUrl = new URL(testDatabaseServerUrl);
+	dbUrl.pathname = `/bench_voicexp_${runId}`;
+	const databaseUrl = dbUrl.toString();
+	await createDatabase(databaseUrl);
+	cleanups.push({ what: 'database', run: () => dropDatabase(databaseUrl) });
+	const redisPrefix = `bench-${runId}:`;
+	cleanups.push({ what: 'redis keys', run: () => deleteRedisKeys(testRedisUrl, redisPrefix) });
+
+	step('bot: starting in a child process and waiting for ready');
+	const bot = await startBotProcess(
+		{
+			env: {
+				DISCORD_TOKEN: emu.bot.token,
+				DISCORD_REST_URL: emu.restUrl,
+				DATABASE_URL: databaseUrl,
+				REDIS_URL: testRedisUrl,
+				LOG_LEVEL: 'info',
+				LOG_FORMAT: 'text'
+			},
+			redisPrefix
+		},
+		READY_TIMEOUT_MS
+	);
+	cleanups.push({ what: 'bot process', run: () => bot.stop() });
+	const atReady = await bot.probe();
+	step('bot: ready; waiting for its voice sessions');
+	const inVoice = population.humans + population.bots;
+	const { probe: sessionsProbe, waitedMs: sessionsWaitMs } = await waitForSessions(bot, inVoice);
+	const afterGc = await bot.probe({ gc: true });
+	step('bot: stopping (SIGTERM)');
+	const stopped = await bot.stop();
+	cleanups.pop();
+	const emulatorFailures = emu.failures.length;
+	const voiceXpWired = bot.plugins.includes('voice-xp');
+
+	// 3. The flushes, in this process, on the same database.
+	const orm = await createOrm({ databaseUrl, plugins: botPlugins, poolSize: 4 });
+	cleanups.push({ what: 'ORM', run: () => orm.close(true) });
+	const tableFromBot = await tableExists(orm);
+	if (!tableFromBot) await createVoiceXpTable(databaseUrl);
+	const [pg] = await orm.em.fork().execute<{ server_version: string }[]>('show server_version');
+	const [afterBot] = await orm.em
+		.fork()
+		.execute<{ rows: string; until: string | null }[]>('select count(*)::text as rows, max(accrued_until)::text as until from voice_xp_member_stats');
+	const rowsFromBot = Number(afterBot?.rows ?? 0);
+	const counter = await RoundTripCounter.attach(orm);
+	const config = voiceXpConfigSchema.parse(loadBotConfig().plugins['voice-xp']?.config ?? {});
+	// Windows start after anything the bot wrote, so the idempotence rule (a window starting before the row's last
+	// one is skipped) never applies: every delta is written.
+	let clock = Math.max(Date.now(), Number(afterBot?.until ?? 0) + 1);
+	const { tracker, buildMs } = buildTracker(population, config, clock);
+	const benchSessions = tracker.counts();
+
+	// TODO(bench): take the plugin's flush options from its wiring if it passes any (default: flushDeltas' defaults).
+	const flushOptions: FlushOptions = {};
+	const interval = () => {
+		const played = playInterval(tracker, population, clock);
+		clock += INTERVAL_MS;
+		if (played.deltas.length !== population.humans) {
+			throw new Error(`expected one delta per human in voice (${population.humans}), drained ${played.deltas.length}`);
+		}
+		return played;
+	};
+
+	step('flush: first flush (creates the rows the bot did not)');
+	const first = interval();
+	await vacuum(orm);
+	const firstFlush = await timeFlush(orm, counter, first.deltas, { mode: 'batched', flushOptions });
+
+	const batched: TimedFlush[] = [];
+	const drains: number[] = [first.drainMs];
+	for (let run = 1; run <= BATCHED_RUNS; run++) {
+		step(`flush: batched ${run}/${BATCHED_RUNS}`);
+		const played = interval();
+		drains.push(played.drainMs);
+		await vacuum(orm);
+		batched.push(await timeFlush(orm, counter, played.deltas, { mode: 'batched', flushOptions }));
+	}
+
+	step('flush: one member at a time (this takes a while)');
+	const played = interval();
+	drains.push(played.drainMs);
+	await vacuum(orm);
+	const oneByOne = await timeFlush(orm, counter, played.deltas, { mode: 'one-by-one', limitMs: ONE_BY_ONE_LIMIT_MS });
+
+	// 4. The report.
+	const batchedMs = median(batched.map((run) => run.wallMs));
+	const batchedTrips = median(batched.map((run) => run.roundTrips));
+	const oneByOneMs = oneByOne.extrapolated?.wallMs ?? oneByOne.wallMs;
+	const oneByOneTrips = oneByOne.extrapolated?.roundTrips ?? oneByOne.roundTrips;
+	const ratio = oneByOneMs / batchedMs;
+	const { byReason } = population;
+
+	out();
+	out(`Voice XP benchmark · ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · Node ${process.version} · PostgreSQL ${pg?.server_version ?? '?'} · ${os.cpus().length} CPUs`);
+	out();
+	out(
+		`Population (Discord emulator, built in ${duration(populationMs)}): ${count(GUILDS)} guilds, ${count(population.humans)} humans + ${count(population.bots)} bots in voice, ` +
+			`${count(population.voiceChannels)} voice channels; ${count(population.smallestGuild)}–${count(population.largestGuild)} humans per guild`
+	);
+	out(
+		`  at the start: ${count(byReason.eligible)} eligible · ${count(byReason.muted)} muted · ${count(byReason.deafened)} deafened · ` +
+			`${count(byReason.afk)} in AFK · ${count(byReason.alone)} alone · ${count(byReason.bots)} with a bot`
+	);
+	out();
+	out(`Bot (real startBot, own child process, from source under tsx; ${SHARDS} shards; plugins: ${bot.plugins.join(', ') || 'none'})`);
+	const sessionsText = (probe: BotProbe) =>
+		probe.sessions ? `${count(probe.sessions.members)} in voice, ${count(probe.sessions.earning)} earning` : 'not exposed by the plugin';
+	for (const line of table([
+		['', 'resident memory', 'heap used', 'voice states cached', 'voice XP sessions'],
+		[`at ready (${duration(bot.readyAfterMs)} after spawn)`, mebibytes(atReady.memory.rss), mebibytes(atReady.memory.heapUsed), count(atReady.discord.voiceStates), sessionsText(atReady)],
+		[
+			`sessions built (+${duration(sessionsWaitMs)}), after full GC`,
+			mebibytes(afterGc.memory.rss),
+			mebibytes(afterGc.memory.heapUsed),
+			count(afterGc.discord.voiceStates),
+			sessionsText(sessionsProbe)
+		]
+	])) {
+		out(line);
+	}
+	out(
+		`  same states in the benchmark's tracker: ${count(benchSessions.members)} in voice, ${count(benchSessions.earning)} earning (built in ${duration(buildMs)})`
+	);
+	out(
+		`  shutdown on SIGTERM: ${duration(stopped.durationMs)}, exit ${stopped.code ?? stopped.signal}; rows its flush left in the table: ${count(rowsFromBot)}` +
+			`; emulator failures: ${emulatorFailures}`
+	);
+	out();
+	out(
+		`Flush of ${count(population.humans)} members' deltas (one ${INTERVAL_MS / 1_000}-s interval each), measured in the benchmark process on the bot's database with the`
+	);
+	out(
+		`plugin's own code (flushDeltas / flushOneByOne, src/plugins/voice-xp/lib/flush.ts); round trips counted at the pg driver; VACUUM before each.`
+	);
+	if (!tableFromBot) out('  NOTE: the bot did not create voice_xp_member_stats (voice XP plugin not wired): the benchmark created it from the entity.');
+	const rows: string[][] = [['', 'wall time', 'round trips', 'statements', 'rows written', 'created']];
+	rows.push(['first flush (after the bot)', duration(firstFlush.wallMs), count(firstFlush.roundTrips), count(firstFlush.statements), count(firstFlush.written), count(firstFlush.created)]);
+	batched.forEach((run, index) =>
+		rows.push([`batched, run ${index + 1}`, duration(run.wallMs), count(run.roundTrips), count(run.statements), count(run.written), count(run.created)])
+	);
+	rows.push([
+		oneByOne.extrapolated
+			? `one at a time (${count(oneByOne.measuredDeltas)} measured)`
+			: 'one member at a time',
+		duration(oneByOne.wallMs),
+		count(oneByOne.roundTrips),
+		count(oneByOne.statements),
+		count(oneByOne.written),
+		count(oneByOne.created)
+	]);
+	if (oneByOne.extrapolated) {
+		rows.push([`  extrapolated to ${count(oneByOne.deltas)}`, duration(oneByOne.extrapolated.wallMs), count(oneByOne.extrapolated.roundTrips), '', '', '']);
+	}
+	for (const line of table(rows)) out(line);
+	out(
+		`  batched: up to ${count(flushOptions.maxRowsPerStatement ?? DEFAULT_MAX_ROWS_PER_STATEMENT)} rows per statement; ` +
+			`tracker drain before each write: ${duration(median(drains))} (median, not in the wall times); every write checked: no delta skipped, stored time grew by the deltas' sum`
+	);
+	out();
+	out('Targets (printed, not asserted)');
+	for (const line of table([
+		['', 'measured', 'target', ''],
+		[`batched flush of ${count(population.humans)} (median of ${BATCHED_RUNS})`, duration(batchedMs), `< ${duration(TARGET_BATCHED_MS)}`, pass(batchedMs < TARGET_BATCHED_MS)],
+		[
+			`speed-up over one at a time${oneByOne.extrapolated ? ' (extrapolated)' : ''}`,
+			times(ratio),
+			`≥ ${TARGET_RATIO}×`,
+			pass(ratio >= TARGET_RATIO)
+		],
+		['round trips: batched vs one at a time', `${count(batchedTrips)} vs ${count(oneByOneTrips)}`, '', '']
+	])) {
+		out(line);
+	}
+	if (!voiceXpWired) out('  NOTE: the bot ran without the voice-xp plugin (not in src/plugins/index.ts): no live sessions to report.');
+	out();
+}
+
+let exitCode = 0;
+process.once('SIGINT', () => {
+	process.stderr.write('interrupted: cleaning up\n');
+	void cleanUp().finally(() => process.exit(130));
+});
+try {
+	await main();
+} catch (error) {
+	process.stderr.write(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	exitCode = 1;
+} finally {
+	step('cleanup: database, Redis keys, emulator');
+	await cleanUp();
+}
+process.exit(exitCode);
