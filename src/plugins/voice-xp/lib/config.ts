@@ -7,6 +7,9 @@ import { z } from 'zod';
  * checks that every plugin's schema parses `{}`). Unknown keys are stripped (zod's default for objects).
  */
 
+/** The plugin's name: its key in guild settings and its translation namespace (`locales/<locale>/voice-xp.json`). */
+export const VOICE_XP_PLUGIN_NAME = 'voice-xp';
+
 /**
  * A Discord snowflake as a decimal string: a 64-bit id, so at most 20 digits; every id Discord issues today has at
  * least 17 (snowflakes encode milliseconds since 2015-01-01 in their top 42 bits).

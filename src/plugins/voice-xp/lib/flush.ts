@@ -286,12 +286,13 @@ export class VoiceXpFlusher {
 	 * wait for the running flush and then run their own.
 	 *
 	 * @param now the drain time, ms
+	 * @param guildIds drain only these guilds (see {@link VoiceSessionTracker.drain}); default every guild
 	 * @returns the combined result of both writes
 	 * @throws the database error; the unwritten deltas are kept for the next call
 	 */
-	async flush(now: number): Promise<FlushResult> {
+	async flush(now: number, guildIds?: Iterable<string>): Promise<FlushResult> {
 		while (this.#running !== null) await this.#running.catch(() => undefined);
-		const running = this.#flush(now);
+		const running = this.#flush(now, guildIds);
 		this.#running = running;
 		try {
 			return await running;
@@ -300,7 +301,7 @@ export class VoiceXpFlusher {
 		}
 	}
 
-	async #flush(now: number): Promise<FlushResult> {
+	async #flush(now: number, guildIds?: Iterable<string>): Promise<FlushResult> {
 		const em = this.#em();
 		const total: FlushResult = { written: [], skipped: [], statements: 0 };
 		if (this.#retry.length > 0) {
@@ -308,7 +309,7 @@ export class VoiceXpFlusher {
 			this.#retry = [];
 			merge(total, retried);
 		}
-		const deltas = this.#tracker.drain(now);
+		const deltas = this.#tracker.drain(now, guildIds);
 		if (deltas.length === 0) return total;
 		try {
 			merge(total, await flushDeltas(em, deltas, this.#options));

@@ -221,14 +221,23 @@ export class VoiceSessionTracker {
 
 	/**
 	 * Hands out the time accrued since the previous drain and resets it: one delta per (guild, member) with eligible
-	 * time, covering [from, now). Open sessions keep accruing from `now`. O(earning members + members with pending time).
+	 * time, covering [from, now). Open sessions keep accruing from `now`. O(earning members + members with pending time)
+	 * of the guilds drained.
 	 *
 	 * @param now the drain time, ms (the deltas' `to`)
+	 * @param guildIds drain only these guilds (each guild may have its own flush interval); default every guild
 	 * @returns the deltas, at most one per (guild, member), none with zero time
 	 */
-	drain(now: number): VoiceXpDelta[] {
+	drain(now: number, guildIds?: Iterable<string>): VoiceXpDelta[] {
 		const deltas: VoiceXpDelta[] = [];
-		for (const [guildId, guild] of this.#guilds) {
+		const selected: Iterable<[string, GuildSessions]> =
+			guildIds === undefined
+				? [...this.#guilds]
+				: [...new Set(guildIds)].flatMap((guildId): [string, GuildSessions][] => {
+						const guild = this.#guilds.get(guildId);
+						return guild === undefined ? [] : [[guildId, guild]];
+					});
+		for (const [guildId, guild] of selected) {
 			for (const session of guild.open) this.#checkpoint(guild, session, now);
 			for (const [userId, pending] of guild.pending) {
 				if (pending.eligibleMs > 0) {
@@ -247,6 +256,32 @@ export class VoiceSessionTracker {
 			if (guild.removed && guild.members.size === 0) this.#guilds.delete(guildId);
 		}
 		return deltas;
+	}
+
+	/**
+	 * Forgets the time a member accrued since the last drain (an admin's `/xp reset`: what was earned before the reset
+	 * must not be written after it). A session still earning goes on accruing from `now`.
+	 */
+	discardPending(guildId: string, userId: string, now: number): void {
+		const guild = this.#guilds.get(guildId);
+		if (guild === undefined) return;
+		guild.pending.delete(userId);
+		const session = guild.members.get(userId);
+		if (session?.eligibleSince != null) {
+			session.accruedUntil = Math.max(now, session.accruedUntil);
+			guild.pending.set(userId, { eligibleMs: 0, xpUnits: 0, from: session.accruedUntil });
+		}
+	}
+
+	/** Whether the tracker holds the guild (its context was set, or it has sessions or undrained time). */
+	tracks(guildId: string): boolean {
+		const guild = this.#guilds.get(guildId);
+		return guild !== undefined && !guild.removed;
+	}
+
+	/** The guilds the tracker holds (not those being removed). */
+	trackedGuildIds(): string[] {
+		return [...this.#guilds].filter(([, guild]) => !guild.removed).map(([guildId]) => guildId);
 	}
 
 	/**

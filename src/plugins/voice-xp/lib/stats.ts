@@ -25,10 +25,28 @@ export interface MemberStats {
 	voiceSeconds: number;
 	/** The tier role the bot last gave, or null. */
 	tierRoleId: string | null;
+	/** XP units below one XP carried to the next flush (XP·ms/minute, 0 ≤ xpCarry < 60,000; accrual.ts). */
+	xpCarry: number;
+	/** Milliseconds below one second carried to the next flush (0 ≤ msCarry < 1,000). */
+	msCarry: number;
 }
 
 /** Our own bound on one `/xp add`: ±1,000,000,000 XP keeps every total far inside exact integer range. */
 export const MAX_XP_ADJUSTMENT = 1_000_000_000;
+
+/**
+ * The voice time an amount of XP is worth at a rate: `amountXp / xpPerMinute` minutes, in whole seconds (rounded
+ * half away from zero, sign kept). `/xp add` moves voice time by this much so the member's tier follows their XP.
+ *
+ * @param amountXp whole XP (negative allowed)
+ * @param xpPerMinute the guild's rate, XP per eligible minute (integer ≥ 1)
+ * @throws RangeError when `xpPerMinute` is not a positive integer
+ */
+export function voiceSecondsForXp(amountXp: number, xpPerMinute: number): number {
+	if (!Number.isSafeInteger(xpPerMinute) || xpPerMinute < 1) throw new RangeError(`xpPerMinute must be a positive integer, got ${xpPerMinute}`);
+	const seconds = Math.round((Math.abs(amountXp) * 60) / xpPerMinute);
+	return amountXp < 0 ? -seconds : seconds;
+}
 
 /** Leaderboard page size (issue 4: "ten a page"). */
 export const LEADERBOARD_PAGE_SIZE = 10;
@@ -41,10 +59,12 @@ interface StatsRow {
 	xp_into_level: string | number;
 	voice_seconds: string | number;
 	tier_role_id: string | null;
+	xp_carry: number;
+	ms_carry: number;
 }
 
 const TABLE = 'voice_xp_member_stats';
-const COLUMNS = 'guild_id, user_id, total_xp, level, xp_into_level, voice_seconds, tier_role_id';
+const COLUMNS = 'guild_id, user_id, total_xp, level, xp_into_level, voice_seconds, tier_role_id, xp_carry, ms_carry';
 /** The leaderboard order as SQL (see the module description). */
 const ORDER = 'total_xp desc, voice_seconds desc, length(user_id) asc, user_id asc';
 
@@ -58,7 +78,9 @@ function toStats(row: StatsRow): MemberStats {
 		xpIntoLevel: Number(row.xp_into_level),
 		xpForNextLevel: levelProgress(totalXp).xpForNextLevel,
 		voiceSeconds: Number(row.voice_seconds),
-		tierRoleId: row.tier_role_id
+		tierRoleId: row.tier_role_id,
+		xpCarry: Number(row.xp_carry),
+		msCarry: Number(row.ms_carry)
 	};
 }
 
@@ -76,16 +98,26 @@ export interface StatsChange {
 
 /**
  * `/xp add`: adds `amountXp` (negative allowed) to a member's total XP, clamping the total at 0, and stores the
- * recomputed level and XP into level. Voice time, carries and the accrual watermark are unchanged. Row-locked in a
+ * recomputed level and XP into level. With `voiceSecondsDelta`, the member's voice time moves too (clamped at 0):
+ * the plugin passes the time the amount is worth at the guild's rate ({@link voiceSecondsForXp}), so that XP and voice
+ * time, and so the tier, stay consistent. Carries and the accrual watermark are unchanged. Row-locked in a
  * transaction, so it composes with concurrent flushes.
  *
  * @param amountXp whole XP, −{@link MAX_XP_ADJUSTMENT} … {@link MAX_XP_ADJUSTMENT}
- * @throws RangeError when `amountXp` is not an integer in that range
+ * @param voiceSecondsDelta whole seconds to add to the voice time (negative allowed), default 0
+ * @throws RangeError when `amountXp` is not an integer in that range, or `voiceSecondsDelta` not a safe integer
  */
-export async function adjustMemberXp(em: EntityManager, guildId: string, userId: string, amountXp: number): Promise<StatsChange> {
+export async function adjustMemberXp(
+	em: EntityManager,
+	guildId: string,
+	userId: string,
+	amountXp: number,
+	voiceSecondsDelta = 0
+): Promise<StatsChange> {
 	if (!Number.isSafeInteger(amountXp) || Math.abs(amountXp) > MAX_XP_ADJUSTMENT) {
 		throw new RangeError(`amountXp must be an integer within ±${MAX_XP_ADJUSTMENT}, got ${amountXp}`);
 	}
+	if (!Number.isSafeInteger(voiceSecondsDelta)) throw new RangeError(`voiceSecondsDelta must be an integer, got ${voiceSecondsDelta}`);
 	return em.transactional(async (tx) => {
 		const current = await tx.execute<StatsRow[]>(
 			`select ${COLUMNS} from ${TABLE} where guild_id = ? and user_id = ? for update`,
@@ -94,13 +126,15 @@ export async function adjustMemberXp(em: EntityManager, guildId: string, userId:
 		);
 		const before = current[0] === undefined ? null : toStats(current[0]);
 		const totalXp = Math.max(0, (before?.totalXp ?? 0) + amountXp);
+		const voiceSeconds = Math.max(0, (before?.voiceSeconds ?? 0) + voiceSecondsDelta);
 		const { level, xpIntoLevel } = levelProgress(totalXp);
 		const rows = await tx.execute<StatsRow[]>(
-			`insert into ${TABLE} (guild_id, user_id, total_xp, level, xp_into_level, updated_at) values (?, ?, ?, ?, ?, now())
+			`insert into ${TABLE} (guild_id, user_id, total_xp, level, xp_into_level, voice_seconds, updated_at) values (?, ?, ?, ?, ?, ?, now())
 			on conflict (guild_id, user_id) do update
-				set total_xp = excluded.total_xp, level = excluded.level, xp_into_level = excluded.xp_into_level, updated_at = now()
+				set total_xp = excluded.total_xp, level = excluded.level, xp_into_level = excluded.xp_into_level,
+					voice_seconds = excluded.voice_seconds, updated_at = now()
 			returning ${COLUMNS}`,
-			[guildId, userId, totalXp, level, xpIntoLevel],
+			[guildId, userId, totalXp, level, xpIntoLevel, voiceSeconds],
 			'all'
 		);
 		return { before, after: toStats(rows[0]!) };
@@ -158,6 +192,16 @@ export async function getRankPosition(em: EntityManager, guildId: string, userId
 	return rows[0]?.position == null ? null : Number(rows[0].position);
 }
 
+/** Members of the guild who appear in the ranking: any XP or voice time (so `/rank` can say "#3 of 40"). */
+export async function countRankedMembers(em: EntityManager, guildId: string): Promise<number> {
+	const rows = await em.execute<{ count: string | number }[]>(
+		`select count(*) as count from ${TABLE} where guild_id = ? and (total_xp > 0 or voice_seconds > 0)`,
+		[guildId],
+		'all'
+	);
+	return Number(rows[0]?.count ?? 0);
+}
+
 /** One page of the leaderboard. */
 export interface LeaderboardPage {
 	/** The page shown, 1-based (clamped to 1 … pageCount). */
@@ -182,12 +226,7 @@ export async function getLeaderboardPage(
 	page: number,
 	pageSize: number = LEADERBOARD_PAGE_SIZE
 ): Promise<LeaderboardPage> {
-	const counted = await em.execute<{ count: string | number }[]>(
-		`select count(*) as count from ${TABLE} where guild_id = ? and (total_xp > 0 or voice_seconds > 0)`,
-		[guildId],
-		'all'
-	);
-	const memberCount = Number(counted[0]?.count ?? 0);
+	const memberCount = await countRankedMembers(em, guildId);
 	const pageCount = Math.max(1, Math.ceil(memberCount / pageSize));
 	const shown = Math.min(Math.max(1, Math.floor(Number.isFinite(page) ? page : 1)), pageCount);
 	const offset = (shown - 1) * pageSize;

@@ -58,7 +58,7 @@ export function tierRoleChanges(
 }
 
 /** Why the bot cannot give or take a tier role. */
-export type TierProblemReason = 'missing-manage-roles' | 'role-above-bot' | 'role-missing';
+export type TierProblemReason = 'missing-manage-roles' | 'role-above-bot' | 'role-missing' | 'role-managed';
 
 /** One tier and what stops the bot from managing its role (an empty list when nothing does). */
 export interface TierStatus {
@@ -71,29 +71,51 @@ export interface TierStatus {
 }
 
 /**
+ * The order of a guild's roles as Discord compares them (role hierarchy): by `position`, and for equal positions the
+ * role with the smaller (older) id is higher. Returns role id → rank (0 = lowest), so that a comparison of ranks is a
+ * comparison in the hierarchy; pass it to {@link tierProblems} as positions.
+ *
+ * @param roles every role of the guild (id as a snowflake string, position as Discord reports it)
+ */
+export function roleRanks(roles: Iterable<{ id: string; position: number }>): Map<string, number> {
+	const sorted = [...roles].sort((a, b) => {
+		if (a.position !== b.position) return a.position - b.position;
+		const [x, y] = [BigInt(a.id), BigInt(b.id)];
+		return x === y ? 0 : x > y ? -1 : 1;
+	});
+	return new Map(sorted.map((role, rank) => [role.id, rank]));
+}
+
+/**
  * Checks every tier against the bot's permissions and role hierarchy, for `/xp tiers list` and before any role change.
  * - `missing-manage-roles`: the bot lacks the Manage Roles permission (every tier gets it).
  * - `role-missing`: the role no longer exists in the guild (not in `rolePositions`).
- * - `role-above-bot`: the role's position is at or above the bot's highest role's position (Discord refuses with
- *   error 50013 "Missing Permissions").
+ * - `role-managed`: the role belongs to an integration (a bot's own role, a booster role); Discord lets nobody give it.
+ * - `role-above-bot`: the role is at or above the bot's highest role (Discord refuses with error 50013
+ *   "Missing Permissions"). Compare ranks from {@link roleRanks} so that equal positions are ordered as Discord does.
  *
  * @param tiers the guild's tiers (returned in the same order)
- * @param botHighestRolePosition the position of the bot member's highest role
+ * @param botHighestRolePosition the position (or rank) of the bot member's highest role
  * @param botHasManageRoles whether the bot has Manage Roles in the guild
- * @param rolePositions the guild's roles: role id → position
+ * @param rolePositions the guild's roles: role id → position (or rank)
+ * @param managedRoleIds roles managed by an integration (default none)
  */
 export function tierProblems(
 	tiers: readonly VoiceXpTier[],
 	botHighestRolePosition: number,
 	botHasManageRoles: boolean,
-	rolePositions: ReadonlyMap<string, number>
+	rolePositions: ReadonlyMap<string, number>,
+	managedRoleIds: ReadonlySet<string> = new Set()
 ): TierStatus[] {
 	return tiers.map((tier) => {
 		const problems: TierProblemReason[] = [];
 		if (!botHasManageRoles) problems.push('missing-manage-roles');
 		const position = rolePositions.get(tier.roleId);
 		if (position === undefined) problems.push('role-missing');
-		else if (position >= botHighestRolePosition) problems.push('role-above-bot');
+		else {
+			if (managedRoleIds.has(tier.roleId)) problems.push('role-managed');
+			if (position >= botHighestRolePosition) problems.push('role-above-bot');
+		}
 		return { roleId: tier.roleId, minMinutes: tier.minMinutes, problems };
 	});
 }

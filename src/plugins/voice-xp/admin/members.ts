@@ -1,0 +1,71 @@
+import { container } from '@sapphire/framework';
+import { MessageFlags } from 'discord.js';
+import { translatedUserError } from '../../../lib/errors.js';
+import { voiceXpPlugin } from '../index.js';
+import { adjustMemberXp, resetMemberStats, voiceSecondsForXp } from '../lib/stats.js';
+import { voiceXp } from '../service/runtime.js';
+import { formatDuration, formatNumber, mention } from '../views/common.js';
+import { answer, tierLine, type AdminContext } from './context.js';
+
+/**
+ * `/xp add user amount`: adds XP (negative removes it, the total never goes below 0). Level and XP into the level are
+ * recomputed, and the member's voice time moves by what the amount is worth at the guild's rate (amount ÷ XP per
+ * minute), so their tier follows: tier roles are brought up to date at once.
+ * @throws UserError (translated) for a bot or an amount of 0.
+ */
+export async function xpAdd(context: AdminContext): Promise<void> {
+	const { interaction, t, locale } = context;
+	const user = interaction.options.getUser('user', true);
+	const amount = interaction.options.getInteger('amount', true);
+	if (user.bot) throw translatedUserError('voice-xp:errors.botTarget', { user: mention.user(user.id) });
+	if (amount === 0) throw translatedUserError('voice-xp:errors.zeroAmount');
+	await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+	const config = await container.settings.getPluginConfig(interaction.guildId, voiceXpPlugin);
+	const seconds = voiceSecondsForXp(amount, config.xpPerMinute);
+	const { before, after } = await adjustMemberXp(container.orm.em.fork(), interaction.guildId, user.id, amount, seconds);
+	const tier = interaction.guild ? await voiceXp().syncMemberTier(interaction.guild, user.id, after.voiceSeconds, after.tierRoleId) : null;
+	context.logger.info(`/xp add ${amount} to ${user.id} by ${interaction.user.id}: ${before?.totalXp ?? 0} -> ${after.totalXp} XP, level ${before?.level ?? 0} -> ${after.level}`);
+	const n = (value: number) => formatNumber(locale, value);
+	await answer(context, [
+		t('voice-xp:xp.add.done', {
+			user: mention.user(user.id),
+			amount: `${amount > 0 ? '+' : ''}${n(amount)}`,
+			total: n(after.totalXp),
+			level: n(after.level),
+			previousLevel: n(before?.level ?? 0),
+			into: n(after.xpIntoLevel),
+			needed: n(after.xpForNextLevel)
+		}),
+		t('voice-xp:xp.add.voiceTime', { rate: n(config.xpPerMinute), time: formatDuration(t, after.voiceSeconds) }),
+		tierLine(t, tier)
+	]);
+}
+
+/**
+ * `/xp reset user`: the member's XP, level and voice time go to zero (time they accrued in voice but not yet written
+ * is dropped too), and their tier roles are removed.
+ * @throws UserError (translated) for a bot.
+ */
+export async function xpReset(context: AdminContext): Promise<void> {
+	const { interaction, t, locale } = context;
+	const user = interaction.options.getUser('user', true);
+	if (user.bot) throw translatedUserError('voice-xp:errors.botTarget', { user: mention.user(user.id) });
+	await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+	const service = voiceXp();
+	const change = await service.withoutPendingTime(interaction.guildId, user.id, () => resetMemberStats(container.orm.em.fork(), interaction.guildId, user.id));
+	const tier = interaction.guild ? await service.syncMemberTier(interaction.guild, user.id, 0, change?.after.tierRoleId ?? null) : null;
+	context.logger.info(`/xp reset of ${user.id} by ${interaction.user.id}: was ${change?.before?.totalXp ?? 0} XP, ${change?.before?.voiceSeconds ?? 0} s`);
+	const line = change
+		? t('voice-xp:xp.reset.done', { user: mention.user(user.id), total: formatNumber(locale, change.before!.totalXp), level: formatNumber(locale, change.before!.level) })
+		: t('voice-xp:xp.reset.nothing', { user: mention.user(user.id) });
+	await answer(context, [line, tierLine(t, tier)]);
+}
+
+/** `/xp sync`: rebuilds the guild's live sessions from the voice states the gateway reports now. */
+export async function xpSync(context: AdminContext): Promise<void> {
+	const { interaction, t, locale } = context;
+	if (!interaction.guild) throw translatedUserError('voice-xp:errors.guildUnavailable');
+	const counts = await voiceXp().rebuildGuild(interaction.guild);
+	context.logger.info(`/xp sync by ${interaction.user.id}: ${counts.inVoice} in voice, ${counts.earning} earning`);
+	await answer(context, [t('voice-xp:xp.sync.done', { inVoice: formatNumber(locale, counts.inVoice), earning: formatNumber(locale, counts.earning) })]);
+}

@@ -1,0 +1,87 @@
+import { container } from '@sapphire/framework';
+import { translatedUserError } from '../../../lib/errors.js';
+import { voiceXpPlugin } from '../index.js';
+import { MAX_TIERS, type VoiceXpConfig, type VoiceXpTier } from '../lib/config.js';
+import { tierStatuses } from '../service/discordState.js';
+import { voiceXp } from '../service/runtime.js';
+import { formatNumber, formatTierProblems, mention } from '../views/common.js';
+import { answer, type AdminContext, type AdminHandler } from './context.js';
+
+/**
+ * `/xp tiers add role minutes | remove role | list`: role tiers by total voice time. A member holds exactly the highest
+ * tier reached; roles are given or taken when the member's voice time is next written (or at once by `/xp add` and
+ * `/xp reset`). A tier whose role the bot cannot manage is accepted and reported, with the reason, by `list`.
+ */
+
+async function tiersOf(guildId: string): Promise<VoiceXpTier[]> {
+	const config = (await container.settings.getPluginConfig(guildId, voiceXpPlugin)) as VoiceXpConfig;
+	return [...config.tiers];
+}
+
+async function saveTiers(context: AdminContext, tiers: VoiceXpTier[]): Promise<void> {
+	const sorted = [...tiers].sort((a, b) => a.minMinutes - b.minMinutes);
+	await container.settings.setPluginConfig(context.interaction.guildId, voiceXpPlugin, { tiers: sorted });
+	await voiceXp().refreshConfig(context.interaction.guildId);
+	context.logger.info(`/xp tiers by ${context.interaction.user.id}: ${JSON.stringify(sorted)}`);
+}
+
+/** Why the bot cannot manage a tier's role, as text, or '' when it can. */
+function problemsOf(context: AdminContext, tier: VoiceXpTier): string {
+	const guild = context.interaction.guild;
+	if (!guild) return '';
+	const [status] = tierStatuses(guild, [tier]);
+	return status && status.problems.length ? formatTierProblems(context.t, status.problems) : '';
+}
+
+/**
+ * `/xp tiers add role minutes`.
+ * @throws UserError (translated) for @everyone, an integration's role, a role or minimum already used, or more than
+ *   {@link MAX_TIERS} tiers; nothing changes.
+ */
+const add: AdminHandler = async (context) => {
+	const { interaction, t, locale } = context;
+	const role = interaction.options.getRole('role', true);
+	const minutes = interaction.options.getInteger('minutes', true);
+	const tiers = await tiersOf(interaction.guildId);
+	if (role.id === interaction.guildId) throw translatedUserError('voice-xp:errors.everyoneRole');
+	if (role.managed) throw translatedUserError('voice-xp:errors.managedRole', { role: mention.role(role.id) });
+	const sameRole = tiers.find((tier) => tier.roleId === role.id);
+	if (sameRole) throw translatedUserError('voice-xp:errors.tierRoleTaken', { role: mention.role(role.id), minutes: formatNumber(locale, sameRole.minMinutes) });
+	const sameMinimum = tiers.find((tier) => tier.minMinutes === minutes);
+	if (sameMinimum) throw translatedUserError('voice-xp:errors.tierMinimumTaken', { role: mention.role(sameMinimum.roleId), minutes: formatNumber(locale, minutes) });
+	if (tiers.length >= MAX_TIERS) throw translatedUserError('voice-xp:errors.tooManyTiers', { max: MAX_TIERS });
+	const tier = { roleId: role.id, minMinutes: minutes };
+	await saveTiers(context, [...tiers, tier]);
+	const problems = problemsOf(context, tier);
+	await answer(context, [
+		t('voice-xp:tiers.added', { role: mention.role(role.id), minutes: formatNumber(locale, minutes) }),
+		problems ? t('voice-xp:tiers.addedBlocked', { reasons: problems }) : ''
+	]);
+};
+
+/** `/xp tiers remove role`: the role stops being a tier; members who hold it keep it. @throws UserError when not a tier. */
+const remove: AdminHandler = async (context) => {
+	const { interaction, t } = context;
+	const role = interaction.options.getRole('role', true);
+	const tiers = await tiersOf(interaction.guildId);
+	if (!tiers.some((tier) => tier.roleId === role.id)) throw translatedUserError('voice-xp:errors.notATier', { role: mention.role(role.id) });
+	await saveTiers(context, tiers.filter((tier) => tier.roleId !== role.id));
+	await answer(context, [t('voice-xp:tiers.removed', { role: mention.role(role.id) })]);
+};
+
+/** `/xp tiers list`: each tier by minimum, and for those the bot cannot manage, why. */
+const list: AdminHandler = async (context) => {
+	const { interaction, t, locale } = context;
+	const tiers = (await tiersOf(interaction.guildId)).sort((a, b) => a.minMinutes - b.minMinutes);
+	if (tiers.length === 0) return answer(context, [t('voice-xp:tiers.none')]);
+	const statuses = interaction.guild ? tierStatuses(interaction.guild, tiers) : [];
+	const lines = tiers.map((tier, index) => {
+		const problems = statuses[index]?.problems ?? [];
+		const values = { role: mention.role(tier.roleId), minutes: formatNumber(locale, tier.minMinutes) };
+		return problems.length ? t('voice-xp:tiers.lineBlocked', { ...values, reasons: formatTierProblems(t, problems) }) : t('voice-xp:tiers.line', values);
+	});
+	return answer(context, [t('voice-xp:tiers.listHeader'), ...lines]);
+};
+
+/** Handlers by subcommand name. */
+export const XP_TIERS_HANDLERS: Record<string, AdminHandler> = { add, remove, list };

@@ -1,0 +1,39 @@
+import { GatewayIntentBits, PermissionFlagsBits } from 'discord.js';
+import { definePlugin } from '../../lib/plugins/definePlugin.js';
+import { VoiceMemberStats } from './entities/VoiceMemberStats.js';
+import { VOICE_XP_PLUGIN_NAME, voiceXpConfigSchema } from './lib/config.js';
+import { existingVoiceXp, voiceXp } from './service/runtime.js';
+
+/**
+ * Voice XP (issue 4): members earn XP for time spent talking in voice with others, climb levels (MEE6 curve), get role
+ * tiers for their voice time, and see it with `/rank` and `/leaderboard`; admins use `/xp`. On in every guild unless
+ * turned off there with `/plugins disable plugin:voice-xp` (or bot-wide in config/defaults.json). See docs/voice-xp.md.
+ *
+ * - Intents: Guilds (channels, roles, AFK channel), GuildVoiceStates (voice states, VOICE_STATE_UPDATE), GuildMembers
+ *   (privileged: members leaving; members' roles for tiers).
+ * - Permissions: Manage Roles (tier roles), Send Messages + Embed Links + View Channel (level-up announcements, /rank).
+ */
+export const voiceXpPlugin = definePlugin({
+	name: VOICE_XP_PLUGIN_NAME,
+	configSchema: voiceXpConfigSchema,
+	entities: [VoiceMemberStats],
+	enabledByDefault: true,
+	directory: import.meta.dirname,
+	intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates, GatewayIntentBits.GuildMembers],
+	permissions: [PermissionFlagsBits.ManageRoles, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks, PermissionFlagsBits.ViewChannel],
+	/** Every shard of this process is ready: rebuild the live sessions from the voice states in the guild caches. */
+	async onReady() {
+		await voiceXp().rebuildAll();
+	},
+	/** Disabled: write the guild's time and drop its sessions. Enabled: start its sessions from the voice states. */
+	async onGuildToggle(guildId, enabled) {
+		const service = voiceXp();
+		if (!enabled) return service.dropGuild(guildId);
+		const guild = service.client.guilds.cache.get(guildId);
+		if (guild) await service.rebuildGuild(guild);
+	},
+	/** SIGTERM/SIGINT: write every guild's accrued time (a crash loses at most one flush interval). */
+	async onShutdown() {
+		await existingVoiceXp()?.shutdown();
+	}
+});
