@@ -10,7 +10,7 @@ import { ManualClock } from '../../../src/lib/clock.js';
 import { voiceXpPlugin } from '../../../src/plugins/voice-xp/index.js';
 import { DiscordEmulator, type MemberView } from '../../emulator/index.js';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
-import { advanceAndFlush, buildVoiceGuild, command, field, MINUTE, START, storedStats, waitTracked, type VoiceGuild } from './e2eHelpers.js';
+import { advanceAndFlush, buildVoiceGuild, command, field, MINUTE, SECOND, START, storedStats, waitTracked, type VoiceGuild } from './e2eHelpers.js';
 
 let emu: DiscordEmulator;
 let bot: TestBot;
@@ -19,13 +19,22 @@ let home: VoiceGuild;
 let admin: MemberView;
 let plain: MemberView;
 const people: Record<string, MemberView> = {};
+/** Tier roles of the home guild: Regular (2 min), Veteran (3 min), Elder (700 min), Legend (10,000 min, above the bot). */
+const tiers: Record<string, string> = {};
+
+const xp = (options: Record<string, string | number | boolean>, subcommand: string, subcommandGroup?: string) =>
+	command(emu, home, admin.id, 'xp', { subcommand, ...(subcommandGroup ? { subcommandGroup } : {}), options });
+const roleCalls = (roleId: string) => emu.recorder.calls('PUT /guilds/:id/members/:id/roles/:id').filter((call) => call.path.endsWith(`/${roleId}`));
 
 beforeAll(async () => {
 	emu = await DiscordEmulator.start();
 	home = buildVoiceGuild(emu, 'Voice guild');
 	admin = home.guild.addMember({ username: 'admin', permissions: PermissionFlagsBits.ManageGuild });
 	plain = home.guild.addMember({ username: 'plain' });
-	for (const name of ['alice', 'bob', 'carol', 'erin', 'frank', 'gina']) people[name] = home.guild.addMember({ username: name });
+	for (const name of ['alice', 'bob', 'carol', 'erin', 'frank', 'gina', 'hank']) people[name] = home.guild.addMember({ username: name });
+	for (const name of ['Regular', 'Veteran', 'Elder']) tiers[name] = home.guild.createRole({ name }).id;
+	const botPosition = home.guild.role(home.guild.botRoleId)!.position;
+	tiers.Legend = home.guild.createRole({ name: 'Legend', position: botPosition + 1 }).id;
 	clock = new ManualClock(START);
 	bot = await startTestBot({ emulator: emu, plugins: [voiceXpPlugin], clock });
 });
@@ -80,5 +89,132 @@ describe('earning in voice', () => {
 		expect(field(alone.embeds[0], 'Right now')).toBe(`⏸️ In <#${soloId}>, not earning XP: alone in the channel (XP needs at least two people)`);
 		const afk = await command(emu, home, frank!.id, 'rank');
 		expect(field(afk.embeds[0], 'Right now')).toBe(`⏸️ In <#${afkId}>, not earning XP: this is the AFK channel`);
+	});
+});
+
+describe('role tiers', () => {
+	it('are set with /xp tiers add; one above the bot is accepted with a warning and listed with the reason', async () => {
+		const added = await xp({ role: tiers.Regular!, minutes: 2 }, 'add', 'tiers');
+		expect(added.ephemeral).toBe(true);
+		expect(added.content).toBe(`<@&${tiers.Regular}> is now the tier for 2 min of voice time. Members get it the next time their voice time is saved.`);
+		expect((await xp({ role: tiers.Veteran!, minutes: 3 }, 'add', 'tiers')).content).toContain('is now the tier for 3 min');
+		expect((await xp({ role: tiers.Elder!, minutes: 700 }, 'add', 'tiers')).content).toContain('is now the tier for 700 min');
+		const legend = await xp({ role: tiers.Legend!, minutes: 10_000 }, 'add', 'tiers');
+		expect(legend.content).toBe(
+			`<@&${tiers.Legend}> is now the tier for 10,000 min of voice time. Members get it the next time their voice time is saved.\n` +
+				'⚠️ I cannot give this role yet: the role is at or above my highest role.'
+		);
+		const list = await xp({}, 'list', 'tiers');
+		expect(list.content).toBe(
+			[
+				'Role tiers by voice time (a member holds only the highest one reached):',
+				`• <@&${tiers.Regular}>: 2 min`,
+				`• <@&${tiers.Veteran}>: 3 min`,
+				`• <@&${tiers.Elder}>: 700 min`,
+				`• <@&${tiers.Legend}>: 10,000 min. ⚠️ I cannot give it: the role is at or above my highest role`
+			].join('\n')
+		);
+	});
+
+	it('refuses a role or a minimum used twice, and @everyone, changing nothing', async () => {
+		const twice = await xp({ role: tiers.Regular!, minutes: 5 }, 'add', 'tiers');
+		expect(twice).toMatchObject({ ephemeral: true, content: `<@&${tiers.Regular}> is already the tier for 2 min. Remove it first to change it.` });
+		const sameMinimum = await xp({ role: home.guild.createRole({ name: 'Other' }).id, minutes: 3 }, 'add', 'tiers');
+		expect(sameMinimum.content).toBe(`<@&${tiers.Veteran}> already uses 3 min; each tier needs its own minimum.`);
+		expect((await xp({ role: home.guild.everyoneRoleId, minutes: 9 }, 'add', 'tiers')).content).toBe('@everyone cannot be a tier: everybody has it.');
+		expect((await xp({}, 'list', 'tiers')).content?.split('\n')).toHaveLength(5);
+	});
+
+	it('members earn a tier role with voice time and move up to the next, losing the previous', async () => {
+		const { alice, bob } = people as Record<string, MemberView>;
+		await advanceAndFlush(clock, MINUTE);
+		expect(await storedStats(bot, home.guild.id, alice!.id)).toMatchObject({ totalXp: 12, voiceSeconds: 120, tierRoleId: tiers.Regular });
+		expect(home.guild.hasRole(alice!.id, tiers.Regular!)).toBe(true);
+		expect(home.guild.hasRole(bob!.id, tiers.Regular!)).toBe(true);
+		await advanceAndFlush(clock, MINUTE);
+		expect(home.guild.hasRole(alice!.id, tiers.Veteran!)).toBe(true);
+		expect(home.guild.hasRole(alice!.id, tiers.Regular!)).toBe(false);
+		expect(await storedStats(bot, home.guild.id, bob!.id)).toMatchObject({ totalXp: 18, voiceSeconds: 180, tierRoleId: tiers.Veteran });
+		// Nothing more happens while the tier stays the same.
+		const puts = emu.recorder.calls('PUT /guilds/:id/members/:id/roles/:id').length;
+		emu.voice.update(home.guild.id, people.carol!.id, { selfMute: false });
+		await waitTracked(home.guild.id, people.carol!.id, home.loungeId, true);
+		await advanceAndFlush(clock, MINUTE);
+		expect(await storedStats(bot, home.guild.id, people.carol!.id)).toMatchObject({ totalXp: 6, voiceSeconds: 60, tierRoleId: null });
+		expect(emu.recorder.calls('PUT /guilds/:id/members/:id/roles/:id')).toHaveLength(puts);
+	});
+});
+
+describe('/xp add and /xp reset', () => {
+	it('adds XP with voice time at the guild rate, and a negative amount crosses a level and a tier down', async () => {
+		const hank = people.hank!;
+		const up = await xp({ user: hank.id, amount: 4_680 }, 'add');
+		expect(up.ephemeral).toBe(true);
+		expect(up.content).toBe(
+			[
+				`<@${hank.id}>: +4,680 XP. Now level 10 (5 / 1,100 XP into it), 4,680 XP in total; was level 0.`,
+				'Voice time moved by the same amount at 6 XP per minute: now 13 h 0 min.',
+				`Tier role: now <@&${tiers.Elder}>.`
+			].join('\n')
+		);
+		expect(home.guild.hasRole(hank.id, tiers.Elder!)).toBe(true);
+
+		const down = await xp({ user: hank.id, amount: -10 }, 'add');
+		expect(down.content).toBe(
+			[
+				`<@${hank.id}>: -10 XP. Now level 9 (950 / 955 XP into it), 4,670 XP in total; was level 10.`,
+				'Voice time moved by the same amount at 6 XP per minute: now 12 h 58 min.',
+				`Tier role: <@&${tiers.Elder}>, unchanged.`
+			].join('\n')
+		);
+		const demoted = await xp({ user: hank.id, amount: -1_000 }, 'add');
+		expect(demoted.content).toContain('Now level 8 (770 / 820 XP into it), 3,670 XP in total; was level 9.');
+		expect(demoted.content).toContain(`Tier role: now <@&${tiers.Veteran}>.`);
+		expect(home.guild.hasRole(hank.id, tiers.Veteran!)).toBe(true);
+		expect(home.guild.hasRole(hank.id, tiers.Elder!)).toBe(false);
+
+		const rank = await command(emu, home, hank.id, 'rank');
+		expect(field(rank.embeds[0], 'Level')).toBe('8');
+		expect(field(rank.embeds[0], 'Total XP')).toBe('3,670 XP');
+		expect(field(rank.embeds[0], 'Progress to level 9')).toBe('█████████░ 93%\n770 / 820 XP');
+		expect(field(rank.embeds[0], 'Rank')).toBe('#1 of 4');
+		expect(field(rank.embeds[0], 'Right now')).toBe('Not in voice');
+	});
+
+	it('does not attempt a tier role above the bot, and says why', async () => {
+		const hank = people.hank!;
+		const reply = await xp({ user: hank.id, amount: 60_000 }, 'add');
+		expect(reply.content).toContain(`Tier role: should change, but I cannot: <@&${tiers.Legend}> (the role is at or above my highest role).`);
+		expect(roleCalls(tiers.Legend!)).toHaveLength(0);
+		expect(home.guild.hasRole(hank.id, tiers.Veteran!)).toBe(true);
+		expect(bot.logs.find(`Tier roles of member ${hank.id} not changed`)[0]).toContain("the role is at or above the bot's highest role");
+	});
+
+	it('resets a member to zero and removes their tier role', async () => {
+		const hank = people.hank!;
+		const reset = await xp({ user: hank.id }, 'reset');
+		expect(reset).toMatchObject({ ephemeral: true });
+		expect(reset.content).toBe(`<@${hank.id}> now has no voice XP and no voice time (was level 29, 63,670 XP).\nTier role: removed (no tier reached).`);
+		expect(home.guild.hasRole(hank.id, tiers.Veteran!)).toBe(false);
+		expect(await storedStats(bot, home.guild.id, hank.id)).toMatchObject({ totalXp: 0, voiceSeconds: 0, level: 0, tierRoleId: null });
+		const rank = await command(emu, home, hank.id, 'rank');
+		expect(field(rank.embeds[0], 'Total XP')).toBe('0 XP');
+		expect(field(rank.embeds[0], 'Rank')).toBe('Not ranked yet');
+	});
+
+	it('refuses a member without Manage Server, changing nothing', async () => {
+		const alice = people.alice!;
+		expect(() => emu.interactions.command({ guildId: home.guild.id, channelId: home.generalId, userId: plain.id, name: 'xp', subcommand: 'sync' })).toThrow(
+			/hidden from this member/
+		);
+		const before = await storedStats(bot, home.guild.id, alice.id);
+		for (const [subcommand, options] of [
+			['add', { user: alice.id, amount: 500 }],
+			['reset', { user: alice.id }]
+		] as const) {
+			const refused = await command(emu, home, plain.id, 'xp', { subcommand, options, permissionOverride: true });
+			expect(refused).toMatchObject({ ephemeral: true, content: 'You need the following permission(s) to use this command: Manage Server.' });
+		}
+		expect(await storedStats(bot, home.guild.id, alice.id)).toEqual(before);
 	});
 });
