@@ -218,3 +218,128 @@ describe('/xp add and /xp reset', () => {
 		expect(await storedStats(bot, home.guild.id, alice.id)).toEqual(before);
 	});
 });
+
+describe('/leaderboard', () => {
+	it('shows ten members a page with medals for the top three, and pages with its buttons', async () => {
+		const extra: MemberView[] = [];
+		for (let i = 1; i <= 11; i++) {
+			const member = home.guild.addMember({ username: `member${String(i).padStart(2, '0')}` });
+			extra.push(member);
+			await xp({ user: member.id, amount: 1_010 - i * 10 }, 'add');
+		}
+		// Ranked: member01..member11 (1,000 … 900 XP), then alice and bob (24 XP: 4 min), carol (6 XP: 1 min): 14 members.
+		const board = await command(emu, home, plain.id, 'leaderboard');
+		expect(board.ephemeral).toBe(false);
+		const embed = board.embeds[0]!;
+		expect(embed.title).toBe('Voice leaderboard');
+		const lines = embed.description!.split('\n');
+		expect(lines).toHaveLength(10);
+		expect(lines[0]).toBe(`🥇 <@${extra[0]!.id}>: level 4, 1,000 XP, 2 h 46 min`);
+		expect(lines[1]).toBe(`🥈 <@${extra[1]!.id}>: level 4, 990 XP, 2 h 45 min`);
+		expect(lines[2]).toBe(`🥉 <@${extra[2]!.id}>: level 4, 980 XP, 2 h 43 min`);
+		expect(lines[3]).toBe(`**#4** <@${extra[3]!.id}>: level 4, 970 XP, 2 h 41 min`);
+		expect(lines[9]).toBe(`**#10** <@${extra[9]!.id}>: level 4, 910 XP, 2 h 31 min`);
+		expect(embed.footer?.text).toBe('Page 1 of 2 · 14 members');
+		const buttons = (board.components[0] as { components: { custom_id: string; label: string; disabled?: boolean }[] }).components;
+		expect(buttons.map((button) => [button.label, button.disabled ?? false])).toEqual([
+			['Previous', true],
+			['Next', false]
+		]);
+
+		const click = (customId: string, messageId: string) =>
+			emu.interactions.button({ guildId: home.guild.id, channelId: home.generalId, userId: plain.id, messageId, customId }).waitForReply();
+		const second = await click(buttons[1]!.custom_id, board.id);
+		const page2 = second.embeds[0]!;
+		const [alice, bob] = [people.alice!, people.bob!].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+		expect(page2.description!.split('\n')).toEqual([
+			`**#11** <@${extra[10]!.id}>: level 4, 900 XP, 2 h 30 min`,
+			`**#12** <@${alice!.id}>: level 0, 24 XP, 0 h 4 min`,
+			`**#13** <@${bob!.id}>: level 0, 24 XP, 0 h 4 min`,
+			`**#14** <@${people.carol!.id}>: level 0, 6 XP, 0 h 1 min`
+		]);
+		expect(page2.footer?.text).toBe('Page 2 of 2 · 14 members');
+		const backButtons = (second.components[0] as { components: { custom_id: string; disabled?: boolean }[] }).components;
+		expect(backButtons.map((button) => button.disabled ?? false)).toEqual([false, true]);
+		const first = await click(backButtons[0]!.custom_id, board.id);
+		expect(first.embeds[0]!.description!.split('\n')[0]).toBe(lines[0]);
+
+		const last = await command(emu, home, plain.id, 'leaderboard', { options: { page: 99 } });
+		expect(last.embeds[0]!.footer?.text).toBe('Page 2 of 2 · 14 members');
+	});
+});
+
+describe('/xp config', () => {
+	it('shows the rules', async () => {
+		const shown = await xp({}, 'show', 'config');
+		expect(shown.ephemeral).toBe(true);
+		const embed = shown.embeds[0];
+		expect(embed?.title).toBe('Voice XP rules');
+		expect(field(embed, 'XP per minute')).toBe('6');
+		expect(field(embed, 'Saved every')).toBe('60 s');
+		expect(field(embed, 'AFK channel')).toBe(`<#${home.afkId}>: earns no XP`);
+		expect(field(embed, 'No XP in')).toBe('nowhere');
+		expect(field(embed, 'Level-up announcements')).toBe('off (only logged)');
+		expect(field(embed, 'Role tiers')).toBe('4 (see /xp tiers list)');
+	});
+
+	it('saves every 10 seconds once the flush interval is 10 s, at the new rate', async () => {
+		const alice = people.alice!;
+		expect((await xp({ seconds: 10 }, 'flush-interval', 'config')).content).toBe('Voice XP is now saved every 10 seconds.');
+		expect((await xp({ value: 12 }, 'xp-per-minute', 'config')).content).toBe('Members now earn 12 XP per minute in voice.');
+		const before = (await storedStats(bot, home.guild.id, alice.id))!;
+		await advanceAndFlush(clock, 10 * SECOND);
+		expect(await storedStats(bot, home.guild.id, alice.id)).toMatchObject({ totalXp: before.totalXp + 2, voiceSeconds: before.voiceSeconds + 10 });
+		await advanceAndFlush(clock, 10 * SECOND);
+		expect(await storedStats(bot, home.guild.id, alice.id)).toMatchObject({ totalXp: before.totalXp + 4, voiceSeconds: before.voiceSeconds + 20 });
+	});
+
+	it('excludes a channel from now on, and includes it again', async () => {
+		const { alice, bob } = people as Record<string, MemberView>;
+		expect((await xp({ channel: home.loungeId }, 'exclude', 'config')).content).toBe(`No more XP in <#${home.loungeId}>.`);
+		await waitTracked(home.guild.id, alice!.id, home.loungeId, 'excluded');
+		const before = (await storedStats(bot, home.guild.id, bob!.id))!;
+		await advanceAndFlush(clock, 10 * SECOND);
+		expect(await storedStats(bot, home.guild.id, bob!.id)).toMatchObject({ totalXp: before.totalXp, voiceSeconds: before.voiceSeconds });
+		const rank = await command(emu, home, bob!.id, 'rank');
+		expect(field(rank.embeds[0], 'Right now')).toBe(`⏸️ In <#${home.loungeId}>, not earning XP: XP is off in this channel`);
+		expect((await xp({ channel: home.loungeId }, 'exclude', 'config')).content).toBe(`<#${home.loungeId}> was already excluded; nothing changed.`);
+
+		expect((await xp({ channel: home.loungeId }, 'include', 'config')).content).toBe(`XP counts again in <#${home.loungeId}>.`);
+		await waitTracked(home.guild.id, bob!.id, home.loungeId, true);
+		await advanceAndFlush(clock, 10 * SECOND);
+		expect(await storedStats(bot, home.guild.id, bob!.id)).toMatchObject({ totalXp: before.totalXp + 2, voiceSeconds: before.voiceSeconds + 10 });
+	});
+
+	it('announces level-ups in the chosen channel, and refuses channel announcements without a channel', async () => {
+		const refused = await xp({ mode: 'channel' }, 'announcements', 'config');
+		expect(refused).toMatchObject({ ephemeral: true, content: 'Choose the channel for the announcements (the channel option).' });
+		const set = await xp({ mode: 'channel', channel: home.generalId }, 'announcements', 'config');
+		expect(set.content).toBe(`Level-ups are now announced in <#${home.generalId}>.`);
+		// alice is below 100 XP: 1,200 XP per minute for ten seconds gives her 200 XP, level 1.
+		const alice = people.alice!;
+		expect((await storedStats(bot, home.guild.id, alice.id))!.level).toBe(0);
+		await xp({ value: 1_000 }, 'xp-per-minute', 'config');
+		await advanceAndFlush(clock, 10 * SECOND);
+		expect((await storedStats(bot, home.guild.id, alice.id))!.level).toBeGreaterThanOrEqual(1);
+		const announced = emu.messages.in(home.generalId).filter((message) => message.content.includes(`<@${alice.id}>`));
+		expect(announced.map((message) => message.content)).toEqual([`🎉 <@${alice.id}> reached voice level 1!`]);
+		expect(bot.logs.find(`Member ${alice.id} reached level 1 (was 0)`)).toHaveLength(1);
+
+		await xp({ mode: 'dm' }, 'announcements', 'config');
+		const bob = people.bob!;
+		await advanceAndFlush(clock, 10 * SECOND);
+		expect(emu.messages.dmsTo(bob.id).map((message) => message.content)).toContain('🎉 You reached voice level 2 in Voice guild!');
+		await xp({ mode: 'off' }, 'announcements', 'config');
+		await xp({ value: 6 }, 'xp-per-minute', 'config');
+		await xp({ seconds: 60 }, 'flush-interval', 'config');
+	});
+
+	it('cannot be sent a rate outside the limits (Discord checks the option bounds), and nothing changes', async () => {
+		const invalid = await command(emu, home, admin.id, 'xp', { subcommandGroup: 'config', subcommand: 'xp-per-minute', options: { value: 0 } }).catch(
+			(error: Error) => error
+		);
+		// Discord itself refuses a value under the option's minimum: the member cannot send it.
+		expect(invalid).toBeInstanceOf(Error);
+		expect(field((await xp({}, 'show', 'config')).embeds[0], 'XP per minute')).toBe('6');
+	});
+});
