@@ -16,6 +16,9 @@ let emu: DiscordEmulator;
 let bot: TestBot;
 let clock: ManualClock;
 let home: VoiceGuild;
+/** A Polish guild where the plugin is turned off and on again. */
+let quiet: VoiceGuild;
+let quietAdmin: MemberView;
 let admin: MemberView;
 let plain: MemberView;
 const people: Record<string, MemberView> = {};
@@ -35,6 +38,9 @@ beforeAll(async () => {
 	for (const name of ['Regular', 'Veteran', 'Elder']) tiers[name] = home.guild.createRole({ name }).id;
 	const botPosition = home.guild.role(home.guild.botRoleId)!.position;
 	tiers.Legend = home.guild.createRole({ name: 'Legend', position: botPosition + 1 }).id;
+	quiet = buildVoiceGuild(emu, 'Cicha gildia', { preferredLocale: 'pl' });
+	quietAdmin = quiet.guild.addMember({ username: 'quiet-admin', permissions: PermissionFlagsBits.ManageGuild });
+	for (const name of ['ola', 'piotr']) people[name] = quiet.guild.addMember({ username: name });
 	clock = new ManualClock(START);
 	bot = await startTestBot({ emulator: emu, plugins: [voiceXpPlugin], clock });
 });
@@ -341,5 +347,53 @@ describe('/xp config', () => {
 		// Discord itself refuses a value under the option's minimum: the member cannot send it.
 		expect(invalid).toBeInstanceOf(Error);
 		expect(field((await xp({}, 'show', 'config')).embeds[0], 'XP per minute')).toBe('6');
+	});
+});
+
+describe('a guild where the plugin is off', () => {
+	it('earns nothing there; turning it off writes the time earned so far, turning it on starts from who is in voice', async () => {
+		const { ola, piotr } = people as Record<string, MemberView>;
+		const { guild, loungeId } = quiet;
+		emu.voice.join(guild.id, ola!.id, loungeId);
+		emu.voice.join(guild.id, piotr!.id, loungeId);
+		await waitTracked(guild.id, ola!.id, loungeId, true);
+		await waitTracked(guild.id, piotr!.id, loungeId, true);
+		clock.advance(30 * SECOND);
+
+		const off = await command(emu, quiet, quietAdmin.id, 'plugins', { subcommand: 'disable', options: { plugin: 'voice-xp' } });
+		expect(off.content).toBe('**voice-xp** jest teraz wyłączona na tym serwerze.');
+		await waitTracked(guild.id, ola!.id, null);
+		expect(await storedStats(bot, guild.id, ola!.id)).toMatchObject({ totalXp: 3, voiceSeconds: 30 });
+
+		emu.voice.update(guild.id, piotr!.id, { selfMute: true });
+		emu.voice.update(guild.id, piotr!.id, { selfMute: false });
+		await advanceAndFlush(clock, MINUTE);
+		await advanceAndFlush(clock, MINUTE);
+		expect(await storedStats(bot, guild.id, ola!.id)).toMatchObject({ totalXp: 3, voiceSeconds: 30 });
+		expect(await storedStats(bot, guild.id, piotr!.id)).toMatchObject({ totalXp: 3, voiceSeconds: 30 });
+		const rank = await command(emu, quiet, ola!.id, 'rank');
+		expect(rank.ephemeral).toBe(true);
+		expect(rank.content).toContain('Funkcja **voice-xp** jest wyłączona na tym serwerze');
+
+		const on = await command(emu, quiet, quietAdmin.id, 'plugins', { subcommand: 'enable', options: { plugin: 'voice-xp' } });
+		expect(on.content).toBe('**voice-xp** jest teraz włączona na tym serwerze.');
+		await waitTracked(guild.id, ola!.id, loungeId, true);
+		await advanceAndFlush(clock, MINUTE);
+		expect(await storedStats(bot, guild.id, ola!.id)).toMatchObject({ totalXp: 9, voiceSeconds: 90 });
+	});
+
+	it('answers in the guild\'s language (Polish)', async () => {
+		const ola = people.ola!;
+		const rank = await command(emu, quiet, ola.id, 'rank');
+		const embed = rank.embeds[0];
+		expect(embed?.title).toBe('Ranga głosowa: ola');
+		expect(field(embed, 'XP łącznie')).toBe('9 XP');
+		expect(field(embed, 'Czas na kanałach głosowych')).toBe('0 godz. 1 min');
+		expect(field(embed, 'W tej chwili')).toBe(`🎙️ Zdobywa XP na <#${quiet.loungeId}>`);
+		const board = await command(emu, quiet, ola.id, 'leaderboard');
+		expect(board.embeds[0]?.title).toBe('Ranking głosowy');
+		expect(board.embeds[0]?.footer?.text).toBe('Strona 1 z 1 · członków: 2');
+		const registered = emu.commands.global().find((candidate) => candidate.name === 'rank');
+		expect(registered?.name_localizations).toMatchObject({ pl: 'ranga', fr: 'rang' });
 	});
 });
