@@ -2,25 +2,52 @@
  * Entry point of the bot run by the benchmark in its own process (see ./botProcess.ts): the real `startBot`, with the
  * bot's own plugin list and signal handling on (SIGTERM is the production shutdown path, plugins flush). Options come
  * as JSON in BENCH_BOT_OPTIONS. Over IPC the parent is told when the bot is ready, and may ask for a probe: the
- * process's memory and what the bot holds (guilds, cached voice states, the voice XP plugin's live sessions).
+ * process's memory and what the bot holds (guilds, cached voice states, the voice XP plugin's live sessions and its
+ * last flush).
  *
  * Started with `--expose-gc`, so a probe may run a full garbage collection first to report live memory rather than
- * memory not yet collected.
+ * memory not yet collected. The bot's ORM pool is watched by a {@link RoundTripCounter} counting the voice XP
+ * upserts the driver sends (statements starting `insert into voice_xp_member_stats`).
  */
 import { container } from '@sapphire/framework';
 import { startBot } from '../../src/lib/bot.js';
-import type { BotChildLaunch, BotChildMessage, BotChildRequest, SessionCounts } from './botProcess.js';
+import type { AnyPluginManifest } from '../../src/lib/plugins/definePlugin.js';
+import type { BotChildLaunch, BotChildMessage, BotChildRequest, BotFlushInfo, SessionCounts } from './botProcess.js';
+import { RoundTripCounter } from './roundTrips.js';
 
 const send = (message: BotChildMessage) => process.send?.(message);
 
-/**
- * The voice XP plugin's live session counts, if the plugin exposes its tracker; null when it does not (not wired).
- * TODO(bench): follows the plugin's wiring (src/plugins/voice-xp/); see the report.
- */
-async function voiceXpSessions(): Promise<SessionCounts | null> {
-	const holder = container as unknown as Record<string, unknown>;
-	const candidate = holder.voiceXp as { tracker?: { counts(): SessionCounts } } | undefined;
-	return candidate?.tracker?.counts() ?? null;
+/** The part of the voice XP service (src/plugins/voice-xp/service) a probe reads. */
+interface VoiceXpServiceView {
+	tracker: { counts(): SessionCounts };
+	flushCount: number;
+	lastFlush: { at: number; guildIds: string[]; durationMs: number; result: { written: unknown[]; skipped: unknown[]; statements: number } | null } | null;
+}
+
+/** The running bot's voice XP service, or null when the plugin is not installed or has not started. */
+let voiceXpService: () => VoiceXpServiceView | null = () => null;
+
+async function probeVoiceXp(): Promise<{ sessions: SessionCounts | null; flush: BotFlushInfo | null }> {
+	const service = voiceXpService();
+	if (service === null) return { sessions: null, flush: null };
+	const last = service.lastFlush;
+	return {
+		sessions: service.tracker.counts(),
+		flush: {
+			count: service.flushCount,
+			last:
+				last === null
+					? null
+					: {
+							at: last.at,
+							guilds: last.guildIds.length,
+							durationMs: last.durationMs,
+							written: last.result?.written.length ?? null,
+							skipped: last.result?.skipped.length ?? null,
+							statements: last.result?.statements ?? null
+						}
+		}
+	};
 }
 
 function discordCounts(): { guilds: number; voiceStates: number; members: number } {
@@ -35,6 +62,7 @@ function discordCounts(): { guilds: number; voiceStates: number; members: number
 
 try {
 	const launch = JSON.parse(process.env.BENCH_BOT_OPTIONS ?? '{}') as BotChildLaunch;
+	let upserts = 0;
 	process.on('message', (request: BotChildRequest) => {
 		if (request.type !== 'probe') return;
 		void (async () => {
@@ -45,16 +73,36 @@ try {
 				id: request.id,
 				memory: { rss, heapUsed, heapTotal, external, arrayBuffers },
 				discord: discordCounts(),
-				sessions: await voiceXpSessions()
+				...(await probeVoiceXp()),
+				voiceXpUpserts: upserts
 			});
 		})();
 	});
+	let plugins: AnyPluginManifest[] | undefined;
+	if (launch.pluginModules) {
+		plugins = [];
+		for (const spec of launch.pluginModules) {
+			const module = (await import(spec.module)) as Record<string, AnyPluginManifest>;
+			plugins.push(module[spec.export]!);
+		}
+	}
 	const handle = await startBot({
 		env: launch.env,
+		...(plugins ? { plugins } : {}),
 		httpPort: null,
 		handleSignals: true,
 		redisPrefix: launch.redisPrefix
 	});
+	const counter = await RoundTripCounter.attach(container.orm);
+	counter.onQuery = (sql) => {
+		if (/^\s*insert into voice_xp_member_stats/i.test(sql)) upserts++;
+	};
+	if (handle.plugins.get('voice-xp')) {
+		const runtime = (await import('../../src/plugins/voice-xp/service/runtime.js')) as {
+			existingVoiceXp(): VoiceXpServiceView | null;
+		};
+		voiceXpService = () => runtime.existingVoiceXp();
+	}
 	await handle.ready;
 	send({ type: 'ready', plugins: handle.plugins.list.map((plugin) => plugin.name) });
 } catch (error) {

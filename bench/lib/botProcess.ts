@@ -11,6 +11,16 @@ import { LogCapture, withTimeout } from '../../tests/helpers/testBot.js';
 export interface BotChildLaunch {
 	env: Record<string, string | undefined>;
 	redisPrefix: string;
+	/** Plugins to load instead of the bot's own list (module path or file URL, and the manifest's export name). */
+	pluginModules?: { module: string; export: string }[];
+}
+
+/** The voice XP plugin's flushes so far, as the bot's service reports them. */
+export interface BotFlushInfo {
+	/** Flush cycles completed. */
+	count: number;
+	/** The last one: drain time (ms since epoch), guilds drained, real ms the write took, rows written and skipped. */
+	last: { at: number; guilds: number; durationMs: number; written: number | null; skipped: number | null; statements: number | null } | null;
 }
 
 /** The voice XP tracker's counts: guilds tracked, members in voice (bots included), members earning now. */
@@ -34,8 +44,12 @@ export interface BotProbe {
 	memory: ProcessMemory;
 	/** discord.js caches: guilds, voice states with a channel, guild members. */
 	discord: { guilds: number; voiceStates: number; members: number };
-	/** The voice XP plugin's live sessions, or null when the plugin does not expose them. */
+	/** The voice XP plugin's live sessions, or null when the plugin is not running. */
 	sessions: SessionCounts | null;
+	/** The voice XP plugin's flushes, or null when the plugin is not running. */
+	flush: BotFlushInfo | null;
+	/** Voice XP upserts (`insert into voice_xp_member_stats …`) the bot's pg driver has sent since start. */
+	voiceXpUpserts: number;
 }
 
 /** Messages from the child. */
@@ -116,8 +130,8 @@ export async function startBotProcess(launch: BotChildLaunch, readyTimeoutMs: nu
 					const onMessage = (message: BotChildMessage) => {
 						if (message.type !== 'probe' || message.id !== id) return;
 						child.off('message', onMessage);
-						const { memory, discord, sessions } = message;
-						resolve({ memory, discord, sessions });
+						const { type: _type, id: _id, ...probe } = message;
+						resolve(probe);
 					};
 					child.on('message', onMessage);
 					child.send({ type: 'probe', id, gc } satisfies BotChildRequest);

@@ -65,6 +65,8 @@ export interface TimedFlush {
 	wallMs: number;
 	/** Driver round trips of the measured part. */
 	roundTrips: number;
+	/** Of the wall time, ms spent waiting on the driver (request, PostgreSQL's work, rows parsed); the rest is JS. */
+	driverMs: number;
 	/** Statements the flush reports sending. */
 	statements: number;
 	/** Rows written (returned by the statements), and of those, rows created. */
@@ -147,12 +149,14 @@ export async function timeFlush(orm: MikroORM, counter: RoundTripCounter, deltas
 		measured = deltas.slice(0, done);
 	}
 	const roundTrips = counter.count;
+	const driverMs = counter.driverMs;
 	const after = await storedEligibleMs(orm);
 	const timed: TimedFlush = {
 		deltas: deltas.length,
 		measuredDeltas: measured.length,
 		wallMs,
 		roundTrips,
+		driverMs,
 		statements: result.statements,
 		written: result.written.length,
 		created: result.written.filter((member) => member.created).length,

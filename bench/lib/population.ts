@@ -177,3 +177,22 @@ export function buildPopulation(emu: DiscordEmulator, options: PopulationOptions
 		largestGuild: Math.max(...sizes)
 	};
 }
+
+/**
+ * Plays one half of the churn on the emulator (VOICE_STATE_UPDATEs to the bot): `to: 'churn'` puts every ineligible
+ * human in their eligible `churn` state, `to: 'start'` puts them back.
+ *
+ * @returns the number of voice state updates sent
+ */
+export function playChurnOnEmulator(emu: DiscordEmulator, population: Population, to: 'churn' | 'start'): number {
+	let updates = 0;
+	for (const guild of population.guilds) {
+		for (const member of guild.members) {
+			if (!member.churn) continue;
+			const { userId, channelId, selfMute, selfDeaf, mute, deaf, selfStream, selfVideo } = to === 'churn' ? member.churn : member.state;
+			emu.voice.update(guild.id, userId, { channelId, selfMute, selfDeaf, mute, deaf, selfStream, selfVideo });
+			updates++;
+		}
+	}
+	return updates;
+}

@@ -16,13 +16,23 @@ interface EventedPool {
 	on(event: 'acquire', listener: (client: QueryingClient) => void): unknown;
 }
 
-/** A running count of driver round trips, with the SQL text of each (first 60 characters) when asked. */
+/**
+ * A running count of driver round trips and of the time spent in them, with the SQL text of each (first 60
+ * characters) when asked.
+ */
 export class RoundTripCounter {
 	/** Round trips since the last {@link reset}. */
 	public count = 0;
+	/**
+	 * Milliseconds from each `query()` call until its promise settled (request, server work, response parsed into
+	 * rows by pg), summed since the last {@link reset}. Queries overlapping in time are each counted in full.
+	 */
+	public driverMs = 0;
 	/** The beginning of each statement since the last reset, when `keepStatements` is on. */
 	public readonly statements: string[] = [];
 	public keepStatements = false;
+	/** Told the SQL text of every round trip (e.g. to count one kind of statement). */
+	public onQuery: ((sql: string) => void) | null = null;
 	readonly #wrapped = new WeakSet<QueryingClient>();
 
 	private constructor() {}
@@ -41,6 +51,7 @@ export class RoundTripCounter {
 	/** Sets the count to zero (and forgets the kept statements). */
 	public reset(): void {
 		this.count = 0;
+		this.driverMs = 0;
 		this.statements.length = 0;
 	}
 
@@ -50,12 +61,21 @@ export class RoundTripCounter {
 		const original = client.query.bind(client);
 		client.query = (...args: unknown[]) => {
 			this.count++;
-			if (this.keepStatements) {
+			if (this.keepStatements || this.onQuery) {
 				const first = args[0];
 				const text = typeof first === 'string' ? first : String((first as { text?: unknown } | undefined)?.text ?? '(cursor)');
-				this.statements.push(text.replace(/\s+/g, ' ').trim().slice(0, 60));
+				if (this.keepStatements) this.statements.push(text.replace(/\s+/g, ' ').trim().slice(0, 60));
+				this.onQuery?.(text);
 			}
-			return original(...args);
+			const started = performance.now();
+			const result = original(...args);
+			if (result instanceof Promise) {
+				void result.then(
+					() => (this.driverMs += performance.now() - started),
+					() => (this.driverMs += performance.now() - started)
+				);
+			}
+			return result;
 		};
 	}
 }
