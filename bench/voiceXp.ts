@@ -62,6 +62,12 @@ const GUILDS = Number(args.guilds);
 const HUMANS = Number(args.members);
 const SHARDS = Number(args.shards);
 const ONE_BY_ONE_LIMIT_MS = Number(args['one-by-one-limit']) * 1_000;
+for (const [name, value] of Object.entries({ guilds: GUILDS, members: HUMANS, shards: SHARDS, 'one-by-one-limit': ONE_BY_ONE_LIMIT_MS })) {
+	if (!Number.isSafeInteger(value) || value < 1) {
+		process.stderr.write(`--${name} must be a positive whole number\n`);
+		process.exit(2);
+	}
+}
 /** Load the voice XP plugin even if src/plugins/index.ts does not list it (reported in the output). */
 const FORCE_VOICE_XP = args['with-voice-xp'] === true && !botPlugins.some((plugin) => plugin.name === 'voice-xp');
 
