@@ -67,7 +67,7 @@ export interface StartBotOptions {
 	handleSignals?: boolean;
 	/** Log unhandled rejections instead of letting them reach the process (default: same as handleSignals). */
 	handleProcessErrors?: boolean;
-	/** Prefix of Redis keys, channels and the task queue (default `bot:`); tests use a unique one. */
+	/** Prefix of Redis keys, channels and the task queue (default: `REDIS_PREFIX`, else `bot:`); tests use a unique one. */
 	redisPrefix?: string;
 	/** A logger to use instead of one built from LOG_LEVEL/LOG_FORMAT. */
 	logger?: BotLogger;
@@ -305,7 +305,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<BotHandle
 	if (!locales.includes(config.defaultLocale)) {
 		throw new Error(`config/defaults.json: defaultLocale "${config.defaultLocale}" is not a folder of locales/ (${locales.join(', ')})`);
 	}
-	const redisPrefix = options.redisPrefix ?? DEFAULT_REDIS_PREFIX;
+	const redisPrefix = options.redisPrefix ?? env.REDIS_PREFIX ?? DEFAULT_REDIS_PREFIX;
 	const clock = options.clock ?? systemClock;
 	const handleSignals = options.handleSignals ?? true;
 	const handleProcessErrors = options.handleProcessErrors ?? handleSignals;

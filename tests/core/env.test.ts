@@ -32,6 +32,7 @@ describe('environment validation', () => {
 			DISCORD_TOKEN: 'secret-token-value',
 			DATABASE_URL: 'mysql://x',
 			REDIS_URL: 'http://cache',
+			REDIS_PREFIX: 'has spaces',
 			DISCORD_REST_URL: 'ftp://proxy',
 			SHARD_COUNT: 'two',
 			SHARD_IDS: '0-3',
@@ -42,6 +43,7 @@ describe('environment validation', () => {
 		expect(problems.map((problem) => problem.variable)).toEqual([
 			'DATABASE_URL',
 			'REDIS_URL',
+			'REDIS_PREFIX',
 			'DISCORD_REST_URL',
 			'SHARD_COUNT',
 			'LOG_LEVEL',
@@ -67,8 +69,8 @@ describe('environment validation', () => {
 	it('applies defaults and parses values', () => {
 		expect(parseEnv(valid)).toEqual({ ...valid, LOG_LEVEL: 'info', LOG_FORMAT: 'text', HTTP_PORT: 8080 });
 		expect(
-			parseEnv({ ...valid, DISCORD_REST_URL: 'http://127.0.0.1:3000/api', SHARD_COUNT: '4', SHARD_IDS: '2-3', LOG_LEVEL: 'DEBUG', LOG_FORMAT: 'json', HTTP_PORT: '0' })
-		).toMatchObject({ DISCORD_REST_URL: 'http://127.0.0.1:3000/api', SHARD_COUNT: 4, SHARD_IDS: [2, 3], LOG_LEVEL: 'debug', LOG_FORMAT: 'json', HTTP_PORT: 0 });
+			parseEnv({ ...valid, REDIS_PREFIX: 'bot-b:', DISCORD_REST_URL: 'http://127.0.0.1:3000/api', SHARD_COUNT: '4', SHARD_IDS: '2-3', LOG_LEVEL: 'DEBUG', LOG_FORMAT: 'json', HTTP_PORT: '0' })
+		).toMatchObject({ REDIS_PREFIX: 'bot-b:', DISCORD_REST_URL: 'http://127.0.0.1:3000/api', SHARD_COUNT: 4, SHARD_IDS: [2, 3], LOG_LEVEL: 'debug', LOG_FORMAT: 'json', HTTP_PORT: 0 });
 	});
 });
 
