@@ -12,7 +12,7 @@
  *    own scheduled flush of it (as the plugin times it, and the upserts its pg driver sent). Then stops it with
  *    SIGTERM (it flushes).
  * 3. In this process, on the same database: a session tracker replays the same voice states; flush intervals of
- *    activity are played, and their deltas written with the plugin's `flushDeltas` (batched, 3 times, median) and
+ *    activity are played, and their deltas written with the plugin's `flushDeltas` (batched, 5 times, median) and
  *    `flushOneByOne` (one statement per member), each after a VACUUM, timing the write and counting the round trips
  *    the `pg` driver sends.
  * 4. Prints the figures against the targets (batched flush under 1 s; at least 20× faster than one at a time; printed,
@@ -20,9 +20,8 @@
  *    itself fails (bot not ready, a flush check failing).
  *
  * Options: `--guilds N` (1,000), `--members N` (humans in voice, 50,000), `--shards N` (2), `--one-by-one-limit S`
- * (seconds one-at-a-time may take before it is sampled and extrapolated instead, 180), `--with-voice-xp` (load the
- * voice XP plugin even if src/plugins/index.ts does not list it yet; said so in the output). Needs Node 24 (run it
- * through npm), PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432) and Redis (TEST_REDIS_URL).
+ * (seconds one-at-a-time may take before it is sampled and extrapolated instead, 180). Needs Node 24 (run it through npm),
+ * PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432) and Redis (TEST_REDIS_URL).
  * Takes about 2.5 minutes at full size on 2 cores, most of it the one-at-a-time flush.
  */
 import os from 'node:os';
@@ -54,8 +53,7 @@ const { values: args } = parseArgs({
 		guilds: { type: 'string', default: '1000' },
 		members: { type: 'string', default: '50000' },
 		shards: { type: 'string', default: '2' },
-		'one-by-one-limit': { type: 'string', default: '180' },
-		'with-voice-xp': { type: 'boolean', default: false }
+		'one-by-one-limit': { type: 'string', default: '180' }
 	}
 });
 const GUILDS = Number(args.guilds);
@@ -68,8 +66,6 @@ for (const [name, value] of Object.entries({ guilds: GUILDS, members: HUMANS, sh
 		process.exit(2);
 	}
 }
-/** Load the voice XP plugin even if src/plugins/index.ts does not list it (reported in the output). */
-const FORCE_VOICE_XP = args['with-voice-xp'] === true && !botPlugins.some((plugin) => plugin.name === 'voice-xp');
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const step = (text: string) => process.stderr.write(`· ${text}\n`);
@@ -171,6 +167,7 @@ async function createVoiceXpTable(databaseUrl: string): Promise<void> {
 
 async function main(): Promise<void> {
 	const runId = uniqueId();
+	const loadAtStart = os.loadavg()[0] ?? 0;
 	const startedAt = new Date();
 
 	// 1. The emulator and the population.
@@ -201,10 +198,7 @@ async function main(): Promise<void> {
 				LOG_LEVEL: 'info',
 				LOG_FORMAT: 'text'
 			},
-			redisPrefix,
-			...(FORCE_VOICE_XP
-				? { pluginModules: [{ module: new URL('../src/plugins/voice-xp/index.ts', import.meta.url).href, export: 'voiceXpPlugin' }] }
-				: {})
+			redisPrefix
 		},
 		READY_TIMEOUT_MS
 	);
@@ -281,7 +275,7 @@ async function main(): Promise<void> {
 	const { byReason } = population;
 
 	out();
-	out(`Voice XP benchmark · ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · Node ${process.version} · PostgreSQL ${pg?.server_version ?? '?'} · ${os.cpus().length} CPUs`);
+	out(`Voice XP benchmark · ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · Node ${process.version} · PostgreSQL ${pg?.server_version ?? '?'} · ${os.cpus().length} CPUs · load ${loadAtStart.toFixed(1)} at start`);
 	out();
 	out(
 		`Population (Discord emulator, built in ${duration(populationMs)}): ${count(GUILDS)} guilds, ${count(population.humans)} humans + ${count(population.bots)} bots in voice, ` +
@@ -293,8 +287,7 @@ async function main(): Promise<void> {
 	);
 	out();
 	out(
-		`Bot (real startBot, own child process, from source under tsx; ${SHARDS} shards; plugins: ${bot.plugins.join(', ') || 'none'}` +
-			`${FORCE_VOICE_XP ? ', loaded by --with-voice-xp: not yet listed in src/plugins/index.ts' : ''})`
+		`Bot (real startBot, own child process, from source under tsx; ${SHARDS} shards; plugins: ${bot.plugins.join(', ') || 'none'})`
 	);
 	const sessionsText = (probe: BotProbe) =>
 		probe.sessions ? `${count(probe.sessions.members)} in voice, ${count(probe.sessions.earning)} earning` : 'plugin not running';
@@ -335,7 +328,7 @@ async function main(): Promise<void> {
 		`plugin's own code (flushDeltas / flushOneByOne, src/plugins/voice-xp/lib/flush.ts); round trips counted at the pg driver; VACUUM before each.`
 	);
 	if (!tableFromBot) out('  NOTE: the bot did not create voice_xp_member_stats (voice XP plugin not wired): the benchmark created it from the entity.');
-	const rows: string[][] = [['', 'wall time', 'in driver', 'round trips', 'statements', 'rows written', 'created']];
+	const rows: string[][] = [['', 'wall time', 'in driver', 'round trips', 'statements', 'rows written', 'created', 'load']];
 	const row = (label: string, run: TimedFlush) => [
 		label,
 		duration(run.wallMs),
@@ -343,19 +336,21 @@ async function main(): Promise<void> {
 		count(run.roundTrips),
 		count(run.statements),
 		count(run.written),
-		count(run.created)
+		count(run.created),
+		run.loadAfter.toFixed(1)
 	];
 	rows.push(row('first flush (after the bot)', firstFlush));
 	batched.forEach((run, index) => rows.push(row(`batched, run ${index + 1}`, run)));
 	rows.push(row(oneByOne.extrapolated ? `one at a time (${count(oneByOne.measuredDeltas)} measured)` : 'one member at a time', oneByOne));
 	if (oneByOne.extrapolated) {
-		rows.push([`  extrapolated to ${count(oneByOne.deltas)}`, duration(oneByOne.extrapolated.wallMs), '', count(oneByOne.extrapolated.roundTrips), '', '', '']);
+		rows.push([`  extrapolated to ${count(oneByOne.deltas)}`, duration(oneByOne.extrapolated.wallMs), '', count(oneByOne.extrapolated.roundTrips), '', '', '', '']);
 	}
 	for (const line of table(rows)) out(line);
 	out(
 		`  batched: up to ${count(flushOptions.maxRowsPerStatement ?? DEFAULT_MAX_ROWS_PER_STATEMENT)} rows per statement; ` +
 			`"in driver": waiting on pg (PostgreSQL's work, rows parsed), the rest is the plugin's JS;`
 	);
+	out('  load: the 1-minute load average when the write ended (the 2 cores are shared with other work)');
 	out(
 		`  tracker drain before each write: ${duration(median(drains))} (median, not in the wall times); every write checked: no delta skipped, stored time grew by the deltas' sum`
 	);

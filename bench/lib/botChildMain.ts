@@ -11,7 +11,6 @@
  */
 import { container } from '@sapphire/framework';
 import { startBot } from '../../src/lib/bot.js';
-import type { AnyPluginManifest } from '../../src/lib/plugins/definePlugin.js';
 import type { BotChildLaunch, BotChildMessage, BotChildRequest, BotFlushInfo, SessionCounts } from './botProcess.js';
 import { RoundTripCounter } from './roundTrips.js';
 
@@ -78,17 +77,8 @@ try {
 			});
 		})();
 	});
-	let plugins: AnyPluginManifest[] | undefined;
-	if (launch.pluginModules) {
-		plugins = [];
-		for (const spec of launch.pluginModules) {
-			const module = (await import(spec.module)) as Record<string, AnyPluginManifest>;
-			plugins.push(module[spec.export]!);
-		}
-	}
 	const handle = await startBot({
 		env: launch.env,
-		...(plugins ? { plugins } : {}),
 		httpPort: null,
 		handleSignals: true,
 		redisPrefix: launch.redisPrefix

@@ -11,8 +11,6 @@ import { LogCapture, withTimeout } from '../../tests/helpers/testBot.js';
 export interface BotChildLaunch {
 	env: Record<string, string | undefined>;
 	redisPrefix: string;
-	/** Plugins to load instead of the bot's own list (module path or file URL, and the manifest's export name). */
-	pluginModules?: { module: string; export: string }[];
 }
 
 /** The voice XP plugin's flushes so far, as the bot's service reports them. */

@@ -7,6 +7,7 @@
  * Every timed write is checked: no delta skipped, one row written per delta, and the table's total eligible time
  * (voice seconds × 1,000 + carried ms) grown by exactly the sum of the deltas' milliseconds.
  */
+import os from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { flushDeltas, flushOneByOne, type FlushOptions, type FlushResult } from '../../src/plugins/voice-xp/lib/flush.js';
 import type { VoiceXpConfig } from '../../src/plugins/voice-xp/lib/config.js';
@@ -77,6 +78,8 @@ export interface TimedFlush {
 	extrapolated: { wallMs: number; roundTrips: number } | null;
 	/** The table's eligible-time total grew by exactly the deltas' milliseconds. */
 	sumChecked: boolean;
+	/** The machine's 1-minute load average when the write ended (other processes share the cores). */
+	loadAfter: number;
 }
 
 /** Sum of eligible milliseconds held in the table (voice seconds × 1,000 + carried milliseconds). */
@@ -150,6 +153,7 @@ export async function timeFlush(orm: MikroORM, counter: RoundTripCounter, deltas
 	}
 	const roundTrips = counter.count;
 	const driverMs = counter.driverMs;
+	const loadAfter = os.loadavg()[0] ?? 0;
 	const after = await storedEligibleMs(orm);
 	const timed: TimedFlush = {
 		deltas: deltas.length,
@@ -165,7 +169,8 @@ export async function timeFlush(orm: MikroORM, counter: RoundTripCounter, deltas
 			measured.length < deltas.length
 				? { wallMs: (wallMs / measured.length) * deltas.length, roundTrips: Math.round((roundTrips / measured.length) * deltas.length) }
 				: null,
-		sumChecked: after - before === sumMs(measured)
+		sumChecked: after - before === sumMs(measured),
+		loadAfter
 	};
 	if (timed.skipped > 0 || timed.written !== measured.length || !timed.sumChecked) {
 		throw new Error(
