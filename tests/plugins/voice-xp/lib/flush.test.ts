@@ -269,4 +269,22 @@ describe('VoiceXpFlusher', () => {
 		expect(replay.skipped).toHaveLength(1);
 		expect(await getMemberStats(em(), GUILD, b)).toMatchObject({ totalXp: 24, voiceSeconds: 240 });
 	});
+
+	it('flushes only the guilds asked for, and the others at their own time', async () => {
+		const tracker = new VoiceSessionTracker();
+		const flusher = new VoiceXpFlusher(tracker, em);
+		const channel = '820000000000000001';
+		const other = '800000000000000777';
+		const [a, b] = ['810000000000000011', '810000000000000012'];
+		for (const guild of [GUILD, other]) {
+			tracker.applyVoiceState(guild, state(a, channel), 0);
+			tracker.applyVoiceState(guild, state(b, channel), 0);
+		}
+		const only = await flusher.flush(10_000, [other]);
+		expect(only.written.map((w) => w.guildId)).toEqual([other, other]);
+		expect(await getMemberStats(em(), GUILD, a)).toBeNull();
+		await flusher.flush(MINUTE, [GUILD]);
+		expect(await getMemberStats(em(), GUILD, a)).toMatchObject({ voiceSeconds: 60, totalXp: 6 });
+		expect(await getMemberStats(em(), other, a)).toMatchObject({ voiceSeconds: 10, totalXp: 1 });
+	});
 });

@@ -237,4 +237,48 @@ describe('VoiceSessionTracker', () => {
 		expect(tracker.drain(40 * SECOND)).toEqual([]);
 		expect(byUser(tracker.drain(110 * SECOND)).a!.eligibleMs).toBe(60 * SECOND);
 	});
+
+	it('drains only the guilds asked for; the others keep accruing for their own flush', () => {
+		const tracker = new VoiceSessionTracker();
+		for (const guild of [GUILD, OTHER_GUILD]) {
+			tracker.applyVoiceState(guild, state('a', ROOM), 0);
+			tracker.applyVoiceState(guild, state('b', ROOM), 0);
+		}
+		const first = tracker.drain(10 * SECOND, [GUILD]);
+		expect(first.map((delta) => delta.guildId)).toEqual([GUILD, GUILD]);
+		expect(tracker.unflushed(OTHER_GUILD, 'a', 10 * SECOND).eligibleMs).toBe(10 * SECOND);
+		const later = tracker.drain(60 * SECOND, [OTHER_GUILD, OTHER_GUILD, 'unknown-guild']);
+		expect(later.map((delta) => [delta.guildId, delta.eligibleMs, delta.from, delta.to])).toEqual([
+			[OTHER_GUILD, 60 * SECOND, 0, 60 * SECOND],
+			[OTHER_GUILD, 60 * SECOND, 0, 60 * SECOND]
+		]);
+		expect(byUser(tracker.drain(60 * SECOND, [GUILD])).a).toEqual({ eligibleMs: 50 * SECOND, from: 10 * SECOND, to: 60 * SECOND });
+	});
+
+	it('drops a member\'s unwritten time on request (/xp reset) and keeps counting their session from then', () => {
+		const tracker = new VoiceSessionTracker();
+		tracker.applyVoiceState(GUILD, state('a', ROOM), 0);
+		tracker.applyVoiceState(GUILD, state('b', ROOM), 0);
+		tracker.discardPending(GUILD, 'a', 40 * SECOND);
+		expect(tracker.unflushed(GUILD, 'a', 40 * SECOND)).toEqual({ eligibleMs: 0, xpUnits: 0 });
+		const deltas = byUser(tracker.drain(60 * SECOND));
+		expect(deltas.a).toEqual({ eligibleMs: 20 * SECOND, from: 40 * SECOND, to: 60 * SECOND });
+		expect(deltas.b).toEqual({ eligibleMs: 60 * SECOND, from: 0, to: 60 * SECOND });
+		// A member who left before the reset has nothing left to write.
+		tracker.applyVoiceState(GUILD, state('b', null), 70 * SECOND);
+		tracker.discardPending(GUILD, 'b', 80 * SECOND);
+		expect(byUser(tracker.drain(120 * SECOND)).b).toBeUndefined();
+		tracker.discardPending(OTHER_GUILD, 'x', 0);
+	});
+
+	it('lists the guilds it tracks, not those being removed', () => {
+		const tracker = new VoiceSessionTracker();
+		tracker.applyVoiceState(GUILD, state('a', ROOM), 0);
+		tracker.updateGuildContext(OTHER_GUILD, { afkChannelId: AFK }, 0);
+		expect(tracker.trackedGuildIds().sort()).toEqual([GUILD, OTHER_GUILD]);
+		expect(tracker.tracks(OTHER_GUILD)).toBe(true);
+		tracker.removeGuild(OTHER_GUILD, 0);
+		expect(tracker.tracks(OTHER_GUILD)).toBe(false);
+		expect(tracker.trackedGuildIds()).toEqual([GUILD]);
+	});
 });

@@ -3,11 +3,13 @@ import { flushDeltas } from '../../../../src/plugins/voice-xp/lib/flush.js';
 import type { VoiceXpDelta } from '../../../../src/plugins/voice-xp/lib/sessionTracker.js';
 import {
 	adjustMemberXp,
+	countRankedMembers,
 	getLeaderboardPage,
 	getMemberStats,
 	getRankPosition,
 	resetMemberStats,
-	setTierRoleId
+	setTierRoleId,
+	voiceSecondsForXp
 } from '../../../../src/plugins/voice-xp/lib/stats.js';
 import { createTestDatabase, type TestDatabase } from './testDatabase.js';
 
@@ -61,6 +63,17 @@ describe('adjustMemberXp (/xp add)', () => {
 		await adjustMemberXp(em(), GUILD, '910000000000000001', 10);
 		await flushDeltas(em(), [{ guildId: GUILD, userId: '910000000000000001', eligibleMs: 5_000, xpUnits: 30_000, from: 5_000, to: 10_000 }]);
 		expect(await getMemberStats(em(), GUILD, '910000000000000001')).toMatchObject({ totalXp: 11, voiceSeconds: 10 });
+	});
+
+	it('moves voice time with the amount when asked, never below zero', async () => {
+		await seed([{ userId: '910000000000000001', xp: 60, seconds: 600 }]);
+		const up = await adjustMemberXp(em(), GUILD, '910000000000000001', 60, voiceSecondsForXp(60, 6));
+		expect(up.after).toMatchObject({ totalXp: 120, voiceSeconds: 1_200 });
+		const down = await adjustMemberXp(em(), GUILD, '910000000000000001', -600, voiceSecondsForXp(-600, 6));
+		expect(down.after).toMatchObject({ totalXp: 0, voiceSeconds: 0, level: 0 });
+		const fresh = await adjustMemberXp(em(), GUILD, '910000000000000002', 10, voiceSecondsForXp(10, 6));
+		expect(fresh.after).toMatchObject({ totalXp: 10, voiceSeconds: 100 });
+		await expect(adjustMemberXp(em(), GUILD, '910000000000000002', 1, 0.5)).rejects.toThrow(RangeError);
 	});
 
 	it('refuses a fractional or huge amount', async () => {
@@ -134,5 +147,27 @@ describe('ranking', () => {
 
 	it('shows one empty page for a guild without members', async () => {
 		expect(await getLeaderboardPage(em(), '900000000000000002', 1)).toEqual({ page: 1, pageCount: 1, memberCount: 0, entries: [] });
+	});
+});
+
+describe('voiceSecondsForXp', () => {
+	it('is the voice time an amount is worth at a rate, rounded, with its sign', () => {
+		expect(voiceSecondsForXp(6, 6)).toBe(60);
+		expect(voiceSecondsForXp(4_680, 6)).toBe(46_800);
+		expect(voiceSecondsForXp(-10, 6)).toBe(-100);
+		expect(voiceSecondsForXp(1, 7)).toBe(9);
+		expect(voiceSecondsForXp(-1, 7)).toBe(-9);
+		expect(() => voiceSecondsForXp(10, 0)).toThrow(RangeError);
+	});
+});
+
+describe('countRankedMembers and carries', () => {
+	it('counts members with any XP or time, and reads the carries the next flush continues from', async () => {
+		await flushDeltas(em(), [{ guildId: GUILD, userId: '910000000000000001', eligibleMs: 5_500, xpUnits: 33_000, from: 0, to: 5_500 }]);
+		await seed([{ userId: '910000000000000002', xp: 5, seconds: 5 }]);
+		expect(await countRankedMembers(em(), GUILD)).toBe(2);
+		expect(await getMemberStats(em(), GUILD, '910000000000000001')).toMatchObject({ totalXp: 0, voiceSeconds: 5, xpCarry: 33_000, msCarry: 500 });
+		await resetMemberStats(em(), GUILD, '910000000000000002');
+		expect(await countRankedMembers(em(), GUILD)).toBe(1);
 	});
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VoiceXpTier } from '../../../../src/plugins/voice-xp/lib/config.js';
-import { planTierUpdate, reachedTier, tierProblems, tierRoleChanges } from '../../../../src/plugins/voice-xp/lib/tiers.js';
+import { planTierUpdate, reachedTier, roleRanks, tierProblems, tierRoleChanges } from '../../../../src/plugins/voice-xp/lib/tiers.js';
 
 const BRONZE = '600000000000000001';
 const SILVER = '600000000000000002';
@@ -101,5 +101,54 @@ describe('planTierUpdate', () => {
 	it('has nothing to do when the member already holds the right tier, even if another tier is broken', () => {
 		const plan = planTierUpdate(tiers, minutes(60), [BRONZE], tierProblems(tiers, 5, true, positions));
 		expect(plan).toEqual({ kind: 'none', tierRoleId: BRONZE });
+	});
+});
+
+describe('roleRanks', () => {
+	it('orders roles by position, and at equal positions puts the older (smaller) id higher, as Discord does', () => {
+		const ranks = roleRanks([
+			{ id: '600000000000000010', position: 3 },
+			{ id: '600000000000000005', position: 3 },
+			{ id: '600000000000000001', position: 0 },
+			{ id: '600000000000000020', position: 7 }
+		]);
+		expect([...ranks.entries()].sort((a, b) => a[1] - b[1]).map(([id]) => id)).toEqual([
+			'600000000000000001',
+			'600000000000000010',
+			'600000000000000005',
+			'600000000000000020'
+		]);
+	});
+
+	it('makes a role at the same position as the bot but newer manageable, and an older one not', () => {
+		const bot = '600000000000000050';
+		const ranks = roleRanks([
+			{ id: bot, position: 4 },
+			{ id: BRONZE, position: 4 },
+			{ id: '600000000000000060', position: 4 }
+		]);
+		const statuses = tierProblems(
+			[
+				{ roleId: BRONZE, minMinutes: 1 },
+				{ roleId: '600000000000000060', minMinutes: 2 }
+			],
+			ranks.get(bot)!,
+			true,
+			ranks
+		);
+		expect(statuses.map((status) => status.problems)).toEqual([['role-above-bot'], []]);
+	});
+});
+
+describe('tierProblems with integration roles', () => {
+	it('reports a role managed by an integration, which nobody can give', () => {
+		const positions = new Map([
+			[BRONZE, 1],
+			[SILVER, 2],
+			[GOLD, 3]
+		]);
+		const statuses = tierProblems(tiers, 10, true, positions, new Set([SILVER]));
+		expect(statuses.find((status) => status.roleId === SILVER)?.problems).toEqual(['role-managed']);
+		expect(statuses.find((status) => status.roleId === BRONZE)?.problems).toEqual([]);
 	});
 });
