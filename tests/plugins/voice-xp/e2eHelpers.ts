@@ -25,8 +25,16 @@ export interface VoiceGuild {
 }
 
 /** A guild with #general, voice channels Lounge and Solo, and an AFK voice channel set as the guild's AFK channel. */
-export function buildVoiceGuild(emu: DiscordEmulator, name: string, options: { preferredLocale?: 'en-US' | 'pl' | 'fr' } = {}): VoiceGuild {
-	const guild = emu.world.createGuild({ name, ...(options.preferredLocale ? { preferredLocale: options.preferredLocale } : {}) });
+export function buildVoiceGuild(
+	emu: DiscordEmulator,
+	name: string,
+	options: { preferredLocale?: 'en-US' | 'pl' | 'fr'; botPermissions?: bigint } = {}
+): VoiceGuild {
+	const guild = emu.world.createGuild({
+		name,
+		...(options.preferredLocale ? { preferredLocale: options.preferredLocale } : {}),
+		...(options.botPermissions !== undefined ? { botPermissions: options.botPermissions } : {})
+	});
 	const generalId = guild.channels.find((channel) => channel.name === 'general')!.id;
 	const loungeId = guild.createChannel({ name: 'Lounge', type: ChannelType.GuildVoice }).id;
 	const soloId = guild.createChannel({ name: 'Solo', type: ChannelType.GuildVoice }).id;

@@ -5,10 +5,10 @@
  * reported and not attempted; a guild where the plugin is off earns nothing.
  */
 import { PermissionFlagsBits } from 'discord-api-types/v10';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../src/lib/clock.js';
 import { voiceXpPlugin } from '../../../src/plugins/voice-xp/index.js';
-import { DiscordEmulator, type MemberView } from '../../emulator/index.js';
+import { DEFAULT_BOT_PERMISSIONS, DiscordEmulator, type MemberView } from '../../emulator/index.js';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
 import { advanceAndFlush, buildVoiceGuild, command, field, MINUTE, SECOND, START, storedStats, waitTracked, type VoiceGuild } from './e2eHelpers.js';
 
@@ -347,6 +347,86 @@ describe('/xp config', () => {
 		// Discord itself refuses a value under the option's minimum: the member cannot send it.
 		expect(invalid).toBeInstanceOf(Error);
 		expect(field((await xp({}, 'show', 'config')).embeds[0], 'XP per minute')).toBe('6');
+	});
+});
+
+describe('live sessions', () => {
+	it('/xp sync rebuilds them from who is in voice now, counting nothing twice', async () => {
+		const { alice } = people as Record<string, MemberView>;
+		const before = (await storedStats(bot, home.guild.id, alice!.id))!;
+		clock.advance(20 * SECOND);
+		const synced = await xp({}, 'sync');
+		// alice, bob and carol in Lounge earn; erin alone, frank and gina in the AFK channel do not.
+		expect(synced).toMatchObject({ ephemeral: true, content: 'Voice sessions rebuilt from who is in voice now: 6 member(s) in voice, 3 earning XP.' });
+		await advanceAndFlush(clock, 40 * SECOND);
+		expect(await storedStats(bot, home.guild.id, alice!.id)).toMatchObject({ voiceSeconds: before.voiceSeconds + 60 });
+	});
+
+	it('lets a streamer earn alone and the AFK channel earn when the guild chooses so', async () => {
+		const { erin, frank } = people as Record<string, MemberView>;
+		emu.voice.update(home.guild.id, erin!.id, { selfStream: true, selfVideo: false });
+		expect((await xp({ enabled: true }, 'streaming-counts-alone', 'config')).content).toBe(
+			'Members who stream or have their camera on now earn XP even when alone.'
+		);
+		expect((await xp({ earns: true }, 'afk-channel', 'config')).content).toBe('The AFK channel now earns XP like any channel.');
+		await waitTracked(home.guild.id, erin!.id, home.soloId, true);
+		await waitTracked(home.guild.id, frank!.id, home.afkId, true);
+		await advanceAndFlush(clock, MINUTE);
+		expect(await storedStats(bot, home.guild.id, erin!.id)).toMatchObject({ voiceSeconds: 60, totalXp: 6 });
+		expect(await storedStats(bot, home.guild.id, frank!.id)).toMatchObject({ voiceSeconds: 60, totalXp: 6 });
+
+		await xp({ enabled: false }, 'streaming-counts-alone', 'config');
+		await xp({ earns: false }, 'afk-channel', 'config');
+		await waitTracked(home.guild.id, erin!.id, home.soloId, 'alone');
+		await waitTracked(home.guild.id, frank!.id, home.afkId, 'afk');
+		await advanceAndFlush(clock, MINUTE);
+		expect(await storedStats(bot, home.guild.id, erin!.id)).toMatchObject({ voiceSeconds: 60 });
+	});
+
+	it('stops the session of a member who leaves the guild and keeps their stats', async () => {
+		const frank = people.frank!;
+		const gina = people.gina!;
+		// gina earned in the AFK channel with frank while it counted.
+		const ginaBefore = await storedStats(bot, home.guild.id, gina.id);
+		expect(ginaBefore).toMatchObject({ voiceSeconds: 60 });
+		emu.members.leave(home.guild.id, gina.id);
+		await waitTracked(home.guild.id, gina.id, null);
+		await advanceAndFlush(clock, MINUTE);
+		expect(await storedStats(bot, home.guild.id, gina.id)).toEqual(ginaBefore);
+		const board = await command(emu, home, plain.id, 'leaderboard', { options: { page: 2 } });
+		expect(board.embeds[0]!.description).toContain(`<@${gina.id}>`);
+	});
+
+	it('exports its figures on /metrics', async () => {
+		const metrics = await bot.handle.metrics.render();
+		expect(metrics).toMatch(/^bot_voice_xp_members_in_voice(\{[^}]*\})? 5$/m);
+		expect(metrics).toMatch(/^bot_voice_xp_members_earning(\{[^}]*\})? 3$/m);
+		expect(metrics).toMatch(/^bot_voice_xp_flushed_members_total(\{[^}]*\})? [1-9]\d*$/m);
+	});
+});
+
+describe('a guild where the bot lacks Manage Roles', () => {
+	it('lists every tier with the reason and never tries to give its roles', async () => {
+		const noRoles = buildVoiceGuild(emu, 'No roles guild', { botPermissions: DEFAULT_BOT_PERMISSIONS & ~PermissionFlagsBits.ManageRoles });
+		const owner = noRoles.guild.addMember({ username: 'owner-admin', permissions: PermissionFlagsBits.ManageGuild });
+		const role = noRoles.guild.createRole({ name: 'Talker' });
+		// The bot joins the new guild: GUILD_CREATE.
+		await vi.waitFor(() => expect(bot.handle.client.guilds.cache.get(noRoles.guild.id)?.members.me).toBeDefined(), { timeout: 5_000 });
+		const asAdmin = (options: Record<string, string | number>, subcommand: string) =>
+			command(emu, noRoles, owner.id, 'xp', { subcommandGroup: 'tiers', subcommand, options });
+		const added = await asAdmin({ role: role.id, minutes: 1 }, 'add');
+		expect(added.content).toContain('⚠️ I cannot give this role yet: I lack the Manage Roles permission.');
+		expect((await asAdmin({}, 'list')).content).toContain(`• <@&${role.id}>: 1 min. ⚠️ I cannot give it: I lack the Manage Roles permission`);
+		const [a, b] = [noRoles.guild.addMember({ username: 'a' }), noRoles.guild.addMember({ username: 'b' })];
+		emu.voice.join(noRoles.guild.id, a.id, noRoles.loungeId);
+		emu.voice.join(noRoles.guild.id, b.id, noRoles.loungeId);
+		await waitTracked(noRoles.guild.id, b.id, noRoles.loungeId, true);
+		await advanceAndFlush(clock, MINUTE);
+		expect(await storedStats(bot, noRoles.guild.id, a.id)).toMatchObject({ voiceSeconds: 60, tierRoleId: null });
+		expect(roleCalls(role.id)).toHaveLength(0);
+		expect(bot.logs.find(`Tier roles of member ${a.id} not changed`)[0]).toContain('the bot lacks the Manage Roles permission');
+		emu.voice.leave(noRoles.guild.id, a.id);
+		emu.voice.leave(noRoles.guild.id, b.id);
 	});
 });
 
