@@ -360,7 +360,7 @@ export class VoiceXpService {
 		const previous = this.#queues.get(guildId) ?? Promise.resolve();
 		const run = previous
 			.then(async () => {
-				if (!this.#loaded.has(guildId)) await this.#loadGuild(guildId, now);
+				if (!this.#loaded.has(guildId) && !(await this.#loadGuild(guildId, now))) return;
 				change();
 			})
 			.catch((error: unknown) => this.#guildLogger(guildId).error('Voice XP: a voice change could not be applied:', error));
@@ -371,8 +371,12 @@ export class VoiceXpService {
 		return run;
 	}
 
-	/** Gives the tracker the guild's context (config, AFK channel, voice channel categories) and schedules its flushes. */
-	async #loadGuild(guildId: string, now: number): Promise<void> {
+	/**
+	 * Gives the tracker the guild's context (config, AFK channel, voice channel categories) and schedules its flushes.
+	 * Does nothing and returns false when the plugin is off in the guild (an event that raced with `/plugins disable`).
+	 */
+	async #loadGuild(guildId: string, now: number): Promise<boolean> {
+		if (!(await this.#deps.isEnabled(guildId))) return false;
 		const config = await this.#deps.readConfig(guildId);
 		const guild = this.#deps.client.guilds.cache.get(guildId);
 		this.tracker.updateGuildContext(
@@ -382,6 +386,7 @@ export class VoiceXpService {
 		);
 		this.schedule.set(guildId, config.flushIntervalSeconds, now);
 		this.#loaded.add(guildId);
+		return true;
 	}
 
 	#queueEffects(guildId: string, work: () => Promise<void>): void {
