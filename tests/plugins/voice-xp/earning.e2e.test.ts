@@ -93,8 +93,21 @@ describe('earning in voice', () => {
 		expect(field(muted.embeds[0], 'Rank')).toBe('Not ranked yet');
 		const alone = await command(emu, home, erin!.id, 'rank');
 		expect(field(alone.embeds[0], 'Right now')).toBe(`⏸️ In <#${soloId}>, not earning XP: alone in the channel (XP needs at least two people)`);
+		const musicBot = home.guild.addMember({ username: 'music', bot: true });
+		const botRank = await command(emu, home, alice!.id, 'rank', { options: { user: musicBot.id } });
+		expect(botRank).toMatchObject({ ephemeral: true, content: 'music is a bot: bots do not earn voice XP.' });
 		const afk = await command(emu, home, frank!.id, 'rank');
 		expect(field(afk.embeds[0], 'Right now')).toBe(`⏸️ In <#${afkId}>, not earning XP: this is the AFK channel`);
+	});
+});
+
+describe('storage', () => {
+	it('is migrated at start-up into a table tuned for the flush (fillfactor 50)', async () => {
+		expect(bot.handle.migrationsApplied).toContain('Migration20261121204346_voice_xp_member_stats');
+		const rows = await bot.handle.container.orm.em
+			.fork()
+			.execute<{ reloptions: string[] | null }[]>("select reloptions from pg_class where relname = 'voice_xp_member_stats'", [], 'all');
+		expect(rows[0]?.reloptions).toEqual(['fillfactor=50']);
 	});
 });
 
