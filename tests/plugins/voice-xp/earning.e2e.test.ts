@@ -488,5 +488,21 @@ describe('a guild where the plugin is off', () => {
 		expect(board.embeds[0]?.footer?.text).toBe('Strona 1 z 1 · członków: 2');
 		const registered = emu.commands.global().find((candidate) => candidate.name === 'rank');
 		expect(registered?.name_localizations).toMatchObject({ pl: 'ranga', fr: 'rang' });
+		// Every name, description and choice of the plugin's commands carries en-US, fr and pl localizations.
+		type Localized = { name: string; name_localizations?: Record<string, string> | null; description_localizations?: Record<string, string> | null };
+		type Item = Localized & { options?: Item[]; choices?: Localized[] };
+		const missing: string[] = [];
+		const check = (where: string, item: Item, isChoice = false) => {
+			if (Object.keys(item.name_localizations ?? {}).sort().join() !== 'en-US,fr,pl') missing.push(`${where} name`);
+			if (!isChoice && Object.keys(item.description_localizations ?? {}).sort().join() !== 'en-US,fr,pl') missing.push(`${where} description`);
+			for (const option of item.options ?? []) check(`${where} ${option.name}`, option);
+			for (const choice of item.choices ?? []) check(`${where} choice ${choice.name}`, choice, true);
+		};
+		const ours = emu.commands.global().filter((candidate) => ['rank', 'leaderboard', 'xp'].includes(candidate.name));
+		expect(ours).toHaveLength(3);
+		for (const item of ours) check(`/${item.name}`, item as unknown as Item);
+		expect(missing).toEqual([]);
+		const xpCommand = ours.find((candidate) => candidate.name === 'xp')!;
+		expect(xpCommand.default_member_permissions).toBe(String(PermissionFlagsBits.ManageGuild));
 	});
 });
