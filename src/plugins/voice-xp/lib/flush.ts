@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { executeWithBindParameters } from './boundStatement.js';
 import { gainedXpFromCarry, MS_PER_SECOND, XP_UNITS_PER_XP } from './accrual.js';
 import { levelEstimateSql, levelForTotalXp, levelFromEstimateSql, levelSqlExpression, totalXpForLevelSql } from './levels.js';
 import type { VoiceSessionTracker, VoiceXpDelta } from './sessionTracker.js';
@@ -6,10 +7,12 @@ import type { VoiceSessionTracker, VoiceXpDelta } from './sessionTracker.js';
 /**
  * The batched flush of accrued voice time to `voice_xp_member_stats` (issue 4, "Writes are batched").
  *
- * One native statement writes a whole batch of deltas: the batch goes to PostgreSQL as six array parameters (one per
- * field), unpacked with `unnest`, and `insert … on conflict (guild_id, user_id) do update` adds each member's
- * time with the carry arithmetic of accrual.ts and stores the new level and XP into level (levels.ts), all computed
- * from the row's own current values inside the statement (so two writers never lose each other's updates).
+ * One native statement writes a whole batch of deltas: the batch goes to PostgreSQL as six bind parameters (`$1…$6`,
+ * one array per field), sent apart from the SQL text by the `pg` driver (boundStatement.ts; MikroORM's `em.execute()`
+ * would inline them into the text), unpacked with `unnest`, and `insert … on conflict (guild_id, user_id) do update`
+ * adds each member's time with the carry arithmetic of accrual.ts and stores the new level and XP into level
+ * (levels.ts), all computed from the row's own current values inside the statement (so two writers never lose each
+ * other's updates).
  *
  * Idempotence: a delta covers [from, to). A row remembers the window of the last delta added (`accrued_from`,
  * `accrued_until`); a delta whose `from` is before the row's `accrued_until` is not added (it was already counted, or
@@ -97,8 +100,9 @@ const NEW_TOTAL = `(s.total_xp + (s.xp_carry + excluded.total_xp * ${XP_UNITS_PE
 const SAME_LEVEL = `(${NEW_TOTAL} >= ${totalXpForLevelSql('s.level::bigint')} and ${NEW_TOTAL} < ${totalXpForLevelSql('(s.level::bigint + 1)')})`;
 
 /**
- * The statement. Parameters: six parallel arrays (guild ids, user ids, eligible ms, XP units, from, to), see
- * {@link arrayLiteral}.
+ * The statement. Bind parameters `$1…$6`: six parallel arrays (guild ids, user ids, eligible ms, XP units, window
+ * start ms, window end ms), each one PostgreSQL array literal, see {@link arrayLiteral}. The SQL text is the same for
+ * every batch.
  * New rows are computed from zero; an existing row gets the units and milliseconds back from the proposed row
  * (`excluded`, computed from zero carry: units = total_xp × 60,000 + xp_carry, ms = voice_seconds × 1,000 + ms_carry).
  * For existing rows the level is recomputed with the cube root only when the total leaves the current level (a
@@ -111,7 +115,7 @@ select i.guild_id, i.user_id, l.total_xp, l.level, l.total_xp - ${totalXpForLeve
 	i.eligible_ms / ${MS_PER_SECOND}, i.xp_units % ${XP_UNITS_PER_XP}, i.eligible_ms % ${MS_PER_SECOND}, i.from_ms, i.to_ms, now()
 from (
 	select r.guild_id, r.user_id, r.eligible_ms, r.xp_units, r.from_ms, r.to_ms
-	from unnest(?::varchar(20)[], ?::varchar(20)[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+	from unnest($1::varchar(20)[], $2::varchar(20)[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[])
 		as r(guild_id, user_id, eligible_ms, xp_units, from_ms, to_ms)
 	order by r.guild_id collate "C", r.user_id collate "C"
 ) i
@@ -136,9 +140,10 @@ function key(guildId: string, userId: string): string {
 }
 
 /**
- * A PostgreSQL array literal (`{1,2,3}`) of ids or integers, sent as one text parameter: MikroORM's `execute()` would
- * expand a JS array into one parameter per element, and `unnest` of arrays parses far faster than JSON.
- * Only digits reach it ({@link assertDelta} checks), so nothing needs quoting.
+ * A PostgreSQL array literal (`{1,2,3}`) of ids or integers, sent as one text bind parameter and cast in the statement
+ * (`$1::varchar(20)[]`). Built here rather than handing `pg` a JS array, which it would serialize with every element
+ * quoted; `unnest` of arrays parses far faster than JSON. Only digits reach it ({@link assertDelta} checks), so
+ * nothing needs quoting.
  */
 function arrayLiteral(batch: readonly VoiceXpDelta[], pick: (delta: VoiceXpDelta) => string | number): string {
 	return `{${batch.map(pick).join(',')}}`;
@@ -180,18 +185,14 @@ function planStatements(deltas: readonly VoiceXpDelta[], max: number): VoiceXpDe
 }
 
 async function writeStatement(em: EntityManager, batch: readonly VoiceXpDelta[]): Promise<{ written: FlushedMember[]; skipped: VoiceXpDelta[] }> {
-	const rows = await em.execute<ReturnedRow[]>(
-		UPSERT_SQL,
-		[
-			arrayLiteral(batch, (delta) => delta.guildId),
-			arrayLiteral(batch, (delta) => delta.userId),
-			arrayLiteral(batch, (delta) => delta.eligibleMs),
-			arrayLiteral(batch, (delta) => delta.xpUnits),
-			arrayLiteral(batch, (delta) => delta.from),
-			arrayLiteral(batch, (delta) => delta.to)
-		],
-		'all'
-	);
+	const rows = await executeWithBindParameters<ReturnedRow>(em, UPSERT_SQL, [
+		arrayLiteral(batch, (delta) => delta.guildId),
+		arrayLiteral(batch, (delta) => delta.userId),
+		arrayLiteral(batch, (delta) => delta.eligibleMs),
+		arrayLiteral(batch, (delta) => delta.xpUnits),
+		arrayLiteral(batch, (delta) => delta.from),
+		arrayLiteral(batch, (delta) => delta.to)
+	]);
 	const byKey = new Map(batch.map((delta) => [key(delta.guildId, delta.userId), delta]));
 	const written: FlushedMember[] = [];
 	for (const row of rows) {
@@ -228,9 +229,11 @@ async function writeStatement(em: EntityManager, batch: readonly VoiceXpDelta[])
  * Statements are independent and each is atomic and idempotent, so a batch that failed part-way can be flushed
  * again as a whole.
  *
- * @param em a PostgreSQL EntityManager (any fork; no unit of work is used)
+ * @param em a PostgreSQL EntityManager (any fork; no unit of work is used). Inside `em.transactional()` (or after
+ *   `em.begin()`) the statements run in that transaction and commit or roll back with it.
  * @param deltas the output of {@link VoiceSessionTracker.drain} (or a batch that failed before)
- * @throws RangeError on a malformed delta (nothing is written); database errors from the driver
+ * @throws RangeError on a malformed delta (nothing is written); MikroORM's `DriverException` (or a subclass such as
+ *   `TableNotFoundException`) on a database error
  */
 export async function flushDeltas(em: EntityManager, deltas: readonly VoiceXpDelta[], options: FlushOptions = {}): Promise<FlushResult> {
 	deltas.forEach(assertDelta);
@@ -247,8 +250,8 @@ export async function flushDeltas(em: EntityManager, deltas: readonly VoiceXpDel
 }
 
 /**
- * The same flush written one member at a time (one statement per delta, same SQL and semantics). For the
- * benchmark's ratio only: the plugin uses {@link flushDeltas}.
+ * The same flush written one member at a time (one statement per delta, same SQL, same bind-parameter path and
+ * semantics). For the benchmark's ratio only: the plugin uses {@link flushDeltas}.
  */
 export async function flushOneByOne(em: EntityManager, deltas: readonly VoiceXpDelta[]): Promise<FlushResult> {
 	return flushDeltas(em, deltas, { maxRowsPerStatement: 1 });

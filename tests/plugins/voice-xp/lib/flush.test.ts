@@ -1,3 +1,4 @@
+import { TableNotFoundException } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { levelForTotalXp, levelSqlExpression, totalXpForLevel } from '../../../../src/plugins/voice-xp/lib/levels.js';
 import { flushDeltas, flushOneByOne, VoiceXpFlusher } from '../../../../src/plugins/voice-xp/lib/flush.js';
@@ -12,8 +13,49 @@ const MINUTE = 60_000;
 let db: TestDatabase;
 const em = () => db.orm.em.fork();
 
+/** What the `pg` driver was asked to send: the SQL text and the bind parameters, as `client.query(text, values)` got them. */
+interface DriverStatement {
+	text: string;
+	values: unknown[];
+}
+/** Statements sent by the ORM's pool clients since the last `beforeEach`. */
+const driverStatements: DriverStatement[] = [];
+
+/** The part of a `pg` client and pool this file touches. */
+interface PgClient {
+	query: (...args: unknown[]) => unknown;
+}
+interface PgPool {
+	on(event: 'acquire', listener: (client: PgClient) => void): unknown;
+}
+
+/**
+ * Records every `query()` call of the ORM pool's clients (a client is wrapped on its first checkout), below MikroORM
+ * and Kysely: what reaches the driver is what goes over the wire, text and parameters apart.
+ */
+async function recordDriverStatements(): Promise<void> {
+	const pool = (await db.orm.em.getConnection().getNativeClient()) as unknown as PgPool;
+	const wrapped = new WeakSet<PgClient>();
+	pool.on('acquire', (client) => {
+		if (wrapped.has(client)) return;
+		wrapped.add(client);
+		const query = client.query.bind(client);
+		client.query = (...args: unknown[]) => {
+			const [first, second] = args;
+			const text = typeof first === 'string' ? first : String((first as { text?: unknown } | undefined)?.text ?? '');
+			const values = Array.isArray(second) ? second : ((first as { values?: unknown[] } | undefined)?.values ?? []);
+			driverStatements.push({ text, values: [...values] });
+			return query(...args);
+		};
+	});
+}
+
+/** The upserts of the flush among the recorded statements. */
+const flushUpserts = () => driverStatements.filter((statement) => /^\s*insert into voice_xp_member_stats\b/.test(statement.text));
+
 beforeAll(async () => {
 	db = await createTestDatabase();
+	await recordDriverStatements();
 });
 
 afterAll(async () => {
@@ -24,6 +66,7 @@ beforeEach(async () => {
 	await db.orm.em.fork().execute('truncate voice_xp_member_stats');
 	db.queries.count = 0;
 	db.queries.queries.length = 0;
+	driverStatements.length = 0;
 });
 
 function delta(from: number, to: number, eligibleMs = to - from, rate = 6, userId = USER, guildId = GUILD): VoiceXpDelta {
@@ -190,6 +233,67 @@ describe('flushDeltas', () => {
 		const result = await flushDeltas(em(), [delta(0, MINUTE), delta(MINUTE, 2 * MINUTE)]);
 		expect(result.statements).toBe(2);
 		expect(await rawRow()).toMatchObject({ total_xp: 12, voice_seconds: 120 });
+	});
+
+	it('sends the batch as six bind parameters, never inlined into the SQL text', async () => {
+		const users = ['810000000000000101', '810000000000000102', '810000000000000103'];
+		const guilds = ['800000000000000201', '800000000000000202', '800000000000000202'];
+		const deltas = users.map((userId, i) => delta(1_000 * i, MINUTE, MINUTE - 1_000 * i - 7, 6, userId, guilds[i]));
+		const result = await flushDeltas(em(), deltas);
+		expect(result.written).toHaveLength(3);
+
+		const [upsert, ...others] = flushUpserts();
+		expect(others).toEqual([]);
+		expect(upsert!.values).toEqual([
+			`{${guilds.join(',')}}`,
+			`{${users.join(',')}}`,
+			`{${deltas.map((d) => d.eligibleMs).join(',')}}`,
+			`{${deltas.map((d) => d.xpUnits).join(',')}}`,
+			`{${deltas.map((d) => d.from).join(',')}}`,
+			`{${deltas.map((d) => d.to).join(',')}}`
+		]);
+		expect(upsert!.text).toMatch(/unnest\(\$1::varchar\(20\)\[\], \$2::varchar\(20\)\[\], \$3::bigint\[\], \$4::bigint\[\], \$5::bigint\[\], \$6::bigint\[\]\)/);
+		for (const id of [...users, ...guilds, String(deltas[2]!.xpUnits)]) expect(upsert!.text).not.toContain(id);
+		// MikroORM's query log still gets one line per statement, without the parameters.
+		const logged = db.queries.queries.filter((line) => line.includes('insert into voice_xp_member_stats'));
+		expect(logged).toHaveLength(1);
+		for (const id of users) expect(logged[0]).not.toContain(id);
+
+		// The SQL text does not grow with the batch: 2,000 members send the very same text.
+		driverStatements.length = 0;
+		const many = Array.from({ length: 2_000 }, (_, i) => delta(MINUTE, 2 * MINUTE, MINUTE, 6, String(810000000000001000n + BigInt(i))));
+		await flushDeltas(em(), many);
+		const [big] = flushUpserts();
+		expect(big!.text).toBe(upsert!.text);
+		expect(big!.values).toHaveLength(6);
+		expect(big!.values[1]).toBe(`{${many.map((d) => d.userId).join(',')}}`);
+	});
+
+	it("writes inside the caller's transaction: invisible to others until commit, undone by a rollback", async () => {
+		await expect(
+			em().transactional(async (trx) => {
+				const result = await flushDeltas(trx, [delta(0, MINUTE)]);
+				expect(result.written).toHaveLength(1);
+				expect(await getMemberStats(trx, GUILD, USER)).toMatchObject({ totalXp: 6, voiceSeconds: 60 });
+				expect(await rawRow()).toBeUndefined();
+				throw new Error('roll back');
+			})
+		).rejects.toThrow('roll back');
+		expect(await rawRow()).toBeUndefined();
+
+		await em().transactional(async (trx) => {
+			await flushDeltas(trx, [delta(0, MINUTE)]);
+		});
+		expect(await rawRow()).toMatchObject({ total_xp: 6, voice_seconds: 60 });
+	});
+
+	it("reports a database error as MikroORM's exception", async () => {
+		await em().execute('alter table voice_xp_member_stats rename to voice_xp_member_stats_gone');
+		try {
+			await expect(flushDeltas(em(), [delta(0, MINUTE)])).rejects.toBeInstanceOf(TableNotFoundException);
+		} finally {
+			await em().execute('alter table voice_xp_member_stats_gone rename to voice_xp_member_stats');
+		}
 	});
 
 	it('refuses a malformed delta and writes nothing', async () => {
