@@ -3,6 +3,7 @@ import { executeWithBindParameters } from './boundStatement.js';
 import { gainedXpFromCarry, MS_PER_SECOND, XP_UNITS_PER_XP } from './accrual.js';
 import { levelEstimateSql, levelForTotalXp, levelFromEstimateSql, levelSqlExpression, totalXpForLevelSql } from './levels.js';
 import type { VoiceSessionTracker, VoiceXpDelta } from './sessionTracker.js';
+import { MEMBER_STATS_TABLE, type MemberStatsRow } from './stats.js';
 
 /**
  * The batched flush of accrued voice time to `voice_xp_member_stats` (issue 4, "Writes are batched").
@@ -68,20 +69,8 @@ export interface FlushOptions {
 	maxRowsPerStatement?: number;
 }
 
-interface ReturnedRow {
-	guild_id: string;
-	user_id: string;
-	total_xp: string | number;
-	level: number;
-	xp_into_level: string | number;
-	voice_seconds: string | number;
-	xp_carry: number;
-	ms_carry: number;
-	tier_role_id: string | null;
-	inserted: boolean;
-}
-
-const TABLE = 'voice_xp_member_stats';
+/** What the upsert returns for each member: the new row, and whether it was created by this write. */
+type ReturnedRow = MemberStatsRow & { inserted: boolean };
 
 /**
  * A fenced subquery (`offset 0` stops PostgreSQL from inlining it, which would repeat the level arithmetic many
@@ -109,7 +98,7 @@ const SAME_LEVEL = `(${NEW_TOTAL} >= ${totalXpForLevelSql('s.level::bigint')} an
  * CASE branch runs only when taken), which keeps the update of 50,000 rows free of per-row subqueries.
  */
 const UPSERT_SQL = `
-insert into ${TABLE} as s
+insert into ${MEMBER_STATS_TABLE} as s
 	(guild_id, user_id, total_xp, level, xp_into_level, voice_seconds, xp_carry, ms_carry, accrued_from, accrued_until, updated_at)
 select i.guild_id, i.user_id, l.total_xp, l.level, l.total_xp - ${totalXpForLevelSql('l.level')},
 	i.eligible_ms / ${MS_PER_SECOND}, i.xp_units % ${XP_UNITS_PER_XP}, i.eligible_ms % ${MS_PER_SECOND}, i.from_ms, i.to_ms, now()

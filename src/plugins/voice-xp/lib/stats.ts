@@ -51,7 +51,8 @@ export function voiceSecondsForXp(amountXp: number, xpPerMinute: number): number
 /** Leaderboard page size (issue 4: "ten a page"). */
 export const LEADERBOARD_PAGE_SIZE = 10;
 
-interface StatsRow {
+/** A `voice_xp_member_stats` row as the driver returns it (bigint columns may come back as strings). */
+export interface MemberStatsRow {
 	guild_id: string;
 	user_id: string;
 	total_xp: string | number;
@@ -63,12 +64,13 @@ interface StatsRow {
 	ms_carry: number;
 }
 
-const TABLE = 'voice_xp_member_stats';
+/** The plugin's table (entities/VoiceMemberStats.ts). */
+export const MEMBER_STATS_TABLE = 'voice_xp_member_stats';
 const COLUMNS = 'guild_id, user_id, total_xp, level, xp_into_level, voice_seconds, tier_role_id, xp_carry, ms_carry';
 /** The leaderboard order as SQL (see the module description). */
 const ORDER = 'total_xp desc, voice_seconds desc, length(user_id) asc, user_id asc';
 
-function toStats(row: StatsRow): MemberStats {
+function toStats(row: MemberStatsRow): MemberStats {
 	const totalXp = Number(row.total_xp);
 	return {
 		guildId: row.guild_id,
@@ -86,7 +88,7 @@ function toStats(row: StatsRow): MemberStats {
 
 /** A member's stored stats, or null when they have never earned in this guild. */
 export async function getMemberStats(em: EntityManager, guildId: string, userId: string): Promise<MemberStats | null> {
-	const rows = await em.execute<StatsRow[]>(`select ${COLUMNS} from ${TABLE} where guild_id = ? and user_id = ?`, [guildId, userId], 'all');
+	const rows = await em.execute<MemberStatsRow[]>(`select ${COLUMNS} from ${MEMBER_STATS_TABLE} where guild_id = ? and user_id = ?`, [guildId, userId], 'all');
 	return rows[0] === undefined ? null : toStats(rows[0]);
 }
 
@@ -119,8 +121,8 @@ export async function adjustMemberXp(
 	}
 	if (!Number.isSafeInteger(voiceSecondsDelta)) throw new RangeError(`voiceSecondsDelta must be an integer, got ${voiceSecondsDelta}`);
 	return em.transactional(async (tx) => {
-		const current = await tx.execute<StatsRow[]>(
-			`select ${COLUMNS} from ${TABLE} where guild_id = ? and user_id = ? for update`,
+		const current = await tx.execute<MemberStatsRow[]>(
+			`select ${COLUMNS} from ${MEMBER_STATS_TABLE} where guild_id = ? and user_id = ? for update`,
 			[guildId, userId],
 			'all'
 		);
@@ -128,8 +130,8 @@ export async function adjustMemberXp(
 		const totalXp = Math.max(0, (before?.totalXp ?? 0) + amountXp);
 		const voiceSeconds = Math.max(0, (before?.voiceSeconds ?? 0) + voiceSecondsDelta);
 		const { level, xpIntoLevel } = levelProgress(totalXp);
-		const rows = await tx.execute<StatsRow[]>(
-			`insert into ${TABLE} (guild_id, user_id, total_xp, level, xp_into_level, voice_seconds, updated_at) values (?, ?, ?, ?, ?, ?, now())
+		const rows = await tx.execute<MemberStatsRow[]>(
+			`insert into ${MEMBER_STATS_TABLE} (guild_id, user_id, total_xp, level, xp_into_level, voice_seconds, updated_at) values (?, ?, ?, ?, ?, ?, now())
 			on conflict (guild_id, user_id) do update
 				set total_xp = excluded.total_xp, level = excluded.level, xp_into_level = excluded.xp_into_level,
 					voice_seconds = excluded.voice_seconds, updated_at = now()
@@ -148,14 +150,14 @@ export async function adjustMemberXp(
  */
 export async function resetMemberStats(em: EntityManager, guildId: string, userId: string): Promise<StatsChange | null> {
 	return em.transactional(async (tx) => {
-		const current = await tx.execute<StatsRow[]>(
-			`select ${COLUMNS} from ${TABLE} where guild_id = ? and user_id = ? for update`,
+		const current = await tx.execute<MemberStatsRow[]>(
+			`select ${COLUMNS} from ${MEMBER_STATS_TABLE} where guild_id = ? and user_id = ? for update`,
 			[guildId, userId],
 			'all'
 		);
 		if (current[0] === undefined) return null;
-		const rows = await tx.execute<StatsRow[]>(
-			`update ${TABLE} set total_xp = 0, level = 0, xp_into_level = 0, voice_seconds = 0, xp_carry = 0, ms_carry = 0, updated_at = now()
+		const rows = await tx.execute<MemberStatsRow[]>(
+			`update ${MEMBER_STATS_TABLE} set total_xp = 0, level = 0, xp_into_level = 0, voice_seconds = 0, xp_carry = 0, ms_carry = 0, updated_at = now()
 			where guild_id = ? and user_id = ? returning ${COLUMNS}`,
 			[guildId, userId],
 			'all'
@@ -166,7 +168,7 @@ export async function resetMemberStats(em: EntityManager, guildId: string, userI
 
 /** Records the tier role the bot gave a member (null after removing all tier roles). No-op when the member has no row. */
 export async function setTierRoleId(em: EntityManager, guildId: string, userId: string, tierRoleId: string | null): Promise<void> {
-	await em.execute(`update ${TABLE} set tier_role_id = ?, updated_at = now() where guild_id = ? and user_id = ?`, [tierRoleId, guildId, userId], 'run');
+	await em.execute(`update ${MEMBER_STATS_TABLE} set tier_role_id = ?, updated_at = now() where guild_id = ? and user_id = ?`, [tierRoleId, guildId, userId], 'run');
 }
 
 /**
@@ -176,7 +178,7 @@ export async function setTierRoleId(em: EntityManager, guildId: string, userId: 
 export async function getRankPosition(em: EntityManager, guildId: string, userId: string): Promise<number | null> {
 	const rows = await em.execute<{ position: string | number | null }[]>(
 		`select (
-			select count(*) + 1 from ${TABLE} o
+			select count(*) + 1 from ${MEMBER_STATS_TABLE} o
 			where o.guild_id = m.guild_id
 				and (o.total_xp > 0 or o.voice_seconds > 0)
 				and (o.total_xp > m.total_xp
@@ -184,7 +186,7 @@ export async function getRankPosition(em: EntityManager, guildId: string, userId
 					or (o.total_xp = m.total_xp and o.voice_seconds = m.voice_seconds
 						and (length(o.user_id), o.user_id) < (length(m.user_id), m.user_id)))
 		) as position
-		from ${TABLE} m
+		from ${MEMBER_STATS_TABLE} m
 		where m.guild_id = ? and m.user_id = ? and (m.total_xp > 0 or m.voice_seconds > 0)`,
 		[guildId, userId],
 		'all'
@@ -195,7 +197,7 @@ export async function getRankPosition(em: EntityManager, guildId: string, userId
 /** Members of the guild who appear in the ranking: any XP or voice time (so `/rank` can say "#3 of 40"). */
 export async function countRankedMembers(em: EntityManager, guildId: string): Promise<number> {
 	const rows = await em.execute<{ count: string | number }[]>(
-		`select count(*) as count from ${TABLE} where guild_id = ? and (total_xp > 0 or voice_seconds > 0)`,
+		`select count(*) as count from ${MEMBER_STATS_TABLE} where guild_id = ? and (total_xp > 0 or voice_seconds > 0)`,
 		[guildId],
 		'all'
 	);
@@ -230,8 +232,8 @@ export async function getLeaderboardPage(
 	const pageCount = Math.max(1, Math.ceil(memberCount / pageSize));
 	const shown = Math.min(Math.max(1, Math.floor(Number.isFinite(page) ? page : 1)), pageCount);
 	const offset = (shown - 1) * pageSize;
-	const rows = await em.execute<StatsRow[]>(
-		`select ${COLUMNS} from ${TABLE} where guild_id = ? and (total_xp > 0 or voice_seconds > 0)
+	const rows = await em.execute<MemberStatsRow[]>(
+		`select ${COLUMNS} from ${MEMBER_STATS_TABLE} where guild_id = ? and (total_xp > 0 or voice_seconds > 0)
 		order by ${ORDER} limit ? offset ?`,
 		[guildId, pageSize, offset],
 		'all'
