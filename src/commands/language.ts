@@ -1,6 +1,7 @@
-import { Command, CommandOptionsRunTypeEnum } from '@sapphire/framework';
+import type { Command } from '@sapphire/framework';
+import { GuildPermissionCommand } from '../lib/guildPermissionCommand.js';
 import { applyLocalizedBuilder, createLocalizedChoice } from '@sapphire/plugin-i18next';
-import { InteractionContextType, MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
+import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
 import { listShippedLocales, translateInteraction } from '../lib/i18n.js';
 
 /** The choice value that clears the guild's language (back to its preferred locale). */
@@ -11,22 +12,15 @@ const SERVER_DEFAULT = 'default';
  * guild's own preferred locale. Manage Server, declared to Discord and checked by the bot. The confirmation is in the
  * new language.
  */
-export class LanguageCommand extends Command {
+export class LanguageCommand extends GuildPermissionCommand {
 	public constructor(context: Command.LoaderContext, options: Command.Options) {
-		super(context, {
-			...options,
-			name: 'language',
-			requiredUserPermissions: [PermissionFlagsBits.ManageGuild],
-			runIn: CommandOptionsRunTypeEnum.GuildAny
-		});
+		super(context, { ...options, name: 'language', memberPermission: PermissionFlagsBits.ManageGuild });
 	}
 
 	public override registerApplicationCommands(registry: Command.Registry) {
 		const locales = listShippedLocales(undefined, this.container.botConfig.defaultLocale);
 		registry.registerChatInputCommand((builder) =>
-			applyLocalizedBuilder(builder, 'core:commands.language.name', 'core:commands.language.description')
-				.setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-				.setContexts(InteractionContextType.Guild)
+			applyLocalizedBuilder(this.declare(builder), 'core:commands.language.name', 'core:commands.language.description')
 				.addSubcommand((sub) =>
 					applyLocalizedBuilder(sub, 'core:commands.language.set.name', 'core:commands.language.set.description').addStringOption((option) =>
 						applyLocalizedBuilder(option, 'core:commands.language.options.language.name', 'core:commands.language.options.language.description')

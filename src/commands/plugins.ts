@@ -1,6 +1,7 @@
-import { Command, CommandOptionsRunTypeEnum } from '@sapphire/framework';
+import type { Command } from '@sapphire/framework';
+import { GuildPermissionCommand } from '../lib/guildPermissionCommand.js';
 import { applyLocalizedBuilder } from '@sapphire/plugin-i18next';
-import { InteractionContextType, MessageFlags, PermissionFlagsBits, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import { MessageFlags, PermissionFlagsBits, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { translateInteraction, type Translate } from '../lib/i18n.js';
 import { fitContent } from '../lib/replies.js';
 
@@ -14,21 +15,14 @@ const CHOICE_NAME_LIMIT = 100;
  * (`requiredUserPermissions`), since server admins can override the declaration per role or channel.
  * Answers are ephemeral, in the guild's language.
  */
-export class PluginsCommand extends Command {
+export class PluginsCommand extends GuildPermissionCommand {
 	public constructor(context: Command.LoaderContext, options: Command.Options) {
-		super(context, {
-			...options,
-			name: 'plugins',
-			requiredUserPermissions: [PermissionFlagsBits.ManageGuild],
-			runIn: CommandOptionsRunTypeEnum.GuildAny
-		});
+		super(context, { ...options, name: 'plugins', memberPermission: PermissionFlagsBits.ManageGuild });
 	}
 
 	public override registerApplicationCommands(registry: Command.Registry) {
 		registry.registerChatInputCommand((builder) =>
-			applyLocalizedBuilder(builder, 'core:commands.plugins.name', 'core:commands.plugins.description')
-				.setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-				.setContexts(InteractionContextType.Guild)
+			applyLocalizedBuilder(this.declare(builder), 'core:commands.plugins.name', 'core:commands.plugins.description')
 				.addSubcommand((sub) => applyLocalizedBuilder(sub, 'core:commands.plugins.list.name', 'core:commands.plugins.list.description'))
 				.addSubcommand((sub) =>
 					applyLocalizedBuilder(sub, 'core:commands.plugins.enable.name', 'core:commands.plugins.enable.description').addStringOption(

@@ -1,8 +1,8 @@
-import { Command, CommandOptionsRunTypeEnum } from '@sapphire/framework';
+import type { Command } from '@sapphire/framework';
+import { GuildPermissionCommand } from '../../../lib/guildPermissionCommand.js';
 import { applyLocalizedBuilder, createLocalizedChoice } from '@sapphire/plugin-i18next';
 import {
 	ChannelType,
-	InteractionContextType,
 	PermissionFlagsBits,
 	type ChatInputCommandInteraction,
 	type SlashCommandBuilder,
@@ -51,21 +51,14 @@ const MAX_TIER_MINUTES = 10_000_000;
  *   flush-interval` (admin/config.ts)
  * - `/xp tiers add | remove | list` (admin/tiers.ts)
  */
-export class XpCommand extends Command {
+export class XpCommand extends GuildPermissionCommand {
 	public constructor(context: Command.LoaderContext, options: Command.Options) {
-		super(context, {
-			...options,
-			name: 'xp',
-			requiredUserPermissions: [PermissionFlagsBits.ManageGuild],
-			runIn: CommandOptionsRunTypeEnum.GuildAny
-		});
+		super(context, { ...options, name: 'xp', memberPermission: PermissionFlagsBits.ManageGuild });
 	}
 
 	public override registerApplicationCommands(registry: Command.Registry) {
 		registry.registerChatInputCommand((builder) =>
-			localized(builder)
-				.setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-				.setContexts(InteractionContextType.Guild)
+			localized(this.declare(builder))
 				.addSubcommand((sub) =>
 					localized(sub, 'add')
 						.addUserOption((user) => option(user, 'user').setRequired(true))
