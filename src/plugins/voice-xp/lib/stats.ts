@@ -171,6 +171,42 @@ export async function setTierRoleId(em: EntityManager, guildId: string, userId: 
 	await em.execute(`update ${MEMBER_STATS_TABLE} set tier_role_id = ?, updated_at = now() where guild_id = ? and user_id = ?`, [tierRoleId, guildId, userId], 'run');
 }
 
+/** What a tier sweep needs of one stored member. */
+export interface MemberTierRow {
+	userId: string;
+	/** Total eligible voice time, whole seconds. */
+	voiceSeconds: number;
+	/** The tier role the bot last gave, or null. */
+	tierRoleId: string | null;
+}
+
+/** Rows read per page by {@link memberTierPage} (default). */
+export const TIER_SWEEP_PAGE_SIZE = 500;
+
+/**
+ * One page of a guild's stored members for a tier sweep (every row, whatever their XP), in user id order (as text;
+ * a stable order for paging): the rows whose user id is after `afterUserId` (null: from the start), at most `limit`.
+ * Reads the primary key's order, so a sweep of a large guild is a series of index range scans.
+ *
+ * @param limit rows per page, 1 … 10,000 (default {@link TIER_SWEEP_PAGE_SIZE})
+ * @throws RangeError when `limit` is out of range
+ */
+export async function memberTierPage(
+	em: EntityManager,
+	guildId: string,
+	afterUserId: string | null,
+	limit: number = TIER_SWEEP_PAGE_SIZE
+): Promise<MemberTierRow[]> {
+	if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000) throw new RangeError(`limit must be an integer from 1 to 10000, got ${limit}`);
+	const rows = await em.execute<Pick<MemberStatsRow, 'user_id' | 'voice_seconds' | 'tier_role_id'>[]>(
+		`select user_id, voice_seconds, tier_role_id from ${MEMBER_STATS_TABLE}
+		where guild_id = ? and user_id > ? order by user_id asc limit ?`,
+		[guildId, afterUserId ?? '', limit],
+		'all'
+	);
+	return rows.map((row) => ({ userId: row.user_id, voiceSeconds: Number(row.voice_seconds), tierRoleId: row.tier_role_id }));
+}
+
 /**
  * A member's position in the guild's ranking (1 = first), by the order in the module description; null when the
  * member has no row or has nothing (0 XP and 0 voice time, e.g. after `/xp reset`).

@@ -39,22 +39,42 @@ export interface TierRoleChanges {
 
 /**
  * Which tier roles to add and remove so that a member holds exactly the highest tier reached.
- * Roles that are not tier roles are never touched.
+ * Roles that are neither tier roles nor in `retiredRoleIds` are never touched.
  *
  * @param tiers the guild's tiers
  * @param voiceSeconds the member's total eligible voice time in seconds
  * @param memberRoleIds the role ids the member holds now
+ * @param retiredRoleIds roles the bot gave as tiers that are no longer tiers (`/xp tiers remove`, see
+ *   {@link retiredTierRoleIds}): removed like a previous tier when the member holds them (default none)
  */
 export function tierRoleChanges(
 	tiers: readonly VoiceXpTier[],
 	voiceSeconds: number,
-	memberRoleIds: Iterable<string>
+	memberRoleIds: Iterable<string>,
+	retiredRoleIds: Iterable<string> = []
 ): TierRoleChanges {
 	const tierRoleId = reachedTier(tiers, voiceSeconds)?.roleId ?? null;
 	const held = new Set(memberRoleIds);
 	const add = tierRoleId !== null && !held.has(tierRoleId) ? [tierRoleId] : [];
-	const remove = tiers.map((tier) => tier.roleId).filter((roleId) => roleId !== tierRoleId && held.has(roleId));
+	const managed = new Set([...tiers.map((tier) => tier.roleId), ...retiredRoleIds]);
+	const remove = [...managed].filter((roleId) => roleId !== tierRoleId && held.has(roleId));
 	return { tierRoleId, add, remove };
+}
+
+/**
+ * The tier roles the bot gave that are no longer tiers: each of `storedTierRoleIds` (the `tier_role_id` of members'
+ * stats rows, the role the bot last gave them) that is not the role of one of `tiers`, once each, in first-seen order.
+ * After `/xp tiers remove`, the removed tier's holders still have it stored: their sweep removes it
+ * ({@link tierRoleChanges}' `retiredRoleIds`) and gives them the lower tier they reach, if any.
+ *
+ * @param tiers the guild's tiers now
+ * @param storedTierRoleIds stored tier role ids (null for members the bot gave no tier)
+ */
+export function retiredTierRoleIds(tiers: readonly VoiceXpTier[], storedTierRoleIds: Iterable<string | null>): string[] {
+	const current = new Set(tiers.map((tier) => tier.roleId));
+	const retired = new Set<string>();
+	for (const roleId of storedTierRoleIds) if (roleId !== null && !current.has(roleId)) retired.add(roleId);
+	return [...retired];
 }
 
 /** Why the bot cannot give or take a tier role. */
@@ -131,15 +151,17 @@ export type TierUpdatePlan =
  * the bot can manage every role involved, `blocked` (nothing is attempted; log the reasons) when it cannot manage one
  * of them. Giving the new tier and removing the old one go together, so one blocked role blocks the whole change.
  *
- * @param statuses the result of {@link tierProblems} for the same tiers
+ * @param statuses the result of {@link tierProblems} for the same tiers, and for the retired roles
+ * @param retiredRoleIds roles that are no longer tiers, to remove when held (see {@link tierRoleChanges}); default none
  */
 export function planTierUpdate(
 	tiers: readonly VoiceXpTier[],
 	voiceSeconds: number,
 	memberRoleIds: Iterable<string>,
-	statuses: readonly TierStatus[]
+	statuses: readonly TierStatus[],
+	retiredRoleIds: Iterable<string> = []
 ): TierUpdatePlan {
-	const changes = tierRoleChanges(tiers, voiceSeconds, memberRoleIds);
+	const changes = tierRoleChanges(tiers, voiceSeconds, memberRoleIds, retiredRoleIds);
 	const involved = new Set([...changes.add, ...changes.remove]);
 	if (involved.size === 0) return { kind: 'none', tierRoleId: changes.tierRoleId };
 	const blocked = statuses.filter((status) => involved.has(status.roleId) && status.problems.length > 0);

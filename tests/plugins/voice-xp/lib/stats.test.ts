@@ -7,6 +7,7 @@ import {
 	getLeaderboardPage,
 	getMemberStats,
 	getRankPosition,
+	memberTierPage,
 	resetMemberStats,
 	setTierRoleId,
 	voiceSecondsForXp
@@ -169,5 +170,28 @@ describe('countRankedMembers and carries', () => {
 		expect(await getMemberStats(em(), GUILD, '910000000000000001')).toMatchObject({ totalXp: 0, voiceSeconds: 5, xpCarry: 33_000, msCarry: 500 });
 		await resetMemberStats(em(), GUILD, '910000000000000002');
 		expect(await countRankedMembers(em(), GUILD)).toBe(1);
+	});
+});
+
+describe('memberTierPage (tier sweep)', () => {
+	it('pages through every stored member of the guild, with their voice time and stored tier, and no other guild', async () => {
+		const ids = ['100000000000000003', '100000000000000001', '99000000000000002', '100000000000000002'];
+		await seed(ids.map((userId, index) => ({ userId, xp: 0, seconds: (index + 1) * 60 })));
+		await setTierRoleId(em(), GUILD, '100000000000000001', '700000000000000001');
+		await adjustMemberXp(em(), '900000000000000002', '100000000000000009', 10, 60);
+		const first = await memberTierPage(em(), GUILD, null, 3);
+		expect(first).toEqual([
+			{ userId: '100000000000000001', voiceSeconds: 120, tierRoleId: '700000000000000001' },
+			{ userId: '100000000000000002', voiceSeconds: 240, tierRoleId: null },
+			{ userId: '100000000000000003', voiceSeconds: 60, tierRoleId: null }
+		]);
+		const second = await memberTierPage(em(), GUILD, first[2]!.userId, 3);
+		expect(second).toEqual([{ userId: '99000000000000002', voiceSeconds: 180, tierRoleId: null }]);
+		expect(await memberTierPage(em(), GUILD, second[0]!.userId, 3)).toEqual([]);
+	});
+
+	it('refuses a page size outside 1 to 10,000', async () => {
+		await expect(memberTierPage(em(), GUILD, null, 0)).rejects.toThrow(RangeError);
+		await expect(memberTierPage(em(), GUILD, null, 10_001)).rejects.toThrow(RangeError);
 	});
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VoiceXpTier } from '../../../../src/plugins/voice-xp/lib/config.js';
-import { planTierUpdate, reachedTier, roleRanks, tierProblems, tierRoleChanges } from '../../../../src/plugins/voice-xp/lib/tiers.js';
+import { planTierUpdate, reachedTier, retiredTierRoleIds, roleRanks, tierProblems, tierRoleChanges } from '../../../../src/plugins/voice-xp/lib/tiers.js';
 
 const BRONZE = '600000000000000001';
 const SILVER = '600000000000000002';
@@ -150,5 +150,42 @@ describe('tierProblems with integration roles', () => {
 		const statuses = tierProblems(tiers, 10, true, positions, new Set([SILVER]));
 		expect(statuses.find((status) => status.roleId === SILVER)?.problems).toEqual(['role-managed']);
 		expect(statuses.find((status) => status.roleId === BRONZE)?.problems).toEqual([]);
+	});
+});
+
+describe('retired tier roles (/xp tiers remove)', () => {
+	const RETIRED = '600000000000000042';
+
+	it('are the stored tier roles that are no longer tiers, each once, ignoring members without a tier', () => {
+		expect(retiredTierRoleIds(tiers, [BRONZE, null, RETIRED, SILVER, RETIRED, OTHER])).toEqual([RETIRED, OTHER]);
+		expect(retiredTierRoleIds(tiers, [BRONZE, null])).toEqual([]);
+		expect(retiredTierRoleIds([], [RETIRED])).toEqual([RETIRED]);
+	});
+
+	it('are taken from a holder, who gets the next lower tier they reach', () => {
+		expect(tierRoleChanges(tiers, minutes(700), [RETIRED, OTHER], [RETIRED])).toEqual({ tierRoleId: SILVER, add: [SILVER], remove: [RETIRED] });
+	});
+
+	it('are taken even when no tier is left or reached', () => {
+		expect(tierRoleChanges([], minutes(700), [RETIRED, OTHER], [RETIRED])).toEqual({ tierRoleId: null, add: [], remove: [RETIRED] });
+		expect(tierRoleChanges(tiers, minutes(1), [RETIRED], [RETIRED])).toEqual({ tierRoleId: null, add: [], remove: [RETIRED] });
+	});
+
+	it('are left alone when the member does not hold them', () => {
+		expect(tierRoleChanges(tiers, minutes(60), [BRONZE], [RETIRED])).toEqual({ tierRoleId: BRONZE, add: [], remove: [] });
+	});
+
+	it('block the change when the bot cannot take them, and not otherwise', () => {
+		const all = [...tiers, { roleId: RETIRED, minMinutes: 0 }];
+		const positions = new Map([
+			[BRONZE, 1],
+			[SILVER, 5],
+			[GOLD, 9],
+			[RETIRED, 12]
+		]);
+		const blocked = planTierUpdate(tiers, minutes(60), [RETIRED], tierProblems(all, 10, true, positions), [RETIRED]);
+		expect(blocked).toEqual({ kind: 'blocked', tierRoleId: BRONZE, blocked: [{ roleId: RETIRED, minMinutes: 0, problems: ['role-above-bot'] }] });
+		const applied = planTierUpdate(tiers, minutes(60), [RETIRED], tierProblems(all, 20, true, positions), [RETIRED]);
+		expect(applied).toEqual({ kind: 'apply', tierRoleId: BRONZE, add: [BRONZE], remove: [RETIRED] });
 	});
 });
