@@ -115,13 +115,16 @@ describe('role tiers', () => {
 	it('are set with /xp tiers add; one above the bot is accepted with a warning and listed with the reason', async () => {
 		const added = await xp({ role: tiers.Regular!, minutes: 2 }, 'add', 'tiers');
 		expect(added.ephemeral).toBe(true);
-		expect(added.content).toBe(`<@&${tiers.Regular}> is now the tier for 2 min of voice time. Members get it the next time their voice time is saved.`);
+		expect(added.content).toBe(
+			`<@&${tiers.Regular}> is now the tier for 2 min of voice time.\nThe tier roles of every member with voice time are being updated now.`
+		);
 		expect((await xp({ role: tiers.Veteran!, minutes: 3 }, 'add', 'tiers')).content).toContain('is now the tier for 3 min');
 		expect((await xp({ role: tiers.Elder!, minutes: 700 }, 'add', 'tiers')).content).toContain('is now the tier for 700 min');
 		const legend = await xp({ role: tiers.Legend!, minutes: 10_000 }, 'add', 'tiers');
 		expect(legend.content).toBe(
-			`<@&${tiers.Legend}> is now the tier for 10,000 min of voice time. Members get it the next time their voice time is saved.\n` +
-				'⚠️ I cannot give this role yet: the role is at or above my highest role.'
+			`<@&${tiers.Legend}> is now the tier for 10,000 min of voice time.\n` +
+				'⚠️ I cannot give this role yet: the role is at or above my highest role.\n' +
+				'The tier roles of every member with voice time are being updated now.'
 		);
 		const list = await xp({}, 'list', 'tiers');
 		expect(list.content).toBe(
@@ -370,7 +373,10 @@ describe('live sessions', () => {
 		clock.advance(20 * SECOND);
 		const synced = await xp({}, 'sync');
 		// alice, bob and carol in Lounge earn; erin alone, frank and gina in the AFK channel do not.
-		expect(synced).toMatchObject({ ephemeral: true, content: 'Voice sessions rebuilt from who is in voice now: 6 member(s) in voice, 3 earning XP.' });
+		expect(synced).toMatchObject({
+			ephemeral: true,
+			content: 'Voice sessions rebuilt from who is in voice now: 6 member(s) in voice, 3 earning XP.\nThe tier roles of every member with voice time are being updated now.'
+		});
 		await advanceAndFlush(clock, 40 * SECOND);
 		expect(await storedStats(bot, home.guild.id, alice!.id)).toMatchObject({ voiceSeconds: before.voiceSeconds + 60 });
 	});

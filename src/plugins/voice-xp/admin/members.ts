@@ -6,6 +6,7 @@ import { adjustMemberXp, resetMemberStats, voiceSecondsForXp } from '../lib/stat
 import { voiceXp } from '../service/runtime.js';
 import { formatDuration, formatNumber, mention } from '../views/common.js';
 import { answer, tierLine, type AdminContext } from './context.js';
+import { sweepLine } from './tiers.js';
 
 /**
  * `/xp add user amount`: adds XP (negative removes it, the total never goes below 0). Level and XP into the level are
@@ -61,11 +62,17 @@ export async function xpReset(context: AdminContext): Promise<void> {
 	await answer(context, [line, tierLine(t, tier)]);
 }
 
-/** `/xp sync`: rebuilds the guild's live sessions from the voice states the gateway reports now. */
+/**
+ * `/xp sync`: rebuilds the guild's live sessions from the voice states the gateway reports now, and queues a tier sweep
+ * that brings every stored member's tier roles to the rule (service/tierSweep.ts).
+ * @throws UserError (translated) when the guild is not in this process's cache.
+ */
 export async function xpSync(context: AdminContext): Promise<void> {
 	const { interaction, t, locale } = context;
 	if (!interaction.guild) throw translatedUserError('voice-xp:errors.guildUnavailable');
+	await interaction.deferReply({ flags: MessageFlags.Ephemeral });
 	const counts = await voiceXp().rebuildGuild(interaction.guild);
 	context.logger.info(`/xp sync by ${interaction.user.id}: ${counts.inVoice} in voice, ${counts.earning} earning`);
-	await answer(context, [t('voice-xp:xp.sync.done', { inVoice: formatNumber(locale, counts.inVoice), earning: formatNumber(locale, counts.earning) })]);
+	const sweep = await sweepLine(context);
+	await answer(context, [t('voice-xp:xp.sync.done', { inVoice: formatNumber(locale, counts.inVoice), earning: formatNumber(locale, counts.earning) }), sweep]);
 }

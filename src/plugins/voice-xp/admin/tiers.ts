@@ -1,16 +1,20 @@
 import { container } from '@sapphire/framework';
+import { MessageFlags } from 'discord.js';
 import { translatedUserError } from '../../../lib/errors.js';
 import { voiceXpPlugin } from '../index.js';
 import { MAX_TIERS, type VoiceXpConfig, type VoiceXpTier } from '../lib/config.js';
 import { tierStatuses } from '../service/discordState.js';
+import { queueTierSweep } from '../service/tierSweep.js';
 import { voiceXp } from '../service/runtime.js';
 import { formatNumber, formatTierProblems, mention } from '../views/common.js';
 import { answer, type AdminContext, type AdminHandler } from './context.js';
 
 /**
  * `/xp tiers add role minutes | remove role | list`: role tiers by total voice time. A member holds exactly the highest
- * tier reached; roles are given or taken when the member's voice time is next written (or at once by `/xp add` and
- * `/xp reset`). A tier whose role the bot cannot manage is accepted and reported, with the reason, by `list`.
+ * tier reached. `add` and `remove` queue a tier sweep (service/tierSweep.ts) that brings every stored member of the
+ * guild to the new list, including members not in voice and the holders of a removed tier; after that, roles follow
+ * each flush (and `/xp add`, `/xp reset` at once). A tier whose role the bot cannot manage is accepted and reported,
+ * with the reason, by `list`.
  */
 
 async function tiersOf(guildId: string): Promise<VoiceXpTier[]> {
@@ -18,11 +22,25 @@ async function tiersOf(guildId: string): Promise<VoiceXpTier[]> {
 	return [...config.tiers];
 }
 
-async function saveTiers(context: AdminContext, tiers: VoiceXpTier[]): Promise<void> {
+/**
+ * Saves the guild's tiers (sorted by minimum), applies them to the live sessions and queues a sweep of every stored
+ * member. Defers the reply first (queueing may wait for Redis).
+ * @returns the line telling the admin that the members' roles are being updated (or could not be queued).
+ */
+async function saveTiers(context: AdminContext, tiers: VoiceXpTier[]): Promise<string> {
+	const { interaction, logger, t } = context;
+	await interaction.deferReply({ flags: MessageFlags.Ephemeral });
 	const sorted = [...tiers].sort((a, b) => a.minMinutes - b.minMinutes);
-	await container.settings.setPluginConfig(context.interaction.guildId, voiceXpPlugin, { tiers: sorted });
-	await voiceXp().refreshConfig(context.interaction.guildId);
-	context.logger.info(`/xp tiers by ${context.interaction.user.id}: ${JSON.stringify(sorted)}`);
+	await container.settings.setPluginConfig(interaction.guildId, voiceXpPlugin, { tiers: sorted });
+	await voiceXp().refreshConfig(interaction.guildId);
+	logger.info(`/xp tiers by ${interaction.user.id}: ${JSON.stringify(sorted)}`);
+	return sweepLine(context);
+}
+
+/** Queues a tier sweep of the admin's guild; the line that tells them (voice-xp:tiers.rolesUpdating | rolesNotQueued). */
+export async function sweepLine(context: AdminContext): Promise<string> {
+	const queued = await queueTierSweep(context.interaction.guildId, context.logger);
+	return context.t(queued ? 'voice-xp:tiers.rolesUpdating' : 'voice-xp:tiers.rolesNotQueued');
 }
 
 /** Why the bot cannot manage a tier's role, as text, or '' when it can. */
@@ -51,22 +69,26 @@ const add: AdminHandler = async (context) => {
 	if (sameMinimum) throw translatedUserError('voice-xp:errors.tierMinimumTaken', { role: mention.role(sameMinimum.roleId), minutes: formatNumber(locale, minutes) });
 	if (tiers.length >= MAX_TIERS) throw translatedUserError('voice-xp:errors.tooManyTiers', { max: MAX_TIERS });
 	const tier = { roleId: role.id, minMinutes: minutes };
-	await saveTiers(context, [...tiers, tier]);
+	const sweep = await saveTiers(context, [...tiers, tier]);
 	const problems = problemsOf(context, tier);
 	await answer(context, [
 		t('voice-xp:tiers.added', { role: mention.role(role.id), minutes: formatNumber(locale, minutes) }),
-		problems ? t('voice-xp:tiers.addedBlocked', { reasons: problems }) : ''
+		problems ? t('voice-xp:tiers.addedBlocked', { reasons: problems }) : '',
+		sweep
 	]);
 };
 
-/** `/xp tiers remove role`: the role stops being a tier; members who hold it keep it. @throws UserError when not a tier. */
+/**
+ * `/xp tiers remove role`: the role stops being a tier; the sweep takes it from the members the bot gave it to and gives
+ * them the next lower tier they reach. @throws UserError (translated) when the role is not a tier.
+ */
 const remove: AdminHandler = async (context) => {
 	const { interaction, t } = context;
 	const role = interaction.options.getRole('role', true);
 	const tiers = await tiersOf(interaction.guildId);
 	if (!tiers.some((tier) => tier.roleId === role.id)) throw translatedUserError('voice-xp:errors.notATier', { role: mention.role(role.id) });
-	await saveTiers(context, tiers.filter((tier) => tier.roleId !== role.id));
-	await answer(context, [t('voice-xp:tiers.removed', { role: mention.role(role.id) })]);
+	const sweep = await saveTiers(context, tiers.filter((tier) => tier.roleId !== role.id));
+	await answer(context, [t('voice-xp:tiers.removed', { role: mention.role(role.id) }), sweep]);
 };
 
 /** `/xp tiers list`: each tier by minimum, and for those the bot cannot manage, why. */

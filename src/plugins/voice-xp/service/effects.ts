@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Guild, GuildMember } from 'discord.js';
+import { DiscordAPIError, RESTJSONErrorCodes, type Guild, type GuildMember } from 'discord.js';
 import type { Translate } from '../../../lib/i18n.js';
 import type { BotLogger } from '../../../lib/observability/logger.js';
 import type { VoiceXpConfig, VoiceXpTier } from '../lib/config.js';
@@ -32,6 +32,11 @@ export interface TierSyncContext {
 	t: Translate;
 	/** Called when a change is blocked, to log it once per member and target (returns false when already logged). */
 	firstBlock?: (key: string) => boolean;
+	/**
+	 * Roles the bot gave as tiers that are no longer tiers (lib/tiers.ts `retiredTierRoleIds`): taken from the member
+	 * like a previous tier. Default none.
+	 */
+	retiredRoleIds?: readonly string[];
 }
 
 /** Translation keys of the reasons a tier role cannot be managed. */
@@ -55,13 +60,28 @@ export function describeBlocked(blocked: readonly TierStatus[]): string {
 	return blocked.map((status) => `role ${status.roleId}: ${status.problems.map((problem) => TIER_PROBLEM_LOG[problem]).join(', ')}`).join('; ');
 }
 
-async function memberOf(guild: Guild, userId: string): Promise<GuildMember | null> {
-	return guild.members.cache.get(userId) ?? (await guild.members.fetch(userId).catch(() => null));
+/** Discord's answers to a member fetch that mean "not (or no longer) in the guild": not errors, the member is skipped. */
+const GONE_CODES: ReadonlySet<unknown> = new Set([RESTJSONErrorCodes.UnknownMember, RESTJSONErrorCodes.UnknownUser]);
+
+/**
+ * The member from the cache, or fetched by id through REST. Null when they are not in the guild (Discord's 404
+ * Unknown Member / Unknown User, not logged) or the fetch failed otherwise (logged).
+ */
+async function memberOf(guild: Guild, userId: string, logger: BotLogger): Promise<GuildMember | null> {
+	const cached = guild.members.cache.get(userId);
+	if (cached) return cached;
+	try {
+		return await guild.members.fetch(userId);
+	} catch (error) {
+		if (!(error instanceof DiscordAPIError && GONE_CODES.has(error.code))) logger.warn(`Member ${userId} could not be fetched; tier roles not checked:`, error);
+		return null;
+	}
 }
 
 /**
  * Brings a member's tier roles to exactly the highest tier their voice time reached (issue 4, "Role tiers"): adds
- * the new tier role and removes the other tier roles they hold, then records the tier in their stats row. If the bot
+ * the new tier role and removes the other tier roles they hold (and `context.retiredRoleIds`), then records the tier
+ * in their stats row. A member not in the guild (Discord's 404 Unknown Member) is skipped without an error. If the bot
  * cannot manage a role involved (no Manage Roles, role at or above the bot's highest role, integration role, deleted
  * role), nothing is attempted and the reason is logged.
  *
@@ -77,12 +97,15 @@ export async function syncTierRoles(
 	storedTierRoleId: string | null
 ): Promise<TierOutcome> {
 	const { guild, tiers, logger } = context;
+	const retired = context.retiredRoleIds ?? [];
 	const target = reachedTier(tiers, voiceSeconds)?.roleId ?? null;
-	if (tiers.length === 0) return { kind: 'none', tierRoleId: null };
+	if (tiers.length === 0 && retired.length === 0) return { kind: 'none', tierRoleId: null };
 	if (!guild.members.cache.has(userId) && target === storedTierRoleId) return { kind: 'none', tierRoleId: target };
-	const member = await memberOf(guild, userId);
+	const member = await memberOf(guild, userId, logger);
 	if (!member) return { kind: 'skipped', tierRoleId: target };
-	const plan = planTierUpdate(tiers, voiceSeconds, member.roles.cache.keys(), tierStatuses(guild, tiers));
+	// Retired roles are checked like tiers (minimum unused), so one the bot cannot take blocks the change.
+	const statuses = tierStatuses(guild, [...tiers, ...retired.map((roleId) => ({ roleId, minMinutes: 0 }))]);
+	const plan = planTierUpdate(tiers, voiceSeconds, member.roles.cache.keys(), statuses, retired);
 	if (plan.kind === 'none') {
 		if (plan.tierRoleId !== storedTierRoleId) await setTierRoleId(context.em(), guild.id, userId, plan.tierRoleId);
 		return { kind: 'none', tierRoleId: plan.tierRoleId };
