@@ -9,6 +9,7 @@ import { ManualClock } from '../../../src/lib/clock.js';
 import { voiceXpPlugin } from '../../../src/plugins/voice-xp/index.js';
 import { DiscordEmulator, type MemberView } from '../../emulator/index.js';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
+import { setTierRoleId } from '../../../src/plugins/voice-xp/lib/stats.js';
 import { buildVoiceGuild, command, START, storedStats, type VoiceGuild } from './e2eHelpers.js';
 
 let emu: DiscordEmulator;
@@ -149,6 +150,19 @@ describe('/xp sync', () => {
 		expect(result.content).toBe(`Voice sessions rebuilt from who is in voice now: 0 member(s) in voice, 0 earning XP.\n${UPDATING}`);
 		expect(sweep).toContain('1 changed');
 		expect(has('ann', 'Gold')).toBe(true);
+	});
+});
+
+describe('a removed tier reached before its sweep', () => {
+	it('is taken by /xp add too (its stored record says the bot gave it)', async () => {
+		// As just after `/xp tiers remove Silver`, before the sweep: ann holds Silver and her row says the bot gave it.
+		emu.members.update(home.guild.id, people.ann!.id, { roles: [roles.Silver!] });
+		await vi.waitFor(() => expect(bot.handle.client.guilds.cache.get(home.guild.id)?.members.cache.get(people.ann!.id)?.roles.cache.has(roles.Silver!)).toBe(true));
+		await setTierRoleId(bot.handle.container.orm.em.fork(), home.guild.id, people.ann!.id, roles.Silver!);
+		const added = await xp({ user: people.ann!.id, amount: 6 }, 'add');
+		expect(added.content).toContain(`Tier role: now <@&${roles.Gold}>.`);
+		expect([has('ann', 'Silver'), has('ann', 'Gold')]).toEqual([false, true]);
+		expect(await storedStats(bot, home.guild.id, people.ann!.id)).toMatchObject({ tierRoleId: roles.Gold });
 	});
 });
 

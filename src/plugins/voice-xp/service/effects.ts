@@ -4,7 +4,7 @@ import type { Translate } from '../../../lib/i18n.js';
 import type { BotLogger } from '../../../lib/observability/logger.js';
 import type { VoiceXpConfig, VoiceXpTier } from '../lib/config.js';
 import { setTierRoleId } from '../lib/stats.js';
-import { planTierUpdate, reachedTier, type TierProblemReason, type TierStatus } from '../lib/tiers.js';
+import { planTierUpdate, reachedTier, retiredTierRoleIds, type TierProblemReason, type TierStatus } from '../lib/tiers.js';
 import { tierStatuses } from './discordState.js';
 
 /**
@@ -32,11 +32,6 @@ export interface TierSyncContext {
 	t: Translate;
 	/** Called when a change is blocked, to log it once per member and target (returns false when already logged). */
 	firstBlock?: (key: string) => boolean;
-	/**
-	 * Roles the bot gave as tiers that are no longer tiers (lib/tiers.ts `retiredTierRoleIds`): taken from the member
-	 * like a previous tier. Default none.
-	 */
-	retiredRoleIds?: readonly string[];
 }
 
 /** Translation keys of the reasons a tier role cannot be managed. */
@@ -80,8 +75,10 @@ async function memberOf(guild: Guild, userId: string, logger: BotLogger): Promis
 
 /**
  * Brings a member's tier roles to exactly the highest tier their voice time reached (issue 4, "Role tiers"): adds
- * the new tier role and removes the other tier roles they hold (and `context.retiredRoleIds`), then records the tier
- * in their stats row. A member not in the guild (Discord's 404 Unknown Member) is skipped without an error. If the bot
+ * the new tier role and removes the other tier roles they hold, then records the tier in their stats row. A stored tier
+ * role that is no longer a tier (`/xp tiers remove`; lib/tiers.ts `retiredTierRoleIds`) is removed like a previous
+ * tier, whichever path (flush, admin command, sweep) gets to the member first. A member not in the guild (Discord's
+ * 404 Unknown Member) is skipped without an error. If the bot
  * cannot manage a role involved (no Manage Roles, role at or above the bot's highest role, integration role, deleted
  * role), nothing is attempted and the reason is logged.
  *
@@ -97,7 +94,7 @@ export async function syncTierRoles(
 	storedTierRoleId: string | null
 ): Promise<TierOutcome> {
 	const { guild, tiers, logger } = context;
-	const retired = context.retiredRoleIds ?? [];
+	const retired = retiredTierRoleIds(tiers, [storedTierRoleId]);
 	const target = reachedTier(tiers, voiceSeconds)?.roleId ?? null;
 	if (tiers.length === 0 && retired.length === 0) return { kind: 'none', tierRoleId: null };
 	if (!guild.members.cache.has(userId) && target === storedTierRoleId) return { kind: 'none', tierRoleId: target };

@@ -6,7 +6,7 @@ import type { BotLogger } from '../../../lib/observability/logger.js';
 import type { VoiceXpConfig } from '../lib/config.js';
 import { VOICE_XP_PLUGIN_NAME } from '../lib/config.js';
 import { memberTierPage, TIER_SWEEP_PAGE_SIZE } from '../lib/stats.js';
-import { retiredTierRoleIds, type TierStatus } from '../lib/tiers.js';
+import type { TierStatus } from '../lib/tiers.js';
 import { describeBlocked, syncTierRoles } from './effects.js';
 
 /**
@@ -102,8 +102,7 @@ export async function sweepGuildTiers(deps: TierSweepDeps, guildId: string): Pro
 		if (rows.length === 0) break;
 		for (const row of rows) {
 			report.members++;
-			const retiredRoleIds = retiredTierRoleIds(tiers, [row.tierRoleId]);
-			const outcome = await syncTierRoles({ ...base, retiredRoleIds }, row.userId, row.voiceSeconds, row.tierRoleId);
+			const outcome = await syncTierRoles(base, row.userId, row.voiceSeconds, row.tierRoleId);
 			if (outcome.kind === 'applied') report.applied++;
 			else if (outcome.kind === 'skipped') report.skipped++;
 			else if (outcome.kind === 'none') report.unchanged++;
