@@ -5,7 +5,8 @@ import { sweepGuildTiersNow, TIER_SWEEP_TASK, type TierSweepPayload } from '../s
  * `voiceXpTierSweep` (one-off, payload `{ guildId }`): brings every stored member of the guild to exactly the highest
  * tier reached (service/tierSweep.ts). Queued by `/xp tiers add`, `/xp tiers remove` and `/xp sync`; run once, by any
  * process of the bot (BullMQ), after a restart if need be. The core skips it in guilds where voice XP is off.
- * A failure is logged and fails the job; the next sweep of the guild does the same work again.
+ * A failure fails the job and is logged once by the core (listeners/tasks/taskErrorLog.ts: error id, plugin, guild);
+ * the next sweep of the guild does the same work again.
  */
 export class VoiceXpTierSweepTask extends ScheduledTask {
 	public constructor(context: ScheduledTask.LoaderContext, options: ScheduledTask.Options) {
@@ -13,12 +14,7 @@ export class VoiceXpTierSweepTask extends ScheduledTask {
 	}
 
 	public override async run(payload: TierSweepPayload): Promise<void> {
-		try {
-			await sweepGuildTiersNow(payload.guildId);
-		} catch (error) {
-			this.container.botLogger.child({ plugin: 'voice-xp', guildId: payload.guildId, task: TIER_SWEEP_TASK }).error('Tier sweep failed:', error);
-			throw error;
-		}
+		await sweepGuildTiersNow(payload.guildId);
 	}
 }
 
