@@ -9,12 +9,11 @@ import { unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { Redis } from 'ioredis';
 import { startBot, type BotHandle } from '../../src/lib/bot.js';
 import type { ManualClock } from '../../src/lib/clock.js';
 import { createDatabase, dropDatabase } from '../../src/lib/database.js';
 import type { DiscordEmulator } from '../../tests/emulator/index.js';
-import { taskQueueName } from '../../src/lib/tasks.js';
+import { deleteRedisKeys, withTimeout } from '../../tests/helpers/testBot.js';
 
 /**
  * PostgreSQL server of the demo: `DEMO_DATABASE_URL` (only its server part is used; a database of its own is created
@@ -63,37 +62,6 @@ export class DemoLog {
 	}
 }
 
-/**
- * Deletes every Redis key of one run: the bot's cache and pub/sub keys (`<prefix>*`) and its BullMQ task queue
- * (`bull:<queue>:*`, see src/lib/tasks.ts).
- * @returns the number of keys deleted, or null when Redis cannot be reached (the bot then ran on PostgreSQL alone and
- *   wrote nothing there)
- */
-export async function deleteRunRedisKeys(redisUrl: string, prefix: string): Promise<number | null> {
-	const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
-	client.on('error', () => {});
-	try {
-		await client.connect();
-	} catch {
-		client.disconnect();
-		return null;
-	}
-	try {
-		let deleted = 0;
-		for (const pattern of [`${prefix}*`, `bull:${taskQueueName(prefix)}:*`]) {
-			let cursor = '0';
-			do {
-				const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-				cursor = next;
-				if (keys.length) deleted += await client.del(...keys);
-			} while (cursor !== '0');
-		}
-		return deleted;
-	} finally {
-		client.disconnect();
-	}
-}
-
 /** What {@link DemoBot.cleanup} removed. */
 export interface DemoCleanup {
 	/** Redis keys deleted, or null when Redis was unreachable. */
@@ -127,20 +95,6 @@ export interface StartDemoBotOptions {
 	logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-	let timer: NodeJS.Timeout | undefined;
-	try {
-		return await Promise.race([
-			promise,
-			new Promise<never>((_, reject) => {
-				timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-			})
-		]);
-	} finally {
-		clearTimeout(timer);
-	}
-}
-
 /**
  * Creates the database `bot_demo_<random>` on the demo's PostgreSQL server, then starts the bot with
  * `DISCORD_REST_URL` pointing at the emulator, the given clock, no HTTP server and no signal handling (the demo
@@ -166,7 +120,7 @@ export async function startDemoBot(options: StartDemoBotOptions): Promise<DemoBo
 			const problems: unknown[] = [];
 			if (handle) await handle.stop('demo finished').catch((error: unknown) => problems.push(error));
 			if (databaseCreated) await dropDatabase(databaseUrl).catch((error: unknown) => problems.push(error));
-			const redisKeysDeleted = await deleteRunRedisKeys(demoRedisUrl, redisPrefix).catch((error: unknown) => {
+			const redisKeysDeleted = await deleteRedisKeys(demoRedisUrl, redisPrefix).catch((error: unknown) => {
 				problems.push(error);
 				return null;
 			});
