@@ -253,18 +253,12 @@ export class VoiceXpService {
 	// ---- Flushing ------------------------------------------------------------------------------------------------
 
 	/**
-	 * Writes every guild's accrued time now, whatever the schedule (shutdown; the benchmark). Level-ups are logged;
-	 * tier roles and announcements follow as after any flush unless `effects` is false.
+	 * Stops the loop and writes every guild's accrued time now, whatever the schedule (SIGTERM; `onShutdown`).
+	 * Level-ups are logged; announcements and tier roles wait for the next start.
 	 */
-	public async flushAll(options: { effects?: boolean } = {}): Promise<FlushReport> {
-		const now = this.#deps.clock.now();
-		return this.#flushGuilds(this.tracker.trackedGuildIds(), now, options.effects ?? true, true);
-	}
-
-	/** Stops the loop and writes what is held (SIGTERM; `onShutdown`). Announcements and roles wait for the next start. */
 	public async shutdown(): Promise<void> {
 		this.dispose();
-		await this.flushAll({ effects: false });
+		await this.#flushGuilds(this.tracker.trackedGuildIds(), this.#deps.clock.now(), false, true);
 	}
 
 	/** Resolves once no flush, queued change or post-flush Discord work is pending (tests, shutdown). */
