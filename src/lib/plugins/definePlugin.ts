@@ -26,6 +26,13 @@ export interface PluginManifest<TSchema extends z.ZodObject = z.ZodObject> {
 	 * `configSchema.parse({})` is a full working config. Bot-wide default values may be set in `config/defaults.json`.
 	 */
 	configSchema: TSchema;
+	/**
+	 * Names of the plugins this one needs in the same guild (automod needs `moderation`: its punishments are
+	 * moderation cases). A plugin counts as on in a guild only while every plugin it depends on is on there too;
+	 * `/plugins enable` names a missing dependency and `/plugins disable` names the plugins that stop working.
+	 * Every name must be in the plugin list, and dependencies may not form a cycle (checked at start-up).
+	 */
+	dependsOn?: readonly string[];
 	/** The plugin's MikroORM entities (`defineEntity` results); their tables come from the plugin's `migrations/`. */
 	entities: EntitySchema<any, any>[];
 	/** Whether the plugin is on in a guild that never enabled or disabled it (`config/defaults.json` may override). */

@@ -105,6 +105,14 @@ export class PluginRegistry {
 			if (other && other !== plugin.name) problems.push(`plugins "${other}" and "${plugin.name}" share ${plugin.directory}`);
 			directories.set(plugin.directory, plugin.name);
 		}
+		for (const plugin of plugins) {
+			for (const dependency of plugin.dependsOn ?? []) {
+				if (dependency === plugin.name) problems.push(`plugin "${plugin.name}" depends on itself`);
+				else if (!this.#plugins.has(dependency)) problems.push(`plugin "${plugin.name}" depends on "${dependency}", which is not in the plugin list`);
+			}
+		}
+		const cycle = findDependencyCycle(plugins);
+		if (cycle) problems.push(`plugin dependencies form a cycle: ${cycle.join(' -> ')}`);
 		this.#config = config;
 		for (const [name, defaults] of Object.entries(config.plugins)) {
 			const plugin = this.#plugins.get(name);
@@ -182,6 +190,25 @@ export class PluginRegistry {
 		return null;
 	}
 
+	/** The plugins `name` needs (its `dependsOn`, and theirs), nearest first, without duplicates. */
+	public dependenciesOf(name: string): string[] {
+		const out: string[] = [];
+		const visit = (current: string) => {
+			for (const dependency of this.#plugins.get(current)?.dependsOn ?? []) {
+				if (out.includes(dependency) || dependency === name) continue;
+				out.push(dependency);
+				visit(dependency);
+			}
+		};
+		visit(name);
+		return out;
+	}
+
+	/** The plugins that need `name` (directly or through another plugin), in list order. */
+	public dependentsOf(name: string): string[] {
+		return this.names.filter((candidate) => candidate !== name && this.dependenciesOf(candidate).includes(name));
+	}
+
 	/** The union of the core's and every plugin's gateway intents. */
 	public intents(): GatewayIntentBits[] {
 		return [...new Set([...CORE_INTENTS, ...this.list.flatMap((plugin) => plugin.intents)])].sort((a, b) => a - b);
@@ -191,6 +218,32 @@ export class PluginRegistry {
 	public permissions(): bigint {
 		return [...CORE_PERMISSIONS, ...this.list.flatMap((plugin) => plugin.permissions)].reduce((all, bit) => all | bit, 0n);
 	}
+}
+
+/** A dependency cycle among the plugins (`a -> b -> a`), or null when there is none. */
+export function findDependencyCycle(plugins: readonly Pick<AnyPluginManifest, 'name' | 'dependsOn'>[]): string[] | null {
+	const byName = new Map(plugins.map((plugin) => [plugin.name, plugin]));
+	const state = new Map<string, 'visiting' | 'done'>();
+	const path: string[] = [];
+	const visit = (name: string): string[] | null => {
+		if (state.get(name) === 'done') return null;
+		if (state.get(name) === 'visiting') return [...path.slice(path.indexOf(name)), name];
+		state.set(name, 'visiting');
+		path.push(name);
+		for (const dependency of byName.get(name)?.dependsOn ?? []) {
+			if (!byName.has(dependency) || dependency === name) continue;
+			const cycle = visit(dependency);
+			if (cycle) return cycle;
+		}
+		path.pop();
+		state.set(name, 'done');
+		return null;
+	};
+	for (const plugin of plugins) {
+		const cycle = visit(plugin.name);
+		if (cycle) return cycle;
+	}
+	return null;
 }
 
 /**
