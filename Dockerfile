@@ -3,6 +3,12 @@
 
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
+# package.json declares the workspace `emulator` (the local Discord for tests, demo and benchmarks, see
+# emulator/README.md). It is deliberately not copied into the image: npm reads `workspaces` as file patterns
+# (docs.npmjs.com, package.json "workspaces"), so a pattern matching no folder is no workspace and npm installs the
+# root package's dependencies alone, as before the workspace existed. Copying emulator/package.json would instead
+# link the emulator and install its own dependencies (ajv, ...) as production ones: `--omit=dev` does not omit a
+# workspace (checked with `npm install --omit=dev --dry-run`, npm 11: 105 packages without the folder, 111 with it).
 COPY package.json package-lock.json ./
 # `npm ci` rejects lockfiles that omit other platforms' optional packages; `npm install` keeps the locked versions.
 RUN npm install --no-audit --no-fund --loglevel=error
@@ -12,6 +18,7 @@ RUN npm run build
 
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
+# Without emulator/ (see the build stage): production dependencies of the bot only.
 COPY package.json package-lock.json ./
 RUN npm install --omit=dev --no-audit --no-fund --loglevel=error && npm cache clean --force
 

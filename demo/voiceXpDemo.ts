@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: the voice XP plugin end to end, in under a minute of real time.
  *
- * Starts the local Discord emulator (tests/emulator) with a small sample guild, starts the real bot in this process
+ * Starts the local Discord emulator (emulator/) with a small sample guild, starts the real bot in this process
  * against it (the core's `startBot`: a fresh PostgreSQL database, a Redis key prefix of its own, migrations, and a
  * ManualClock), then plays a scripted scenario in simulated minutes: members join and leave voice, one mutes, one sits
  * alone, one is in the AFK channel, tier roles are earned, and members and an admin use `/rank`, `/leaderboard`,
@@ -18,7 +18,7 @@
  * `DEMO_REDIS_URL` (default redis://127.0.0.1:6379).
  */
 import { ManualClock } from '../src/lib/clock.js';
-import { DEFAULT_FAILING_KINDS, DiscordEmulator } from '../tests/emulator/index.js';
+import { DEFAULT_FAILING_KINDS, DiscordEmulator } from '@hearth/discord-emulator';
 import { startDemoBot, type DemoBot } from './lib/demoBot.js';
 import { createSampleGuild, MEMBER_NAMES, type SampleGuild } from './lib/sampleGuild.js';
 import { DemoCheckError, DemoSteps, MINUTE_MS, sameMembers, type ChannelKey } from './lib/steps.js';

@@ -5,7 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { projectRoot } from '../../src/lib/paths.js';
-import { LogCapture, withTimeout } from '../../tests/helpers/testBot.js';
+import { withTimeout } from '../../src/lib/timeout.js';
+import { LogCapture } from '../../tools/logCapture.js';
 
 /** What the parent tells the child (JSON in BENCH_BOT_OPTIONS). */
 export interface BotChildLaunch {

@@ -1,6 +1,6 @@
 /**
  * The benchmark's population: a deterministic, realistic spread of members in voice over many guilds, built on the
- * Discord emulator's world (tests/emulator), and the same voice states in the shape the voice XP session tracker
+ * Discord emulator's world (@hearth/discord-emulator, in emulator/), and the same voice states in the shape the voice XP session tracker
  * takes (src/plugins/voice-xp/lib/sessionTracker.ts), so the benchmark process can replay exactly what the bot sees.
  *
  * Each guild has a `Voice` category holding its chat channels (`General` and `Voice 2…k`), a `Quiet corner`, a
@@ -18,7 +18,7 @@
  * and one flush writes one delta per human in voice.
  */
 import { ChannelType } from 'discord-api-types/v10';
-import type { DiscordEmulator } from '../../tests/emulator/index.js';
+import type { DiscordEmulator } from '@hearth/discord-emulator';
 import type { TrackedVoiceState } from '../../src/plugins/voice-xp/lib/sessionTracker.js';
 
 /** Smallest number of humans in voice in one guild (AFK, alone, with a bot, and two chat channels need this many). */

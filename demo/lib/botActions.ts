@@ -3,7 +3,7 @@
  * gave or took, messages it posted in channels or DMs, members it edited, and requests Discord refused.
  */
 import { ChannelType } from 'discord-api-types/v10';
-import type { DiscordEmulator, RestRecord } from '../../tests/emulator/index.js';
+import type { DiscordEmulator, RestRecord } from '@hearth/discord-emulator';
 import { renderMessage, type NameResolver, type RenderableMessage } from './render.js';
 
 /** One thing the bot did, as transcript lines (the first line says what, the others show a message's text). */

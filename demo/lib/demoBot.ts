@@ -12,8 +12,9 @@ import { Writable } from 'node:stream';
 import { startBot, type BotHandle } from '../../src/lib/bot.js';
 import type { ManualClock } from '../../src/lib/clock.js';
 import { createDatabase, dropDatabase } from '../../src/lib/database.js';
-import type { DiscordEmulator } from '../../tests/emulator/index.js';
-import { deleteRedisKeys, withTimeout } from '../../tests/helpers/testBot.js';
+import type { DiscordEmulator } from '@hearth/discord-emulator';
+import { withTimeout } from '../../src/lib/timeout.js';
+import { deleteRedisKeys } from '../../tools/redisKeys.js';
 
 /**
  * PostgreSQL server of the demo: `DEMO_DATABASE_URL` (only its server part is used; a database of its own is created

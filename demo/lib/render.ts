@@ -3,7 +3,7 @@
  * with mentions replaced by names read from the emulator's world.
  */
 import { ButtonStyle, ComponentType, type APIEmbed } from 'discord-api-types/v10';
-import type { World } from '../../tests/emulator/index.js';
+import type { World } from '@hearth/discord-emulator';
 
 /** Resolves the ids in Discord mentions to names (`<@id>` user, `<@&id>` role, `<#id>` channel). */
 export interface NameResolver {

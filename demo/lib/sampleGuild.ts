@@ -4,7 +4,7 @@
  * Discord lets a bot give only roles strictly below its own highest role).
  */
 import { ChannelType, PermissionFlagsBits, type APIChannel, type APIRole } from 'discord-api-types/v10';
-import type { DiscordEmulator, GuildHandle } from '../../tests/emulator/index.js';
+import type { DiscordEmulator, GuildHandle } from '@hearth/discord-emulator';
 
 /** The members of the sample guild, by username. */
 export const MEMBER_NAMES = ['ada', 'ben', 'cleo', 'dmitri', 'eve'] as const;

@@ -5,7 +5,7 @@
 import type { ManualClock } from '../../src/lib/clock.js';
 import { existingVoiceXp } from '../../src/plugins/voice-xp/service/runtime.js';
 import type { VoiceXpService } from '../../src/plugins/voice-xp/service/VoiceXpService.js';
-import type { CommandOptionValue, DiscordEmulator, MessageView } from '../../tests/emulator/index.js';
+import type { CommandOptionValue, DiscordEmulator, MessageView } from '@hearth/discord-emulator';
 import { BotActionWatcher, type BotAction } from './botActions.js';
 import type { DemoBot } from './demoBot.js';
 import { renderMessage, worldNames, type NameResolver } from './render.js';

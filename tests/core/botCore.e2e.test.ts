@@ -8,7 +8,7 @@ import { ChannelType, MessageFlags, PermissionFlagsBits, type APIApplicationComm
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listShippedLocales } from '../../src/lib/i18n.js';
 import type { GuardDropListener } from '../../src/lib/plugins/guards.js';
-import { DiscordEmulator, type GuildHandle } from '../emulator/index.js';
+import { DiscordEmulator, type GuildHandle } from '@hearth/discord-emulator';
 import { echoPlugin } from '../fixtures/echo-plugin/index.js';
 import { echoState } from '../fixtures/echo-plugin/state.js';
 import { startTestBot, type TestBot } from '../helpers/testBot.js';

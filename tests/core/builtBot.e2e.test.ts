@@ -12,9 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm } from '../../src/lib/database.js';
 import { projectRoot } from '../../src/lib/paths.js';
 import { plugins } from '../../src/plugins/index.js';
-import { DiscordEmulator, type GuildHandle } from '../emulator/index.js';
-import { createTestDatabase, testRedisUrl, uniqueRedisPrefix, type TestDatabase } from '../helpers/infra.js';
-import { deleteRedisKeys } from '../helpers/testBot.js';
+import { DiscordEmulator, type GuildHandle } from '@hearth/discord-emulator';
+import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '../helpers/infra.js';
+import { testRedisUrl } from '../../tools/infra.js';
+import { deleteRedisKeys } from '../../tools/redisKeys.js';
 
 const run = promisify(execFile);
 

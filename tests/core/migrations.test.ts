@@ -11,7 +11,8 @@ import { createOrm, discoverMigrations, migrationDirectories, runMigrations } fr
 import { generateMigration } from '../../src/lib/migrations.js';
 import { definePlugin } from '../../src/lib/plugins/definePlugin.js';
 import { plugins } from '../../src/plugins/index.js';
-import { createTestDatabase, testDatabaseServerUrl, uniqueId } from '../helpers/infra.js';
+import { createTestDatabase } from '../helpers/infra.js';
+import { testDatabaseServerUrl, uniqueId } from '../../tools/infra.js';
 
 const scratchPlugin = join(import.meta.dirname, '..', 'fixtures', `.generated-${uniqueId()}`);
 

@@ -5,7 +5,7 @@
  */
 import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DiscordEmulator, type GuildHandle } from '../emulator/index.js';
+import { DiscordEmulator, type GuildHandle } from '@hearth/discord-emulator';
 import { echoPlugin } from '../fixtures/echo-plugin/index.js';
 import { startTestRedisServer, type TestRedisServer } from '../helpers/redisServer.js';
 import { startTestBot, type TestBot } from '../helpers/testBot.js';

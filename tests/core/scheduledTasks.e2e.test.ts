@@ -7,11 +7,13 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseRedisUrl } from '../../src/lib/redis.js';
 import { TASK_JOB_RETENTION, taskQueueName } from '../../src/lib/tasks.js';
-import { DiscordEmulator } from '../emulator/index.js';
+import { DiscordEmulator } from '@hearth/discord-emulator';
 import { echoPlugin } from '../fixtures/echo-plugin/index.js';
 import { echoState } from '../fixtures/echo-plugin/state.js';
-import { createTestDatabase, testRedisUrl, uniqueRedisPrefix, type TestDatabase } from '../helpers/infra.js';
-import { deleteRedisKeys, startTestBot, type TestBot } from '../helpers/testBot.js';
+import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '../helpers/infra.js';
+import { startTestBot, type TestBot } from '../helpers/testBot.js';
+import { testRedisUrl } from '../../tools/infra.js';
+import { deleteRedisKeys } from '../../tools/redisKeys.js';
 
 let emu: DiscordEmulator;
 let database: TestDatabase;

@@ -6,9 +6,10 @@ import { PluginRegistry } from '../../src/lib/plugins/registry.js';
 import { closeRedisClient, createRedisClient } from '../../src/lib/redis.js';
 import { GuildSettingsService, type PluginToggle } from '../../src/lib/settings/GuildSettingsService.js';
 import { echoPlugin } from '../fixtures/echo-plugin/index.js';
-import { createTestDatabase, testRedisUrl, uniqueRedisPrefix, type TestDatabase } from '../helpers/infra.js';
+import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '../helpers/infra.js';
 import { startTestRedisServer, type TestRedisServer } from '../helpers/redisServer.js';
-import { deleteRedisKeys } from '../helpers/testBot.js';
+import { testRedisUrl } from '../../tools/infra.js';
+import { deleteRedisKeys } from '../../tools/redisKeys.js';
 
 const registry = new PluginRegistry([echoPlugin], parseBotConfig({}));
 const locales = { supported: ['en-US', 'fr', 'pl'], fallback: 'en-US' };

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { projectRoot } from '../../src/lib/paths.js';
-import type { DiscordEmulator } from '../emulator/index.js';
-import { testRedisUrl, type TestDatabase } from './infra.js';
-import { LogCapture, withTimeout } from './testBot.js';
+import type { DiscordEmulator } from '@hearth/discord-emulator';
+import { withTimeout } from '../../src/lib/timeout.js';
+import { testRedisUrl } from '../../tools/infra.js';
+import { LogCapture } from '../../tools/logCapture.js';
+import type { TestDatabase } from './infra.js';
 
 /** Plugins for a child bot: modules to import and the manifest exports to take from each. */
 export interface ChildPluginSpec {

@@ -1,41 +1,14 @@
-import { Writable } from 'node:stream';
-import { Redis } from 'ioredis';
+import type { DiscordEmulator } from '@hearth/discord-emulator';
 import { startBot, type BotHandle } from '../../src/lib/bot.js';
 import type { Clock } from '../../src/lib/clock.js';
 import type { BotConfig } from '../../src/lib/config.js';
 import type { AnyPluginManifest } from '../../src/lib/plugins/definePlugin.js';
 import type { GuardDropListener } from '../../src/lib/plugins/guards.js';
-import { taskQueueName } from '../../src/lib/tasks.js';
-import type { DiscordEmulator } from '../emulator/index.js';
-import { createTestDatabase, testRedisUrl, uniqueRedisPrefix, type TestDatabase } from './infra.js';
-
-/** Log lines of a test bot, kept in memory (echoed to stderr too when `BOT_TEST_LOGS=1`). */
-export class LogCapture {
-	public readonly lines: string[] = [];
-	readonly #echo = process.env.BOT_TEST_LOGS === '1';
-
-	/** A stream for the bot's logger. */
-	public readonly stream = new Writable({
-		write: (chunk: Buffer | string, _encoding, callback) => {
-			this.push(String(chunk));
-			callback();
-		}
-	});
-
-	/** Adds raw output (one or more lines). */
-	public push(text: string): void {
-		for (const line of text.split('\n')) {
-			if (!line) continue;
-			this.lines.push(line);
-			if (this.#echo) process.stderr.write(`${line}\n`);
-		}
-	}
-
-	/** Lines containing `text` (or matching a RegExp). */
-	public find(text: string | RegExp): string[] {
-		return this.lines.filter((line) => (typeof text === 'string' ? line.includes(text) : text.test(line)));
-	}
-}
+import { withTimeout } from '../../src/lib/timeout.js';
+import { testRedisUrl } from '../../tools/infra.js';
+import { LogCapture } from '../../tools/logCapture.js';
+import { deleteRedisKeys } from '../../tools/redisKeys.js';
+import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from './infra.js';
 
 /** Options of {@link startTestBot}. */
 export interface StartTestBotOptions {
@@ -80,48 +53,6 @@ export interface TestBot {
 }
 
 const READY_TIMEOUT_MS = 30_000;
-
-/**
- * Deletes every Redis key of a bot run: its cache and pub/sub keys (`<prefix>*`) and its BullMQ task queue
- * (`bull:<queue>:*`, see src/lib/tasks.ts). Used by tests, the demo and the benchmark.
- * @returns the number of keys deleted, or null when Redis could not be reached (a test stopped it: nothing to clean)
- */
-export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<number | null> {
-	const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
-	client.on('error', () => {});
-	try {
-		await client.connect();
-		let deleted = 0;
-		for (const pattern of [`${prefix}*`, `bull:${taskQueueName(prefix)}:*`]) {
-			let cursor = '0';
-			do {
-				const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-				cursor = next;
-				if (keys.length) deleted += await client.del(...keys);
-			} while (cursor !== '0');
-		}
-		return deleted;
-	} catch {
-		return null;
-	} finally {
-		client.disconnect();
-	}
-}
-
-/** Resolves with `promise`, or rejects after `ms` milliseconds naming `what`. */
-export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-	let timer: NodeJS.Timeout | undefined;
-	try {
-		return await Promise.race([
-			promise,
-			new Promise<never>((_, reject) => {
-				timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
-			})
-		]);
-	} finally {
-		clearTimeout(timer);
-	}
-}
 
 /**
  * Starts the real bot in this process against the emulator, with its own PostgreSQL database (migrated at start) and

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { withTimeout } from '../timeout.js';
 import type { BotMetrics } from './metrics.js';
 
 /** What a health function reports: `ready` overall, and each named check (`gateway`, `postgres`, `redis`, ...). */
@@ -34,19 +35,6 @@ export interface RunningHttpServer {
 	port: number;
 	/** Stops listening and drops open connections, keep-alive ones included; resolves once closed. */
 	close(): Promise<void>;
-}
-
-/** Resolves with `promise`'s value, or rejects with an Error after `ms` milliseconds, whichever comes first. */
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-	let timer: NodeJS.Timeout | undefined;
-	const timeout = new Promise<never>((_, reject) => {
-		timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-	});
-	try {
-		return await Promise.race([promise, timeout]);
-	} finally {
-		clearTimeout(timer);
-	}
 }
 
 /**

@@ -7,7 +7,7 @@ import { expect, vi } from 'vitest';
 import type { ManualClock } from '../../../src/lib/clock.js';
 import { getMemberStats, type MemberStats } from '../../../src/plugins/voice-xp/lib/stats.js';
 import { voiceXp } from '../../../src/plugins/voice-xp/service/runtime.js';
-import type { DiscordEmulator, GuildHandle } from '../../emulator/index.js';
+import type { DiscordEmulator, GuildHandle } from '@hearth/discord-emulator';
 import type { TestBot } from '../../helpers/testBot.js';
 
 /** A minute-aligned start time: flushes fall on whole minutes (the schedule is a grid on the clock). */

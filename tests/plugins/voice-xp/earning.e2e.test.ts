@@ -8,7 +8,7 @@ import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../src/lib/clock.js';
 import { voiceXpPlugin } from '../../../src/plugins/voice-xp/index.js';
-import { DEFAULT_BOT_PERMISSIONS, DiscordEmulator, type MemberView } from '../../emulator/index.js';
+import { DEFAULT_BOT_PERMISSIONS, DiscordEmulator, type MemberView } from '@hearth/discord-emulator';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
 import { advanceAndFlush, buildVoiceGuild, command, field, MINUTE, SECOND, START, storedStats, waitTracked, type VoiceGuild } from './e2eHelpers.js';
 

@@ -6,10 +6,12 @@
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../src/lib/clock.js';
 import { voiceXpPlugin } from '../../../src/plugins/voice-xp/index.js';
-import { DiscordEmulator, type MemberView } from '../../emulator/index.js';
+import { DiscordEmulator, type MemberView } from '@hearth/discord-emulator';
 import { startChildBot, type ChildBot } from '../../helpers/childBot.js';
-import { createTestDatabase, testRedisUrl, uniqueRedisPrefix, type TestDatabase } from '../../helpers/infra.js';
-import { deleteRedisKeys, startTestBot, type TestBot } from '../../helpers/testBot.js';
+import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '../../helpers/infra.js';
+import { startTestBot, type TestBot } from '../../helpers/testBot.js';
+import { testRedisUrl } from '../../../tools/infra.js';
+import { deleteRedisKeys } from '../../../tools/redisKeys.js';
 import { advanceAndFlush, buildVoiceGuild, MINUTE, SECOND, START, storedStats, storedStatsOffline, waitTracked, type VoiceGuild } from './e2eHelpers.js';
 
 let emu: DiscordEmulator;

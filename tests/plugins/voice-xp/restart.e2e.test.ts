@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/lib/clock.js';
 import { voiceXpPlugin } from '../../../src/plugins/voice-xp/index.js';
 import { voiceXp } from '../../../src/plugins/voice-xp/service/runtime.js';
-import { DiscordEmulator, type MemberView } from '../../emulator/index.js';
+import { DiscordEmulator, type MemberView } from '@hearth/discord-emulator';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
 import { advanceAndFlush, buildVoiceGuild, MINUTE, SECOND, START, storedStats, waitTracked, type VoiceGuild } from './e2eHelpers.js';
 

@@ -7,7 +7,7 @@ import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../src/lib/clock.js';
 import { voiceXpPlugin } from '../../../src/plugins/voice-xp/index.js';
-import { DiscordEmulator, type MemberView } from '../../emulator/index.js';
+import { DiscordEmulator, type MemberView } from '@hearth/discord-emulator';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
 import { setTierRoleId } from '../../../src/plugins/voice-xp/lib/stats.js';
 import { buildVoiceGuild, command, START, storedStats, type VoiceGuild } from './e2eHelpers.js';

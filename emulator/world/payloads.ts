@@ -1,7 +1,7 @@
 /**
  * Serializes the world to Discord payloads (REST v10 responses and gateway dispatch data). Field sets follow the
  * object references and examples of discord/discord-api-docs (resources/guild, channel, user, voice, message);
- * the fixtures test in __tests__/fixtures.test.ts checks them against those examples.
+ * the fixtures test in tests/fixtures.test.ts checks them against those examples.
  */
 import {
 	ChannelType,

@@ -1,6 +1,7 @@
 /**
- * Local Discord emulator for tests, benchmarks and the demo: Discord's REST API v10 and gateway (JSON) on
- * 127.0.0.1 around an in-memory world. Start with `await DiscordEmulator.start()`; see README.md in this folder.
+ * `@hearth/discord-emulator`: a local Discord for tests, benchmarks and the demo: Discord's REST API v10 and gateway
+ * (JSON) on 127.0.0.1 around an in-memory world. Start with `await DiscordEmulator.start()`; see README.md in this
+ * folder.
  */
 export { DiscordEmulator, DEFAULT_FAILING_KINDS } from './emulator.js';
 export { EmulatorClock } from './clock.js';
