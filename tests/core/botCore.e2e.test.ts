@@ -245,13 +245,13 @@ describe('failures and operations', () => {
 		expect(health.status).toBe(200);
 		expect(await health.json()).toEqual({ status: 'ready', checks: { gateway: true, postgres: true, redis: true } });
 		const metrics = await (await fetch(`${base}/metrics`)).text();
-		expect(metrics).toMatch(/^bot_commands_total\{command="plugins",outcome="success"\} [1-9]\d*$/m);
-		expect(metrics).toMatch(/^bot_commands_total\{command="plugins",outcome="denied"\} 1$/m);
-		expect(metrics).toMatch(/^bot_commands_total\{command="echo",outcome="error"\} [1-9]\d*$/m);
-		expect(metrics).toMatch(/^bot_command_duration_seconds_count\{command="echo"\} [1-9]\d*$/m);
-		expect(metrics).toMatch(/^bot_gateway_events_total\{event="GUILD_CREATE"\} 2$/m);
-		expect(metrics).toMatch(/^bot_gateway_events_total\{event="INTERACTION_CREATE"\} [1-9]\d*$/m);
-		expect(metrics).toMatch(/^bot_shard_ping_milliseconds\{shard="1"\} -?\d+$/m);
+		expect(metrics).toMatch(/^hearth_commands_total\{command="plugins",outcome="success"\} [1-9]\d*$/m);
+		expect(metrics).toMatch(/^hearth_commands_total\{command="plugins",outcome="denied"\} 1$/m);
+		expect(metrics).toMatch(/^hearth_commands_total\{command="echo",outcome="error"\} [1-9]\d*$/m);
+		expect(metrics).toMatch(/^hearth_command_duration_seconds_count\{command="echo"\} [1-9]\d*$/m);
+		expect(metrics).toMatch(/^hearth_gateway_events_total\{event="GUILD_CREATE"\} 2$/m);
+		expect(metrics).toMatch(/^hearth_gateway_events_total\{event="INTERACTION_CREATE"\} [1-9]\d*$/m);
+		expect(metrics).toMatch(/^hearth_shard_ping_milliseconds\{shard="1"\} -?\d+$/m);
 	});
 
 	it('refuses new commands with a translated notice once shutdown has begun', async () => {

@@ -11,23 +11,31 @@ export type CommandOutcome = 'success' | 'denied' | 'error';
 export const COMMAND_DURATION_BUCKETS_SECONDS: readonly number[] = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30];
 
 /**
+ * First part of every Prometheus metric name of the bot: its name, hearth, so its series stand apart from other
+ * exporters' on a shared Prometheus (`hearth_commands_total`, Node's default `hearth_process_cpu_seconds_total`, ...).
+ * A plugin's metrics continue with the plugin's name (`hearth_voice_xp_flush_duration_seconds`).
+ */
+export const METRIC_NAME_PREFIX = 'hearth_';
+
+/**
  * The bot's Prometheus metrics (prom-client) on their own {@link Registry}, never the global default one, so several
- * instances can live side by side (tests, several clients in one process). All names start with `bot_`, including the
- * default process metrics (`bot_process_cpu_seconds_total`, `bot_nodejs_eventloop_lag_seconds`, ...).
+ * instances can live side by side (tests, several clients in one process). All names start with
+ * {@link METRIC_NAME_PREFIX}, including the default process metrics (`hearth_process_cpu_seconds_total`,
+ * `hearth_nodejs_eventloop_lag_seconds`, ...).
  *
  * Serve them with `startHttpServer({ metrics })` at `/metrics`, or read `await metrics.registry.metrics()`.
  */
 export class BotMetrics {
 	/** The registry holding every metric below; `registry.contentType` is the Prometheus text format type. */
 	public readonly registry: Registry;
-	/** `bot_commands_total{command, outcome}`: commands run, by name and {@link CommandOutcome}. */
+	/** `hearth_commands_total{command, outcome}`: commands run, by name and {@link CommandOutcome}. */
 	public readonly commandsTotal: Counter<'command' | 'outcome'>;
-	/** `bot_command_duration_seconds{command}`: time from receiving a command to its end, in seconds. */
+	/** `hearth_command_duration_seconds{command}`: time from receiving a command to its end, in seconds. */
 	public readonly commandDuration: Histogram<'command'>;
-	/** `bot_gateway_events_total{event}`: gateway dispatch events received, by event name (`MESSAGE_CREATE`, ...). */
+	/** `hearth_gateway_events_total{event}`: gateway dispatch events received, by event name (`MESSAGE_CREATE`, ...). */
 	public readonly gatewayEvents: Counter<'event'>;
 	/**
-	 * `bot_shard_ping_milliseconds{shard}`: last heartbeat round trip of each shard, in milliseconds
+	 * `hearth_shard_ping_milliseconds{shard}`: last heartbeat round trip of each shard, in milliseconds
 	 * (discord.js `WebSocketShard.ping`; it is -1 before the first heartbeat is acknowledged).
 	 */
 	public readonly shardPing: Gauge<'shard'>;
@@ -41,36 +49,36 @@ export class BotMetrics {
 		if (options.defaultLabels) this.registry.setDefaultLabels(options.defaultLabels);
 		const registers = [this.registry];
 		this.commandsTotal = new Counter({
-			name: 'bot_commands_total',
+			name: `${METRIC_NAME_PREFIX}commands_total`,
 			help: 'Commands run, by command name and outcome (success, denied, error).',
 			labelNames: ['command', 'outcome'] as const,
 			registers
 		});
 		this.commandDuration = new Histogram({
-			name: 'bot_command_duration_seconds',
+			name: `${METRIC_NAME_PREFIX}command_duration_seconds`,
 			help: 'Time from receiving a command to its end, in seconds.',
 			labelNames: ['command'] as const,
 			buckets: [...COMMAND_DURATION_BUCKETS_SECONDS],
 			registers
 		});
 		this.gatewayEvents = new Counter({
-			name: 'bot_gateway_events_total',
+			name: `${METRIC_NAME_PREFIX}gateway_events_total`,
 			help: 'Gateway dispatch events received, by event name.',
 			labelNames: ['event'] as const,
 			registers
 		});
 		this.shardPing = new Gauge({
-			name: 'bot_shard_ping_milliseconds',
+			name: `${METRIC_NAME_PREFIX}shard_ping_milliseconds`,
 			help: 'Last gateway heartbeat round trip per shard, in milliseconds (-1 before the first heartbeat).',
 			labelNames: ['shard'] as const,
 			registers
 		});
-		collectDefaultMetrics({ register: this.registry, prefix: 'bot_' });
+		collectDefaultMetrics({ register: this.registry, prefix: METRIC_NAME_PREFIX });
 	}
 
 	/**
-	 * Records one finished command: increments `bot_commands_total{command, outcome}` and observes `durationSeconds`
-	 * (seconds, not milliseconds) in `bot_command_duration_seconds{command}`.
+	 * Records one finished command: increments `hearth_commands_total{command, outcome}` and observes `durationSeconds`
+	 * (seconds, not milliseconds) in `hearth_command_duration_seconds{command}`.
 	 */
 	public recordCommand(command: string, outcome: CommandOutcome, durationSeconds: number): void {
 		this.commandsTotal.inc({ command, outcome });
@@ -86,7 +94,7 @@ export class BotMetrics {
 		return (outcome) => this.recordCommand(command, outcome, (now() - start) / 1000);
 	}
 
-	/** Sets `bot_shard_ping_milliseconds{shard}` to `pingMs` (milliseconds). */
+	/** Sets `hearth_shard_ping_milliseconds{shard}` to `pingMs` (milliseconds). */
 	public setShardPing(shardId: number, pingMs: number): void {
 		this.shardPing.set({ shard: String(shardId) }, pingMs);
 	}

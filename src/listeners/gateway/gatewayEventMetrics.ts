@@ -1,7 +1,7 @@
 import { Events, Listener } from '@sapphire/framework';
 import type { GatewayDispatchPayload } from 'discord.js';
 
-/** Counts every gateway dispatch by event name (`bot_gateway_events_total{event}`). */
+/** Counts every gateway dispatch by event name (`hearth_gateway_events_total{event}`). */
 export class GatewayEventMetricsListener extends Listener<typeof Events.Raw> {
 	public constructor(context: Listener.LoaderContext) {
 		super(context, { event: Events.Raw });

@@ -60,8 +60,8 @@ describe('startHttpServer', () => {
 		expect(response.status).toBe(200);
 		expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
 		const text = await response.text();
-		expect(text).toContain('# TYPE bot_commands_total counter');
-		expect(text).toContain('bot_commands_total{command="language",outcome="success"} 1');
+		expect(text).toContain('# TYPE hearth_commands_total counter');
+		expect(text).toContain('hearth_commands_total{command="language",outcome="success"} 1');
 	});
 
 	it('answers 404 elsewhere and 405 for other methods', async () => {

@@ -10,28 +10,28 @@ describe('BotMetrics', () => {
 		metrics.gatewayEvents.inc({ event: 'GUILD_CREATE' }, 3);
 		metrics.setShardPing(1, 87);
 		const text = await metrics.render();
-		expect(text).toContain('bot_commands_total{command="ping",outcome="success"} 2');
-		expect(text).toContain('bot_commands_total{command="plugins",outcome="denied"} 1');
-		expect(text).toContain('bot_command_duration_seconds_bucket{le="0.05",command="ping"} 1');
-		expect(text).toContain('bot_command_duration_seconds_bucket{le="0.25",command="ping"} 2');
-		expect(text).toContain('bot_command_duration_seconds_count{command="ping"} 2');
-		expect(text).toContain('bot_gateway_events_total{event="GUILD_CREATE"} 3');
-		expect(text).toContain('bot_shard_ping_milliseconds{shard="1"} 87');
+		expect(text).toContain('hearth_commands_total{command="ping",outcome="success"} 2');
+		expect(text).toContain('hearth_commands_total{command="plugins",outcome="denied"} 1');
+		expect(text).toContain('hearth_command_duration_seconds_bucket{le="0.05",command="ping"} 1');
+		expect(text).toContain('hearth_command_duration_seconds_bucket{le="0.25",command="ping"} 2');
+		expect(text).toContain('hearth_command_duration_seconds_count{command="ping"} 2');
+		expect(text).toContain('hearth_gateway_events_total{event="GUILD_CREATE"} 3');
+		expect(text).toContain('hearth_shard_ping_milliseconds{shard="1"} 87');
 	});
 
-	it('includes default process metrics, all prefixed bot_', async () => {
+	it('includes default process metrics, all prefixed hearth_', async () => {
 		const text = await new BotMetrics().render();
-		expect(text).toMatch(/^bot_process_cpu_user_seconds_total \d/m);
-		expect(text).toMatch(/^bot_nodejs_heap_size_used_bytes \d/m);
+		expect(text).toMatch(/^hearth_process_cpu_user_seconds_total \d/m);
+		expect(text).toMatch(/^hearth_nodejs_heap_size_used_bytes \d/m);
 		const names = text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
-		expect(names.every((line) => line.startsWith('bot_'))).toBe(true);
+		expect(names.every((line) => line.startsWith('hearth_'))).toBe(true);
 	});
 
 	it('keeps instances independent', async () => {
 		const first = new BotMetrics();
 		const second = new BotMetrics();
 		first.recordCommand('ping', 'error', 1);
-		expect(await first.render()).toContain('bot_commands_total{command="ping",outcome="error"} 1');
+		expect(await first.render()).toContain('hearth_commands_total{command="ping",outcome="error"} 1');
 		expect(await second.render()).not.toContain('command="ping"');
 	});
 
@@ -42,9 +42,9 @@ describe('BotMetrics', () => {
 		now += 2_500;
 		finish('success');
 		const text = await metrics.render();
-		expect(text).toContain('bot_command_duration_seconds_sum{command="rank"} 2.5');
-		expect(text).toContain('bot_command_duration_seconds_bucket{le="2",command="rank"} 0');
-		expect(text).toContain('bot_command_duration_seconds_bucket{le="3",command="rank"} 1');
-		expect(text).toContain('bot_commands_total{command="rank",outcome="success"} 1');
+		expect(text).toContain('hearth_command_duration_seconds_sum{command="rank"} 2.5');
+		expect(text).toContain('hearth_command_duration_seconds_bucket{le="2",command="rank"} 0');
+		expect(text).toContain('hearth_command_duration_seconds_bucket{le="3",command="rank"} 1');
+		expect(text).toContain('hearth_commands_total{command="rank",outcome="success"} 1');
 	});
 });

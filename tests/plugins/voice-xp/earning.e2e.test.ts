@@ -418,9 +418,9 @@ describe('live sessions', () => {
 
 	it('exports its figures on /metrics', async () => {
 		const metrics = await bot.handle.metrics.render();
-		expect(metrics).toMatch(/^bot_voice_xp_members_in_voice(\{[^}]*\})? 5$/m);
-		expect(metrics).toMatch(/^bot_voice_xp_members_earning(\{[^}]*\})? 3$/m);
-		expect(metrics).toMatch(/^bot_voice_xp_flushed_members_total(\{[^}]*\})? [1-9]\d*$/m);
+		expect(metrics).toMatch(/^hearth_voice_xp_members_in_voice(\{[^}]*\})? 5$/m);
+		expect(metrics).toMatch(/^hearth_voice_xp_members_earning(\{[^}]*\})? 3$/m);
+		expect(metrics).toMatch(/^hearth_voice_xp_flushed_members_total(\{[^}]*\})? [1-9]\d*$/m);
 	});
 });
 

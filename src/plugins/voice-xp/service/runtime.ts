@@ -23,7 +23,7 @@ function manifest(): AnyPluginManifest {
 function registerMetrics(service: () => VoiceXpService): (report: FlushReport) => void {
 	const registers = [container.metrics.registry];
 	new Gauge({
-		name: 'bot_voice_xp_members_in_voice',
+		name: 'hearth_voice_xp_members_in_voice',
 		help: 'Members in voice in the guilds this process tracks (voice XP plugin).',
 		registers,
 		collect() {
@@ -31,7 +31,7 @@ function registerMetrics(service: () => VoiceXpService): (report: FlushReport) =
 		}
 	});
 	new Gauge({
-		name: 'bot_voice_xp_members_earning',
+		name: 'hearth_voice_xp_members_earning',
 		help: 'Members earning voice XP right now in the guilds this process tracks.',
 		registers,
 		collect() {
@@ -39,13 +39,13 @@ function registerMetrics(service: () => VoiceXpService): (report: FlushReport) =
 		}
 	});
 	const duration = new Histogram({
-		name: 'bot_voice_xp_flush_duration_seconds',
+		name: 'hearth_voice_xp_flush_duration_seconds',
 		help: 'Time to write one batched voice XP flush, in seconds.',
 		buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
 		registers
 	});
-	const members = new Counter({ name: 'bot_voice_xp_flushed_members_total', help: 'Member rows written by voice XP flushes.', registers });
-	const failures = new Counter({ name: 'bot_voice_xp_flush_failures_total', help: 'Voice XP flushes that failed (retried at the next one).', registers });
+	const members = new Counter({ name: 'hearth_voice_xp_flushed_members_total', help: 'Member rows written by voice XP flushes.', registers });
+	const failures = new Counter({ name: 'hearth_voice_xp_flush_failures_total', help: 'Voice XP flushes that failed (retried at the next one).', registers });
 	return (report) => {
 		if (!report.result) {
 			failures.inc();
