@@ -77,7 +77,7 @@ export function collectEntities(plugins: readonly AnyPluginManifest[]): EntitySc
 /**
  * Builds the MikroORM options of the bot: PostgreSQL, explicit entities, the migrator with the discovered migrations
  * (no snapshot file: new migrations are diffed against a scratch database, see src/scripts/createMigration.ts).
- * `dynamicImportProvider` keeps vitest from loading entities twice (STACK-NOTES).
+ * `dynamicImportProvider` keeps vitest from loading entities twice (docs/stack-notes.md, "MikroORM 7").
  */
 export async function buildOrmOptions(options: CreateOrmOptions): Promise<Options> {
 	const migrationsList = await discoverMigrations(migrationDirectories(options.plugins));

@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 
-/** Plain connection options (what BullMQ wants instead of an ioredis 6 instance; STACK-NOTES). */
+/** Plain ioredis connection options, parsed from a Redis URL (docs/stack-notes.md, "Redis and ioredis"). */
 export interface RedisConnectionOptions {
 	host: string;
 	port: number;

@@ -18,8 +18,8 @@ export const TASK_JOB_RETENTION = {
 } as const;
 
 /**
- * Options of @sapphire/plugin-scheduled-tasks for the bot: plain connection options (BullMQ brings its own ioredis;
- * an ioredis 6 instance is not accepted, STACK-NOTES), `maxRetriesPerRequest: null` as BullMQ workers require, the
+ * Options of @sapphire/plugin-scheduled-tasks for the bot: plain connection options (docs/stack-notes.md, "Redis and
+ * ioredis"), `maxRetriesPerRequest: null` as BullMQ workers require, the
  * prefixed queue name, and retention limits so finished jobs do not pile up forever.
  */
 export function buildTaskOptions(redisUrl: string, redisPrefix: string): ScheduledTaskHandlerOptions {
@@ -35,7 +35,8 @@ export function buildTaskOptions(redisUrl: string, redisPrefix: string): Schedul
 /**
  * Makes the task handler wait for `gate` before running any job. The plugin starts its Worker when the client is
  * constructed, before the task store is loaded: a job due at start-up would otherwise find "no task" and be marked
- * completed, i.e. lost (STACK-NOTES trap 1). Held jobs stay locked by this worker and run once the gate opens.
+ * completed, i.e. lost (docs/stack-notes.md, "BullMQ"). Held jobs stay locked by this worker and run once the gate
+ * opens.
  */
 export function holdTaskRunsUntil(handler: ScheduledTaskHandler, gate: Promise<void>): void {
 	const run = handler.run.bind(handler);
@@ -56,8 +57,8 @@ interface RepeatSchedule {
 
 /**
  * Creates the repeat schedule of every loaded repeating task and removes every other schedule of the queue (a task
- * that was deleted, or whose interval or pattern changed: BullMQ would keep firing the old schedule too, STACK-NOTES
- * trap 2). Processes sharing the queue converge on the schedules of the code they run.
+ * that was deleted, or whose interval or pattern changed: BullMQ would keep firing the old schedule too;
+ * docs/stack-notes.md, "BullMQ"). Processes sharing the queue converge on the schedules of the code they run.
  * @returns the names of the removed schedules.
  */
 export async function syncRepeatSchedules(handler: ScheduledTaskHandler): Promise<string[]> {

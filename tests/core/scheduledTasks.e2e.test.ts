@@ -1,5 +1,6 @@
 /**
- * The scheduled task queue (BullMQ through @sapphire/plugin-scheduled-tasks) with the traps of STACK-NOTES handled:
+ * The scheduled task queue (BullMQ through @sapphire/plugin-scheduled-tasks) with the traps of docs/stack-notes.md
+ * ("BullMQ") handled:
  * a job due while the bot was down runs at start-up instead of being lost ("no task found"); a repeat schedule that no
  * loaded task matches any more (removed task, changed interval) is removed; finished jobs are not kept forever.
  */
