@@ -111,7 +111,7 @@ export async function startDemoBot(options: StartDemoBotOptions): Promise<DemoBo
 	url.pathname = `/${databaseName}`;
 	const databaseUrl = url.toString();
 	const redisPrefix = `demo-${id}:`;
-	const log = new DemoLog(join(tmpdir(), `voicebot-demo-${id}.log`));
+	const log = new DemoLog(join(tmpdir(), `hearth-demo-${id}.log`));
 
 	let handle: BotHandle | null = null;
 	let databaseCreated = false;

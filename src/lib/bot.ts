@@ -34,7 +34,7 @@ import { GuildSettingsService } from './settings/GuildSettingsService.js';
 import { buildTaskOptions, holdTaskRunsUntil, syncRepeatSchedules } from './tasks.js';
 
 /** Default prefix of every Redis key, channel and the task queue of the bot. */
-export const DEFAULT_REDIS_PREFIX = 'bot:';
+export const DEFAULT_REDIS_PREFIX = 'hearth:';
 
 /** The whole shutdown must end within this many milliseconds (SIGTERM to exit). */
 export const SHUTDOWN_LIMIT_MS = 10_000;

@@ -19,7 +19,7 @@ const envShape = z.object({
 	),
 	REDIS_URL: required(z.string(missing).regex(/^rediss?:\/\/\S+$/, 'must be a Redis URL like redis://host:6379')),
 	REDIS_PREFIX: optional(
-		z.string().regex(/^[A-Za-z0-9_.-]+:$/, 'must be letters, digits, _ . - ending in a colon, like bot:')
+		z.string().regex(/^[A-Za-z0-9_.-]+:$/, 'must be letters, digits, _ . - ending in a colon, like hearth:')
 	),
 	DISCORD_REST_URL: optional(
 		z.url({ protocol: /^https?$/, error: 'must be an http(s) URL like http://127.0.0.1:3000/api (without /v10)' })
@@ -68,7 +68,7 @@ function crossCheck(input: Record<string, unknown>): { variable: string; problem
 /**
  * The validated environment of the bot.
  * - `DISCORD_TOKEN`: bot token. `DATABASE_URL`: PostgreSQL URL. `REDIS_URL`: Redis URL. `REDIS_PREFIX`: prefix of every
- *   Redis key, pub/sub channel and the task queue (default `bot:`), for two bots sharing one Redis.
+ *   Redis key, pub/sub channel and the task queue (default `hearth:`), for two bots sharing one Redis.
  * - `DISCORD_REST_URL`: REST base without `/v10` (a proxy or the emulator); the gateway URL then comes from its `/gateway/bot`.
  * - `SHARD_COUNT`: total shards of the whole bot (default: Discord's recommendation). `SHARD_IDS`: this process's shards.
  * - `LOG_LEVEL` (default `info`), `LOG_FORMAT` (default `text`), `HTTP_PORT` (default 8080; 0 picks a free port).
