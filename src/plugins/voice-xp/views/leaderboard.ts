@@ -1,17 +1,23 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from 'discord.js';
+import { buildCustomId, matchCustomId } from '../../../lib/customId.js';
 import type { Translate } from '../../../lib/i18n.js';
 import { medalFor } from '../lib/format.js';
 import { getLeaderboardPage, type LeaderboardPage } from '../lib/stats.js';
 import { formatDuration, formatNumber, mention } from './common.js';
 
-/** Custom id prefix of the leaderboard's page buttons: `voice-xp-leaderboard:<page>` (Discord: at most 100 characters). */
-export const LEADERBOARD_BUTTON_PREFIX = 'voice-xp-leaderboard:';
+/**
+ * Plugin and action of the leaderboard's page buttons: custom id `voice-xp:leaderboard-page:<page>:<prev|next>`
+ * (convention: src/lib/customId.ts). The `prev`/`next` tag keeps the two buttons' ids distinct when they target the
+ * same page (a single page: both point at page 1), as Discord requires within a message.
+ */
+export const LEADERBOARD_PAGE_BUTTON = { plugin: 'voice-xp', action: 'leaderboard-page' } as const;
 
-/** Parses a page button's custom id; null when it is not one. */
+/** Parses a page button's custom id: the target page, or null when it is not one (or the page is not a whole number ≥ 1). */
 export function parseLeaderboardButton(customId: string): number | null {
-	if (!customId.startsWith(LEADERBOARD_BUTTON_PREFIX)) return null;
-	const page = Number(customId.slice(LEADERBOARD_BUTTON_PREFIX.length).split(':')[0]);
+	const args = matchCustomId(customId, LEADERBOARD_PAGE_BUTTON.plugin, LEADERBOARD_PAGE_BUTTON.action);
+	if (!args || !/^\d+$/.test(args[0] ?? '')) return null;
+	const page = Number(args[0]);
 	return Number.isSafeInteger(page) && page >= 1 ? page : null;
 }
 
@@ -25,7 +31,7 @@ export interface LeaderboardMessage {
 /**
  * One page of the guild's leaderboard as a message (issue 4): ten members a page in the ranking order (XP, then voice
  * time, then user id), 🥇🥈🥉 for the first three, and buttons to the previous and next pages (disabled at the ends).
- * The buttons' custom ids carry the target page (and, to stay unique, a `prev`/`next` tag).
+ * The buttons' custom ids carry the target page (and, to stay unique, a `prev`/`next` tag): {@link LEADERBOARD_PAGE_BUTTON}.
  */
 export async function leaderboardMessage(em: EntityManager, guildId: string, requestedPage: number, t: Translate, locale: string): Promise<LeaderboardMessage> {
 	const page = await getLeaderboardPage(em, guildId, requestedPage);
@@ -44,12 +50,12 @@ export async function leaderboardMessage(em: EntityManager, guildId: string, req
 		.setDescription(lines.length ? lines.join('\n') : t('voice-xp:leaderboard.empty'))
 		.setFooter({ text: t('voice-xp:leaderboard.footer', { page: n(page.page), pages: n(page.pageCount), members: n(page.memberCount) }) });
 	const previous = new ButtonBuilder()
-		.setCustomId(`${LEADERBOARD_BUTTON_PREFIX}${Math.max(1, page.page - 1)}:prev`)
+		.setCustomId(buildCustomId(LEADERBOARD_PAGE_BUTTON.plugin, LEADERBOARD_PAGE_BUTTON.action, Math.max(1, page.page - 1), 'prev'))
 		.setLabel(t('voice-xp:leaderboard.previous'))
 		.setStyle(ButtonStyle.Secondary)
 		.setDisabled(page.page <= 1);
 	const next = new ButtonBuilder()
-		.setCustomId(`${LEADERBOARD_BUTTON_PREFIX}${Math.min(page.pageCount, page.page + 1)}:next`)
+		.setCustomId(buildCustomId(LEADERBOARD_PAGE_BUTTON.plugin, LEADERBOARD_PAGE_BUTTON.action, Math.min(page.pageCount, page.page + 1), 'next'))
 		.setLabel(t('voice-xp:leaderboard.next'))
 		.setStyle(ButtonStyle.Secondary)
 		.setDisabled(page.page >= page.pageCount);
