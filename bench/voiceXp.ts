@@ -48,14 +48,42 @@ const BATCHED_RUNS = 5;
 const READY_TIMEOUT_MS = 240_000;
 const SESSIONS_TIMEOUT_MS = 60_000;
 
-const { values: args } = parseArgs({
-	options: {
-		guilds: { type: 'string', default: '1000' },
-		members: { type: 'string', default: '50000' },
-		shards: { type: 'string', default: '2' },
-		'one-by-one-limit': { type: 'string', default: '180' }
+const USAGE = `Usage: npm run bench:voice-xp -- [options]
+
+  --guilds N             guilds in the emulator's world (default 1000)
+  --members N            humans in voice across them (default 50000)
+  --shards N             shards of the bot (default 2)
+  --one-by-one-limit S   seconds the one-at-a-time flush may take before it is sampled and extrapolated (default 180)
+  --help                 this text
+
+PostgreSQL: TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); Redis: TEST_REDIS_URL
+(default redis://127.0.0.1:6379). Exit code 0 when the run completed, 1 when the benchmark failed, 2 for bad options.
+See bench/README.md.
+`;
+
+/** The command line, or exit 2 with the usage for an unknown option or a stray argument. */
+function parseOptions() {
+	try {
+		return parseArgs({
+			options: {
+				guilds: { type: 'string', default: '1000' },
+				members: { type: 'string', default: '50000' },
+				shards: { type: 'string', default: '2' },
+				'one-by-one-limit': { type: 'string', default: '180' },
+				help: { type: 'boolean', default: false }
+			}
+		}).values;
+	} catch (error) {
+		process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+		process.exit(2);
 	}
-});
+}
+
+const args = parseOptions();
+if (args.help) {
+	process.stdout.write(USAGE);
+	process.exit(0);
+}
 const GUILDS = Number(args.guilds);
 const HUMANS = Number(args.members);
 const SHARDS = Number(args.shards);

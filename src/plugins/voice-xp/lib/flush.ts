@@ -3,6 +3,7 @@ import { executeWithBindParameters } from './boundStatement.js';
 import { gainedXpFromCarry, MS_PER_SECOND, XP_UNITS_PER_XP } from './accrual.js';
 import { levelEstimateSql, levelForTotalXp, levelFromEstimateSql, levelSqlExpression, totalXpForLevelSql } from './levels.js';
 import type { VoiceSessionTracker, VoiceXpDelta } from './sessionTracker.js';
+import { PendingStoreError, type PendingDeltaStore, type RecoveredBatch } from './pendingDeltas.js';
 import { MEMBER_STATS_TABLE, type MemberStatsRow } from './stats.js';
 
 /**
@@ -246,45 +247,96 @@ export async function flushOneByOne(em: EntityManager, deltas: readonly VoiceXpD
 	return flushDeltas(em, deltas, { maxRowsPerStatement: 1 });
 }
 
+/** Options of {@link VoiceXpFlusher}. */
+export interface VoiceXpFlusherOptions extends FlushOptions {
+	/**
+	 * Crash insurance (lib/pendingDeltas.ts): where the time a failed flush could not write is copied, and where the
+	 * copies other processes left are found. Without it, a failed flush keeps its time in memory only.
+	 */
+	pending?: PendingDeltaStore;
+	/** Told after each batch another process left in Redis was written and removed (logs, metrics). */
+	onRecovered?: (batch: RecoveredBatch) => void;
+	/** Told when Redis failed: the flush goes on, but the Redis copy may be missing or stale. */
+	onPendingError?: (error: PendingStoreError) => void;
+}
+
+/** A flush's outcome: own and recovered writes. */
+export interface FlusherResult extends FlushResult {
+	/**
+	 * Members written, this process's and those of the batches other processes left in Redis
+	 * ({@link VoiceXpFlusherOptions.onRecovered} reports those batches, with their skipped deltas).
+	 */
+	written: FlushedMember[];
+	/** This process's own deltas that were not added because their window starts before the row's watermark. */
+	skipped: VoiceXpDelta[];
+}
+
 /**
- * Drains a tracker and flushes, keeping a failed batch to be written again first on the next call (the write is
- * idempotent, so a batch that did reach the database before the error is not counted twice). While a failed batch
- * cannot be written, the tracker is not drained and keeps accruing: nothing is lost.
+ * Drains a tracker and flushes, keeping what failed to be written again on the next call (the write is idempotent, so
+ * a batch that did reach the database before the error is not counted twice).
+ *
+ * What a failed flush keeps, in memory:
+ * - `attempted`: the batch whose write failed. It may have been committed (the error came after), so it is written
+ *   again alone, first: the watermark then adds it or skips it as a whole, and nothing newer is merged into it.
+ * - with a pending store only, `fresh`: time drained at later failed flushes (one delta per member, merged, never sent
+ *   to PostgreSQL). Without a store the tracker is simply not drained while `attempted` fails: it keeps accruing.
+ *
+ * With a pending store (lib/pendingDeltas.ts), every failed flush also saves `attempted` + `fresh` to Redis, so a
+ * process killed while PostgreSQL is down loses at most the time since its last flush. A flush that reaches
+ * PostgreSQL writes, in this order: `attempted`; the batches other processes left in Redis (older than this
+ * process's newer time of the same members); `fresh` and the tracker's time (separate deltas, so that if another
+ * process applied this process's copy meanwhile, only the copied part is skipped); then removes its own copy.
+ * A flush never throws a Redis error: it tells {@link VoiceXpFlusherOptions.onPendingError} and goes on.
  */
 export class VoiceXpFlusher {
 	readonly #tracker: VoiceSessionTracker;
 	readonly #em: () => EntityManager;
 	readonly #options: FlushOptions;
-	#retry: VoiceXpDelta[] = [];
-	#running: Promise<FlushResult> | null = null;
+	readonly #pending: PendingDeltaStore | undefined;
+	readonly #onRecovered: ((batch: RecoveredBatch) => void) | undefined;
+	readonly #onPendingError: ((error: PendingStoreError) => void) | undefined;
+	#attempted: VoiceXpDelta[] = [];
+	readonly #fresh = new Map<string, VoiceXpDelta>();
+	/** The deltas of the last batch saved to Redis (by identity), to drop if another process applied it. */
+	#saved = new Set<VoiceXpDelta>();
+	#running: Promise<FlusherResult> | null = null;
 
 	/**
 	 * @param tracker the process's session tracker
 	 * @param em returns the EntityManager to write with (called on every flush, e.g. `() => orm.em.fork()`)
 	 */
-	constructor(tracker: VoiceSessionTracker, em: () => EntityManager, options: FlushOptions = {}) {
+	constructor(tracker: VoiceSessionTracker, em: () => EntityManager, options: VoiceXpFlusherOptions = {}) {
 		this.#tracker = tracker;
 		this.#em = em;
-		this.#options = options;
+		const { pending, onRecovered, onPendingError, ...flushOptions } = options;
+		this.#options = flushOptions;
+		this.#pending = pending;
+		this.#onRecovered = onRecovered;
+		this.#onPendingError = onPendingError;
 	}
 
-	/** Deltas of a failed flush waiting to be written again. */
+	/** Deltas of a failed write waiting to be written again first. */
 	get pendingRetry(): readonly VoiceXpDelta[] {
-		return this.#retry;
+		return this.#attempted;
+	}
+
+	/** Time drained at failed flushes (with a pending store), never sent yet: one delta per member. */
+	get pendingFresh(): readonly VoiceXpDelta[] {
+		return [...this.#fresh.values()];
 	}
 
 	/**
-	 * Writes a batch that failed before, if any, then drains the tracker at `now` and writes that. Concurrent calls
-	 * wait for the running flush and then run their own.
+	 * Writes what a failed flush kept, the batches other processes left in Redis, then drains the tracker at `now` and
+	 * writes that (see the class description). Concurrent calls wait for the running flush and then run their own.
 	 *
 	 * @param now the drain time, ms
 	 * @param guildIds drain only these guilds (see {@link VoiceSessionTracker.drain}); default every guild
-	 * @returns the combined result of both writes
-	 * @throws the database error; the unwritten deltas are kept for the next call
+	 * @returns the combined result of the writes
+	 * @throws the database error; the unwritten deltas are kept for the next call (and copied to Redis)
 	 */
-	async flush(now: number, guildIds?: Iterable<string>): Promise<FlushResult> {
+	async flush(now: number, guildIds?: Iterable<string>): Promise<FlusherResult> {
 		while (this.#running !== null) await this.#running.catch(() => undefined);
-		const running = this.#flush(now, guildIds);
+		const running = this.#flush(now, guildIds === undefined ? undefined : [...guildIds]);
 		this.#running = running;
 		try {
 			return await running;
@@ -293,23 +345,115 @@ export class VoiceXpFlusher {
 		}
 	}
 
-	async #flush(now: number, guildIds?: Iterable<string>): Promise<FlushResult> {
-		const em = this.#em();
-		const total: FlushResult = { written: [], skipped: [], statements: 0 };
-		if (this.#retry.length > 0) {
-			const retried = await flushDeltas(em, this.#retry, this.#options);
-			this.#retry = [];
-			merge(total, retried);
-		}
-		const deltas = this.#tracker.drain(now, guildIds);
-		if (deltas.length === 0) return total;
+	/**
+	 * Forgets a member's time kept by failed flushes, in memory and in every batch stored in Redis (`/xp reset`: time
+	 * earned before the reset must not be written after it). The tracker's own time is the caller's to discard.
+	 */
+	async discardPending(guildId: string, userId: string): Promise<void> {
+		const matches = (delta: VoiceXpDelta) => delta.guildId === guildId && delta.userId === userId;
+		this.#attempted = this.#attempted.filter((delta) => !matches(delta));
+		this.#fresh.delete(`${guildId}:${userId}`);
+		if (!this.#pending) return;
 		try {
-			merge(total, await flushDeltas(em, deltas, this.#options));
+			await this.#pending.forgetMember(guildId, userId);
 		} catch (error) {
-			this.#retry = deltas;
-			throw error;
+			this.#pendingError(error);
+		}
+	}
+
+	async #flush(now: number, guildIds: string[] | undefined): Promise<FlusherResult> {
+		const em = this.#em();
+		const total: FlusherResult = { written: [], skipped: [], statements: 0 };
+		if (this.#attempted.length > 0) {
+			try {
+				merge(total, await flushDeltas(em, this.#attempted, this.#options));
+				this.#attempted = [];
+			} catch (error) {
+				await this.#keep(now, guildIds);
+				throw error;
+			}
+		}
+		if (this.#pending) {
+			try {
+				await this.#pending.applyOthers(
+					(deltas) => flushDeltas(em, deltas, this.#options),
+					(batch) => {
+						total.written.push(...batch.result.written);
+						total.statements += batch.result.statements;
+						this.#onRecovered?.(batch);
+					}
+				);
+			} catch (error) {
+				if (!(error instanceof PendingStoreError)) {
+					await this.#keep(now, guildIds);
+					throw error;
+				}
+				this.#pendingError(error);
+			}
+		}
+		const batch = [...this.#fresh.values(), ...this.#tracker.drain(now, guildIds)];
+		this.#fresh.clear();
+		if (batch.length > 0) {
+			try {
+				merge(total, await flushDeltas(em, batch, this.#options));
+			} catch (error) {
+				this.#attempted = batch;
+				await this.#save([]);
+				throw error;
+			}
+		}
+		if (this.#pending) {
+			this.#saved.clear();
+			await this.#pending.discardOwn().catch((error: unknown) => this.#pendingError(error));
 		}
 		return total;
+	}
+
+	/** After a failed write of `attempted` or of another process's batch: keep the tracker's new time and save. */
+	async #keep(now: number, guildIds: string[] | undefined): Promise<void> {
+		// Without a store there is nothing to copy: the tracker keeps accruing instead.
+		if (!this.#pending) return;
+		await this.#save(this.#tracker.drain(now, guildIds));
+	}
+
+	/**
+	 * Saves `attempted` + `fresh` (+ `drained`, merged into `fresh`) to Redis. If another process applied the batch
+	 * saved last, its deltas are dropped from memory first (they are counted; saving them again would be skipped, and
+	 * newer time merged into them with it).
+	 */
+	async #save(drained: readonly VoiceXpDelta[]): Promise<void> {
+		if (!this.#pending) return;
+		const applied = this.#saved;
+		this.#saved = new Set();
+		let saving: VoiceXpDelta[] = [];
+		const compose = (appliedElsewhere: boolean) => {
+			if (appliedElsewhere) {
+				this.#attempted = this.#attempted.filter((delta) => !applied.has(delta));
+				for (const [key, delta] of this.#fresh) if (applied.has(delta)) this.#fresh.delete(key);
+			}
+			for (const delta of drained) {
+				const key = `${delta.guildId}:${delta.userId}`;
+				const previous = this.#fresh.get(key);
+				this.#fresh.set(
+					key,
+					previous === undefined
+						? delta
+						: { ...previous, eligibleMs: previous.eligibleMs + delta.eligibleMs, xpUnits: previous.xpUnits + delta.xpUnits, to: delta.to }
+				);
+			}
+			saving = [...this.#attempted, ...this.#fresh.values()];
+			return saving;
+		};
+		try {
+			if (await this.#pending.save(compose)) this.#saved = new Set(saving);
+		} catch (error) {
+			this.#pendingError(error);
+		}
+	}
+
+	#pendingError(error: unknown): void {
+		const wrapped = error instanceof PendingStoreError ? error : new PendingStoreError('keep voice time pending', { cause: error });
+		this.#onPendingError?.(wrapped);
 	}
 }
 
