@@ -21,9 +21,14 @@ export const botConfigSchema = z.strictObject({
 			/** Seconds a guild's settings live in Redis (writes replace them at once). */
 			redisTtlSeconds: z.number().int().positive().default(3600),
 			/** Seconds a guild's settings live in a process's memory (writes anywhere invalidate them at once). */
-			memoryTtlSeconds: z.number().int().positive().default(600)
+			memoryTtlSeconds: z.number().int().positive().default(600),
+			/**
+			 * Seconds a guild's settings live in a process's memory while the Redis change channel is down (writes in other
+			 * processes are then seen within this time; PostgreSQL gets at most one read per guild per this time).
+			 */
+			outageMemoryTtlSeconds: z.number().int().positive().default(5)
 		})
-		.default({ redisTtlSeconds: 3600, memoryTtlSeconds: 600 })
+		.default({ redisTtlSeconds: 3600, memoryTtlSeconds: 600, outageMemoryTtlSeconds: 5 })
 });
 
 /** Bot-wide defaults, from `config/defaults.json`. */

@@ -101,11 +101,11 @@ describe('bot configuration', () => {
 	it('reads the committed config/defaults.json', () => {
 		const config = loadBotConfig();
 		expect(config.defaultLocale).toBe('en-US');
-		expect(config.settingsCache).toEqual({ redisTtlSeconds: 3600, memoryTtlSeconds: 600 });
+		expect(config.settingsCache).toEqual({ redisTtlSeconds: 3600, memoryTtlSeconds: 600, outageMemoryTtlSeconds: 5 });
 	});
 
 	it('fills defaults and rejects unknown or invalid fields, naming them', () => {
-		expect(parseBotConfig({})).toEqual({ defaultLocale: 'en-US', plugins: {}, settingsCache: { redisTtlSeconds: 3600, memoryTtlSeconds: 600 } });
+		expect(parseBotConfig({})).toEqual({ defaultLocale: 'en-US', plugins: {}, settingsCache: { redisTtlSeconds: 3600, memoryTtlSeconds: 600, outageMemoryTtlSeconds: 5 } });
 		expect(() => parseBotConfig({ defaultLocal: 'pl' })).toThrow(BotConfigError);
 		expect(() => parseBotConfig({ settingsCache: { redisTtlSeconds: -1 } })).toThrow(/settingsCache\.redisTtlSeconds/);
 		expect(() => loadBotConfig('/nonexistent/defaults.json')).toThrow(/Cannot read the bot configuration/);

@@ -1,5 +1,6 @@
 import { UserError } from '@sapphire/framework';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ManualClock, type Clock } from '../../src/lib/clock.js';
 import { parseBotConfig } from '../../src/lib/config.js';
 import { createOrm, runMigrations, type BotOrm } from '../../src/lib/database.js';
 import { PluginRegistry } from '../../src/lib/plugins/registry.js';
@@ -37,7 +38,7 @@ let guildCounter = 0;
 const newGuildId = () => `${BigInt(Date.now()) * 4_194_304n + BigInt(++guildCounter)}`;
 
 /** A service like one bot process has: its own Redis clients, sharing PostgreSQL and a key prefix with its peers. */
-async function makeService(options: { prefix: string; redisUrl?: string; preferredLocale?: string | null }) {
+async function makeService(options: { prefix: string; redisUrl?: string; preferredLocale?: string | null; clock?: Clock }) {
 	const redisUrl = options.redisUrl ?? testRedisUrl;
 	const redis = createRedisClient(redisUrl, { connectionName: 'test:cache' });
 	const subscriber = createRedisClient(redisUrl, { connectionName: 'test:pubsub', offlineQueue: true });
@@ -50,7 +51,8 @@ async function makeService(options: { prefix: string; redisUrl?: string; preferr
 		registry,
 		locales,
 		preferredLocaleOf: () => options.preferredLocale,
-		cache: { redisTtlSeconds: 60, memoryTtlSeconds: 60 }
+		cache: { redisTtlSeconds: 60, memoryTtlSeconds: 60, outageMemoryTtlSeconds: 5 },
+		...(options.clock ? { clock: options.clock } : {})
 	});
 	await service.start();
 	await vi.waitFor(() => expect(service.memoryCacheActive).toBe(true), { timeout: 5_000 });
@@ -226,8 +228,9 @@ describe('GuildSettingsService with Redis down', () => {
 
 	it('falls back to PostgreSQL for reads and writes, then recovers', async () => {
 		const prefix = uniqueRedisPrefix();
-		const a = await makeService({ prefix, redisUrl: server.url });
-		const b = await makeService({ prefix, redisUrl: server.url });
+		const clock = new ManualClock();
+		const a = await makeService({ prefix, redisUrl: server.url, clock });
+		const b = await makeService({ prefix, redisUrl: server.url, clock });
 		const guildId = newGuildId();
 		await a.service.setPluginEnabled(guildId, 'echo', true);
 		expect(await b.service.isPluginEnabled(guildId, 'echo')).toBe(true);
@@ -236,11 +239,14 @@ describe('GuildSettingsService with Redis down', () => {
 		await vi.waitFor(() => expect(a.redis.status).not.toBe('ready'), { timeout: 2_000 });
 		await vi.waitFor(() => expect(b.service.memoryCacheActive).toBe(false), { timeout: 2_000 });
 
-		// Writes go to PostgreSQL; the other process, unable to trust its memory, reads PostgreSQL.
+		// Writes go to PostgreSQL; the other process dropped its memory copies when the channel went down, reads
+		// PostgreSQL, and keeps what it read for outageMemoryTtlSeconds (5 s): it sees a newer write after that.
 		const started = performance.now();
 		await a.service.setPluginEnabled(guildId, 'echo', false);
 		expect(await b.service.isPluginEnabled(guildId, 'echo')).toBe(false);
 		await a.service.setLanguage(guildId, 'fr');
+		expect(await b.service.getLanguage(guildId)).toBe('en-US');
+		clock.advance(5_000);
 		expect(await b.service.getLanguage(guildId)).toBe('fr');
 		expect(performance.now() - started).toBeLessThan(3_000); // no waiting on Redis timeouts
 

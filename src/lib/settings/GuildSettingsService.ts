@@ -1,48 +1,31 @@
 import { LockMode } from '@mikro-orm/core';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import type { z } from 'zod';
 import { GuildSettings } from '../../entities/GuildSettings.js';
+import type { Clock } from '../clock.js';
 import type { BotOrm } from '../database.js';
 import { describeZodIssues, translatedUserError, type ValidationProblem } from '../errors.js';
 import type { AnyPluginManifest, PluginConfig } from '../plugins/definePlugin.js';
 import type { PluginRegistry } from '../plugins/registry.js';
+import { PluginEnablement } from './enablement.js';
+import { deepFreeze, type DeepReadonly } from './frozen.js';
+import { SettingsCache } from './SettingsCache.js';
+import { SettingsChangeBus } from './SettingsChangeBus.js';
+import { noopLogger, type GuildSettingsSnapshot, type PluginState, type PluginToggle, type SettingsLogger } from './types.js';
 
-/** A guild's settings as stored: what the guild chose itself. Defaults are applied when reading through the service. */
-export interface GuildSettingsSnapshot {
-	guildId: string;
-	/** Incremented by every write; 0 for a guild without a row (all defaults). */
-	version: number;
-	/** Locale chosen with `/language set`, or null. */
-	language: string | null;
-	/** Plugins the guild switched on or off itself. */
-	plugins: Readonly<Record<string, boolean>>;
-	/** Config values the guild set, per plugin (validated on write). */
-	pluginConfigs: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-}
+export type { DeepReadonly } from './frozen.js';
+export type { GuildSettingsSnapshot, PluginToggle, SettingsLogger } from './types.js';
 
-/** A plugin switched on or off in a guild (delivered in every process). */
-export interface PluginToggle {
-	guildId: string;
-	plugin: string;
-	enabled: boolean;
-}
-
-/** The minimal logger the service writes to. */
-export interface SettingsLogger {
-	debug(...values: unknown[]): void;
-	info(...values: unknown[]): void;
-	warn(...values: unknown[]): void;
-	error(...values: unknown[]): void;
-}
+/** Default of `settingsCache.outageMemoryTtlSeconds` (src/lib/config.ts), for callers that do not pass it. */
+export const DEFAULT_OUTAGE_MEMORY_TTL_SECONDS = 5;
 
 /** Options of {@link GuildSettingsService}. */
 export interface GuildSettingsServiceOptions {
 	orm: BotOrm;
-	/** Client for cache reads and writes and PUBLISH (fails fast while Redis is down). Null: no Redis at all. */
+	/** Client for cache reads and writes, PUBLISH and the toggle stream (fails fast while Redis is down). Null: no Redis. */
 	redis: Redis | null;
-	/** A separate client for SUBSCRIBE. Null: no cross-process invalidation (and no in-memory cache). */
+	/** A separate client for SUBSCRIBE (with an offline queue). Null: no cross-process changes and no memory copies. */
 	subscriber: Redis | null;
 	/** Prefix of every Redis key and channel of this bot, e.g. `bot:` (tests use a unique one). */
 	keyPrefix: string;
@@ -51,138 +34,160 @@ export interface GuildSettingsServiceOptions {
 	locales: { supported: readonly string[]; fallback: string };
 	/** The guild's preferred locale (community guilds set it), used when the guild chose no language. */
 	preferredLocaleOf?: (guildId: string) => string | null | undefined;
-	/** Seconds settings live in Redis and in this process's memory. */
-	cache: { redisTtlSeconds: number; memoryTtlSeconds: number };
+	/**
+	 * Seconds settings live in Redis and in this process's memory (`config/defaults.json` `settingsCache`).
+	 * `outageMemoryTtlSeconds` (default {@link DEFAULT_OUTAGE_MEMORY_TTL_SECONDS}): how long a memory copy lives while
+	 * the change bus is down.
+	 */
+	cache: { redisTtlSeconds: number; memoryTtlSeconds: number; outageMemoryTtlSeconds?: number };
+	/** Source of "now" for the memory TTLs (milliseconds). Default: a monotonic clock (`performance.now()`). */
+	clock?: Clock;
 	logger?: SettingsLogger;
 }
 
-interface MemoryEntry {
-	snapshot: GuildSettingsSnapshot;
-	/** `performance.now()` milliseconds after which the entry is read again. */
-	expiresAt: number;
-	/** Parsed, defaulted plugin configs of this snapshot. */
-	parsedConfigs: Map<string, unknown>;
-}
-
-interface ChangeMessage {
-	guildId: string;
-	version: number;
-	origin: string;
-	toggle?: { plugin: string; enabled: boolean };
-}
-
 /**
- * Sets a cached copy only if it is newer than the cached one. KEYS[1] = key; ARGV = version, JSON, TTL seconds.
- * Values are stored as `<version>|<json>`, so a slow reader never overwrites a newer write.
+ * Fields to change in a plugin's config: values in the schema's input shape; a field set to `undefined` goes back to
+ * its default.
  */
-const SET_IF_NEWER = `
-local current = redis.call('GET', KEYS[1])
-if current then
-	local separator = string.find(current, '|', 1, true)
-	if separator and tonumber(string.sub(current, 1, separator - 1)) >= tonumber(ARGV[1]) then return 0 end
-end
-redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'EX', ARGV[3])
-return 1`;
+export type PluginConfigPatch<P extends AnyPluginManifest> = {
+	[K in keyof z.input<P['configSchema']>]?: z.input<P['configSchema']>[K] | undefined;
+};
 
-const noopLogger: SettingsLogger = { debug() {}, info() {}, warn() {}, error() {} };
+/** What a write may change: a copy of the row's values. */
+interface SettingsDraft {
+	language: string | null;
+	plugins: Record<string, boolean>;
+	pluginConfigs: Record<string, Record<string, unknown>>;
+}
+
+/** `performance.now()` as milliseconds since the Unix epoch: never jumps with the wall clock. */
+const monotonicClock: Clock = Object.freeze({ now: () => performance.timeOrigin + performance.now() });
 
 /**
  * Per-guild settings (language, enabled plugins, plugin configs), available as `container.settings`.
  *
- * Reads: this process's memory, then Redis, then PostgreSQL (a guild without a row reads as all defaults).
- * Writes: PostgreSQL (row locked, so writes to one guild are serialized across processes), then the new copy to
- * Redis, then a message on the Redis channel `<prefix>settings:changes` that drops the memory copy in every process.
+ * Reads go through the cache (src/lib/settings/SettingsCache.ts): this process's memory, then Redis, then PostgreSQL
+ * (a guild without a row reads as all defaults). Writes lock the guild's row in PostgreSQL (`SELECT … FOR UPDATE`, so
+ * writes to one guild are serialized across processes), then update the caches and announce the change to every
+ * process over the change bus (src/lib/settings/SettingsChangeBus.ts), which also delivers plugin toggles.
  *
- * Redis down: reads fall back to PostgreSQL and the memory copy is not trusted (invalidations could be missed) until
- * the subscriber is back, when memory is cleared; guilds written meanwhile get their Redis copy dropped and an
- * invalidation sent on reconnect. The bot keeps answering throughout.
+ * Enablement is *effective* (src/lib/settings/enablement.ts): a plugin is on in a guild only when its own switch is on
+ * and so is the switch of every plugin it depends on (`dependsOn`). {@link isPluginSwitchedOn} answers the switch alone.
+ *
+ * Everything handed out (snapshots, configs) is deeply frozen and shared: mutating it throws a TypeError.
+ *
+ * Redis outage: while the change bus is down, memory copies live only `outageMemoryTtlSeconds` (other processes'
+ * writes are seen within that time; PostgreSQL gets at most one read per guild per that time) and reads that miss
+ * memory go to PostgreSQL. Writes still go to PostgreSQL; when Redis is back the other processes are told, including
+ * the plugins toggled meanwhile (their listeners hear the final state). The bot keeps answering throughout.
  */
 export class GuildSettingsService {
 	/** Identifies this process on the change channel. */
 	public readonly instanceId = randomUUID();
 	readonly #options: GuildSettingsServiceOptions;
 	readonly #logger: SettingsLogger;
-	readonly #memory = new Map<string, MemoryEntry>();
-	readonly #generation = new Map<string, number>();
-	readonly #inflight = new Map<string, Promise<GuildSettingsSnapshot>>();
-	readonly #toggleListeners = new Set<(toggle: PluginToggle) => void | Promise<void>>();
-	/** Guilds written while Redis was unreachable: their Redis copy is dropped and announced on reconnect. */
-	readonly #dirty = new Set<string>();
-	#epoch = 0;
-	#subscribed = false;
+	readonly #enablement: PluginEnablement;
+	readonly #cache: SettingsCache;
+	readonly #bus: SettingsChangeBus;
 	#closed = false;
-	readonly #onMessage = (channel: string, message: string) => this.#handleMessage(channel, message);
-	readonly #onSubscriberReady = () => void this.#subscriberUp();
-	readonly #onSubscriberDown = () => this.#subscriberDown();
 
 	public constructor(options: GuildSettingsServiceOptions) {
 		this.#options = options;
 		this.#logger = options.logger ?? noopLogger;
-		options.redis?.defineCommand('botSettingsSetIfNewer', { numberOfKeys: 1, lua: SET_IF_NEWER });
+		this.#enablement = new PluginEnablement(options.registry);
+		this.#cache = new SettingsCache(
+			{
+				redis: options.redis,
+				keyPrefix: options.keyPrefix,
+				redisTtlSeconds: options.cache.redisTtlSeconds,
+				memoryTtlSeconds: options.cache.memoryTtlSeconds,
+				outageMemoryTtlSeconds: options.cache.outageMemoryTtlSeconds ?? DEFAULT_OUTAGE_MEMORY_TTL_SECONDS,
+				clock: options.clock ?? monotonicClock,
+				logger: this.#logger
+			},
+			// Without a subscriber no process could tell this one about a change: keep no memory copies at all.
+			options.subscriber ? 'outage' : 'off'
+		);
+		this.#bus = new SettingsChangeBus({
+			redis: options.redis,
+			subscriber: options.subscriber,
+			keyPrefix: options.keyPrefix,
+			instanceId: this.instanceId,
+			logger: this.#logger,
+			hooks: {
+				onUp: () => {
+					if (!this.#closed) this.#cache.setMode('trusted');
+				},
+				onDown: () => {
+					if (!this.#closed) this.#cache.setMode('outage');
+				},
+				onRemoteChange: (guildId) => this.#cache.invalidate(guildId),
+				resync: (guildId, plugins) => this.#resync(guildId, plugins)
+			}
+		});
 	}
 
-	/** Redis channel carrying change messages. */
+	/** Redis channel carrying change messages: `<prefix>settings:changes`. */
 	public get channel(): string {
-		return `${this.#options.keyPrefix}settings:changes`;
+		return this.#bus.channel;
 	}
 
-	/** Redis key of a guild's cached copy. */
+	/** Redis key of a guild's cached copy: `<prefix>settings:<guildId>`. */
 	public cacheKey(guildId: string): string {
-		return `${this.#options.keyPrefix}settings:${guildId}`;
-	}
-
-	/** Whether this process currently trusts its memory copies (subscribed to the change channel). */
-	public get memoryCacheActive(): boolean {
-		return this.#subscribed && !this.#closed;
+		return this.#cache.cacheKey(guildId);
 	}
 
 	/**
-	 * Subscribes to the change channel (in the background if Redis is down; retried on every reconnect).
-	 * Call once before use; reads work before it completes, without the memory cache.
+	 * Whether this process hears every change now (subscribed to the change channel), so its memory copies live the full
+	 * `memoryTtlSeconds`. False during a Redis outage (copies then live `outageMemoryTtlSeconds`), without a
+	 * subscriber, and after {@link close}.
+	 */
+	public get memoryCacheActive(): boolean {
+		return this.#bus.connected && !this.#closed;
+	}
+
+	/** Number of guilds changed here during a Redis outage that the other processes have not been told about yet. */
+	public get pendingAnnouncements(): number {
+		return this.#bus.pendingGuilds;
+	}
+
+	/**
+	 * Subscribes to the change channel (in the background if Redis is down; again on every reconnect).
+	 * Call once before use; reads work before it completes, with short-lived memory copies.
 	 */
 	public async start(): Promise<void> {
-		const subscriber = this.#options.subscriber;
-		if (!subscriber) return;
-		subscriber.on('message', this.#onMessage);
-		subscriber.on('ready', this.#onSubscriberReady);
-		subscriber.on('close', this.#onSubscriberDown);
-		subscriber.on('error', this.#onSubscriberDown);
-		if (subscriber.status === 'ready') await this.#subscriberUp();
+		await this.#bus.start();
 	}
 
 	/** Stops listening for changes and forgets the memory copies. Does not close the Redis clients. */
 	public async close(): Promise<void> {
 		this.#closed = true;
-		this.#subscribed = false;
-		this.#memory.clear();
-		const subscriber = this.#options.subscriber;
-		if (!subscriber) return;
-		subscriber.off('message', this.#onMessage);
-		subscriber.off('ready', this.#onSubscriberReady);
-		subscriber.off('close', this.#onSubscriberDown);
-		subscriber.off('error', this.#onSubscriberDown);
-		if (subscriber.status === 'ready') await subscriber.unsubscribe(this.channel).catch(() => undefined);
+		this.#cache.setMode('off');
+		await this.#bus.close();
 	}
 
 	/**
-	 * Registers a function called in this process whenever a plugin is switched on or off in a guild, by this process
-	 * or another. Errors it throws are logged. @returns a function that unregisters it.
+	 * Registers a function called in this process whenever a plugin's effective state changes in a guild, by a write in
+	 * this process or another: the plugin switched on or off, and the plugins depending on it whose state changed with
+	 * it (disabling `moderation` also reports `automod` off if automod's switch was on). Toggles are delivered one at
+	 * a time in order; after a Redis outage a toggle may repeat a state already delivered (listeners must be
+	 * idempotent). Errors it throws are logged. @returns a function that unregisters it.
 	 */
 	public onPluginToggle(listener: (toggle: PluginToggle) => void | Promise<void>): () => void {
-		this.#toggleListeners.add(listener);
-		return () => this.#toggleListeners.delete(listener);
+		return this.#bus.onPluginToggle(listener);
 	}
 
-	/** The guild's stored settings (cached). Never throws for a guild without a row: that reads as all defaults. */
+	/**
+	 * The guild's stored settings (cached, deeply frozen). Never throws for a guild without a row: that reads as all
+	 * defaults. @throws when PostgreSQL must be read and cannot be.
+	 */
 	public async get(guildId: string): Promise<GuildSettingsSnapshot> {
-		const entry = this.#validEntry(guildId);
-		if (entry) return entry.snapshot;
-		return this.#load(guildId);
+		return this.#cache.get(guildId, (id) => this.#readDatabase(id));
 	}
 
-	/** The guild's stored settings if this process holds a trusted copy in memory, else undefined (no I/O). */
+	/** The guild's stored settings if this process holds an unexpired memory copy, else undefined (no I/O). */
 	public peek(guildId: string): GuildSettingsSnapshot | undefined {
-		return this.#validEntry(guildId)?.snapshot;
+		return this.#cache.peek(guildId)?.snapshot;
 	}
 
 	/** The language the guild chose with `/language set` (a shipped locale), or null. */
@@ -213,38 +218,51 @@ export class GuildSettingsService {
 		return this.#options.locales.supported;
 	}
 
-	/** Whether the plugin is on in the guild: the guild's own choice, else the bot-wide default. False if not installed. */
+	/**
+	 * Whether the plugin is effectively on in the guild: its switch ({@link isPluginSwitchedOn}) is on and so is the
+	 * switch of every plugin it depends on, transitively. False if not installed.
+	 */
 	public async isPluginEnabled(guildId: string, name: string): Promise<boolean> {
 		if (!this.#options.registry.has(name)) return false;
-		return this.#enabledIn(await this.get(guildId), name);
+		return this.#enablement.effective((await this.get(guildId)).plugins, name);
 	}
 
 	/**
-	 * Like {@link isPluginEnabled} but answers only from this process's trusted memory copy, synchronously:
-	 * undefined when there is none (then call the async version). Lets event guards keep events in order.
+	 * The plugin's own switch in the guild, dependencies aside (what `/plugins enable|disable` set): the guild's choice,
+	 * else the bot-wide default. False if not installed.
+	 */
+	public async isPluginSwitchedOn(guildId: string, name: string): Promise<boolean> {
+		if (!this.#options.registry.has(name)) return false;
+		return this.#enablement.switchedOn((await this.get(guildId)).plugins, name);
+	}
+
+	/**
+	 * Like {@link isPluginEnabled} but answers only from this process's memory copy, synchronously: undefined when there
+	 * is none (then call the async version). Lets event guards keep events in order. Answers during a Redis outage too,
+	 * from the short-lived copies.
 	 */
 	public peekPluginEnabled(guildId: string, name: string): boolean | undefined {
 		if (!this.#options.registry.has(name)) return false;
 		const snapshot = this.peek(guildId);
-		return snapshot ? this.#enabledIn(snapshot, name) : undefined;
+		return snapshot ? this.#enablement.effective(snapshot.plugins, name) : undefined;
 	}
 
-	/** Names of the installed plugins that are on in the guild, in plugin-list order. */
+	/** Names of the installed plugins that are effectively on in the guild, in plugin-list order. */
 	public async enabledPlugins(guildId: string): Promise<string[]> {
-		const snapshot = await this.get(guildId);
-		return this.#options.registry.names.filter((name) => this.#enabledIn(snapshot, name));
+		return this.#enablement.enabledPlugins((await this.get(guildId)).plugins);
 	}
 
 	/**
 	 * The plugin's full config in the guild: the guild's values over the bot-wide defaults over the schema defaults.
-	 * A stored value the schema no longer accepts (after a plugin update) is ignored and logged.
+	 * Deeply frozen (shared by every caller). A stored value the schema no longer accepts (after a plugin update) is
+	 * ignored and logged.
 	 */
-	public async getPluginConfig<P extends AnyPluginManifest>(guildId: string, plugin: P): Promise<PluginConfig<P>> {
+	public async getPluginConfig<P extends AnyPluginManifest>(guildId: string, plugin: P): Promise<DeepReadonly<PluginConfig<P>>> {
 		const snapshot = await this.get(guildId);
-		const entry = this.#validEntry(guildId);
+		const entry = this.#cache.peek(guildId);
 		const memo = entry?.snapshot === snapshot ? entry.parsedConfigs : undefined;
-		if (memo?.has(plugin.name)) return memo.get(plugin.name) as PluginConfig<P>;
-		const config = this.#parseStoredConfig(plugin, snapshot);
+		if (memo?.has(plugin.name)) return memo.get(plugin.name) as DeepReadonly<PluginConfig<P>>;
+		const config = this.#parseStoredConfig(plugin, guildId, snapshot.pluginConfigs[plugin.name]);
 		memo?.set(plugin.name, config);
 		return config;
 	}
@@ -252,44 +270,66 @@ export class GuildSettingsService {
 	/**
 	 * Changes some fields of the plugin's config in the guild. A field set to `undefined` goes back to its default.
 	 * Validated against the plugin's schema as a whole; nothing changes when invalid.
-	 * @returns the new full config.
+	 * To change a field from its current value (add to a list), use {@link updatePluginConfig}: a patch computed from a
+	 * config read before the write loses a concurrent change.
+	 * @returns the new full config (deeply frozen).
 	 * @throws UserError `core:errors.invalidConfig` (context: `plugin`, `problems` = {@link ValidationProblem}[]) when a
 	 *   field is unknown or a value is rejected by the schema.
+	 * @throws UserError `core:errors.unknownPlugin` when the plugin is not installed.
 	 */
 	public async setPluginConfig<P extends AnyPluginManifest>(
 		guildId: string,
 		plugin: P,
 		patch: Partial<Record<keyof z.input<P['configSchema']> & string, unknown>>
-	): Promise<PluginConfig<P>> {
+	): Promise<DeepReadonly<PluginConfig<P>>> {
 		this.#assertInstalled(plugin.name);
-		const known = new Set(Object.keys(plugin.configSchema.shape));
-		const unknown = Object.keys(patch).filter((key) => !known.has(key));
-		if (unknown.length) {
-			throw translatedUserError('core:errors.invalidConfig', {
-				plugin: plugin.name,
-				problems: unknown.map((field): ValidationProblem => ({ field, code: 'unknown_field', params: {} }))
-			});
-		}
-		let result: PluginConfig<P> | undefined;
-		await this.#write(guildId, (row) => {
-			const next: Record<string, unknown> = { ...(row.pluginConfigs[plugin.name] ?? {}) };
-			for (const [key, value] of Object.entries(patch)) {
-				if (value === undefined) delete next[key];
-				else next[key] = value;
-			}
-			const parsed = plugin.configSchema.safeParse({ ...this.#options.registry.botDefaults(plugin.name), ...next });
-			if (!parsed.success) {
-				throw translatedUserError('core:errors.invalidConfig', { plugin: plugin.name, problems: describeZodIssues(parsed.error.issues) });
-			}
-			result = parsed.data as PluginConfig<P>;
-			row.pluginConfigs = { ...row.pluginConfigs, [plugin.name]: next };
+		let result: DeepReadonly<PluginConfig<P>> | undefined;
+		await this.#write(guildId, (draft) => {
+			result = this.#applyPatch(draft, plugin, patch);
 		});
 		return result!;
 	}
 
 	/**
-	 * Switches a plugin on or off in a guild; every process learns it at once.
-	 * @returns whether anything changed (false if it already was in that state).
+	 * Atomic read-modify-write of the plugin's config in the guild. `fn` gets the current full config (as
+	 * {@link getPluginConfig} would return it, read inside the write's transaction while the guild's row is locked, so
+	 * no other write to the guild can happen in between, in any process) and returns the fields to change, like
+	 * {@link setPluginConfig}'s patch, or `undefined` to change nothing. Two concurrent updates (e.g. each adding a
+	 * channel to a list) both survive.
+	 *
+	 * `fn` must be synchronous and quick (the row stays locked while it runs). It may throw, e.g. a
+	 * `translatedUserError(...)` (src/lib/errors.ts) to refuse the change: nothing changes and the error reaches the
+	 * caller.
+	 * @returns the new full config (deeply frozen); the current one when `fn` returned `undefined`.
+	 * @throws whatever `fn` throws.
+	 * @throws UserError `core:errors.invalidConfig` (context: `plugin`, `problems`) when the result is invalid, exactly
+	 *   as {@link setPluginConfig}.
+	 * @throws UserError `core:errors.unknownPlugin` when the plugin is not installed.
+	 */
+	public async updatePluginConfig<P extends AnyPluginManifest>(
+		guildId: string,
+		plugin: P,
+		fn: (current: DeepReadonly<PluginConfig<P>>) => PluginConfigPatch<P> | undefined
+	): Promise<DeepReadonly<PluginConfig<P>>> {
+		this.#assertInstalled(plugin.name);
+		let result: DeepReadonly<PluginConfig<P>> | undefined;
+		await this.#write(guildId, (draft) => {
+			const current = this.#parseStoredConfig(plugin, guildId, draft.pluginConfigs[plugin.name]);
+			const patch = fn(current);
+			if (patch === undefined) {
+				result = current;
+				return false;
+			}
+			result = this.#applyPatch(draft, plugin, patch as Partial<Record<string, unknown>>);
+			return true;
+		});
+		return result!;
+	}
+
+	/**
+	 * Switches a plugin on or off in a guild (its own switch; see {@link isPluginSwitchedOn}); every process learns it at
+	 * once, and {@link onPluginToggle} listeners hear every plugin whose effective state changed with it.
+	 * @returns whether the switch changed (false if it already was in that state).
 	 * @throws UserError `core:errors.unknownPlugin` (context: `plugin`) when no such plugin is installed.
 	 */
 	public async setPluginEnabled(guildId: string, name: string, enabled: boolean): Promise<boolean> {
@@ -297,12 +337,11 @@ export class GuildSettingsService {
 		let changed = false;
 		await this.#write(
 			guildId,
-			(row) => {
-				const before = row.plugins[name] ?? this.#options.registry.isEnabledByDefault(name);
-				changed = before !== enabled;
-				row.plugins = { ...row.plugins, [name]: enabled };
+			(draft) => {
+				changed = this.#enablement.switchedOn(draft.plugins, name) !== enabled;
+				draft.plugins = { ...draft.plugins, [name]: enabled };
 			},
-			() => (changed ? { plugin: name, enabled } : undefined)
+			[name]
 		);
 		return changed;
 	}
@@ -316,237 +355,136 @@ export class GuildSettingsService {
 		if (language !== null && !supported.includes(language)) {
 			throw translatedUserError('core:errors.unknownLanguage', { language, supported: supported.join(', ') });
 		}
-		await this.#write(guildId, (row) => {
-			row.language = language;
+		await this.#write(guildId, (draft) => {
+			draft.language = language;
 		});
 	}
 
 	/** Forgets this process's memory copy of a guild (the next read goes to Redis or PostgreSQL). */
 	public invalidate(guildId: string): void {
-		this.#memory.delete(guildId);
-		this.#inflight.delete(guildId);
-		this.#generation.set(guildId, (this.#generation.get(guildId) ?? 0) + 1);
+		this.#cache.invalidate(guildId);
 	}
 
 	#assertInstalled(name: string): void {
 		if (!this.#options.registry.has(name)) throw translatedUserError('core:errors.unknownPlugin', { plugin: name });
 	}
 
-	#enabledIn(snapshot: GuildSettingsSnapshot, name: string): boolean {
-		return snapshot.plugins[name] ?? this.#options.registry.isEnabledByDefault(name);
+	/**
+	 * Applies a patch to the draft's stored values of the plugin and validates the result as a whole.
+	 * @returns the new full config, frozen.
+	 * @throws UserError `core:errors.invalidConfig` for an unknown field or a value the schema rejects.
+	 */
+	#applyPatch<P extends AnyPluginManifest>(draft: SettingsDraft, plugin: P, patch: Partial<Record<string, unknown>>): DeepReadonly<PluginConfig<P>> {
+		const known = new Set(Object.keys(plugin.configSchema.shape));
+		const unknown = Object.keys(patch).filter((key) => !known.has(key));
+		if (unknown.length) {
+			throw translatedUserError('core:errors.invalidConfig', {
+				plugin: plugin.name,
+				problems: unknown.map((field): ValidationProblem => ({ field, code: 'unknown_field', params: {} }))
+			});
+		}
+		const next: Record<string, unknown> = { ...(draft.pluginConfigs[plugin.name] ?? {}) };
+		for (const [key, value] of Object.entries(patch)) {
+			if (value === undefined) delete next[key];
+			else next[key] = value;
+		}
+		const parsed = plugin.configSchema.safeParse({ ...this.#options.registry.botDefaults(plugin.name), ...next });
+		if (!parsed.success) {
+			throw translatedUserError('core:errors.invalidConfig', { plugin: plugin.name, problems: describeZodIssues(parsed.error.issues) });
+		}
+		draft.pluginConfigs = { ...draft.pluginConfigs, [plugin.name]: structuredClone(next) };
+		return deepFreeze(parsed.data as PluginConfig<P>);
 	}
 
-	#parseStoredConfig<P extends AnyPluginManifest>(plugin: P, snapshot: GuildSettingsSnapshot): PluginConfig<P> {
+	/** The full config from a guild's stored values (dropping, with a warning, fields the schema now rejects), frozen. */
+	#parseStoredConfig<P extends AnyPluginManifest>(
+		plugin: P,
+		guildId: string,
+		storedValues: Readonly<Record<string, unknown>> | undefined
+	): DeepReadonly<PluginConfig<P>> {
 		const defaults = this.#options.registry.botDefaults(plugin.name);
-		const stored: Record<string, unknown> = { ...(snapshot.pluginConfigs[plugin.name] ?? {}) };
+		const stored: Record<string, unknown> = { ...(storedValues ?? {}) };
 		for (let attempt = 0; attempt < 100; attempt++) {
 			const parsed = plugin.configSchema.safeParse({ ...defaults, ...stored });
-			if (parsed.success) return parsed.data as PluginConfig<P>;
+			if (parsed.success) return deepFreeze(parsed.data as PluginConfig<P>);
 			const bad = new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? '')).filter((key) => key in stored));
 			if (!bad.size) break;
-			this.#logger.warn(
-				`Guild ${snapshot.guildId}: ignoring stored ${plugin.name} config field(s) ${[...bad].join(', ')} that the schema rejects`
-			);
+			this.#logger.warn(`Guild ${guildId}: ignoring stored ${plugin.name} config field(s) ${[...bad].join(', ')} that the schema rejects`);
 			for (const key of bad) delete stored[key];
 		}
-		return plugin.configSchema.parse(defaults) as PluginConfig<P>;
+		return deepFreeze(plugin.configSchema.parse(defaults) as PluginConfig<P>);
 	}
 
-	#validEntry(guildId: string): MemoryEntry | undefined {
-		if (!this.memoryCacheActive) return undefined;
-		const entry = this.#memory.get(guildId);
-		if (!entry) return undefined;
-		if (entry.expiresAt <= performance.now()) {
-			this.#memory.delete(guildId);
-			return undefined;
-		}
-		return entry;
-	}
-
-	#remember(snapshot: GuildSettingsSnapshot): void {
-		if (!this.memoryCacheActive) return;
-		this.#memory.set(snapshot.guildId, {
-			snapshot,
-			expiresAt: performance.now() + this.#options.cache.memoryTtlSeconds * 1_000,
-			parsedConfigs: new Map()
-		});
-	}
-
-	#load(guildId: string): Promise<GuildSettingsSnapshot> {
-		const existing = this.#inflight.get(guildId);
-		if (existing) return existing;
-		const generation = this.#generation.get(guildId) ?? 0;
-		const epoch = this.#epoch;
-		const load = (async () => {
-			const snapshot = (await this.#readRedis(guildId)) ?? (await this.#readDatabase(guildId));
-			if ((this.#generation.get(guildId) ?? 0) === generation && this.#epoch === epoch) this.#remember(snapshot);
-			return snapshot;
-		})().finally(() => {
-			if (this.#inflight.get(guildId) === load) this.#inflight.delete(guildId);
-		});
-		this.#inflight.set(guildId, load);
-		return load;
-	}
-
-	async #readRedis(guildId: string): Promise<GuildSettingsSnapshot | null> {
-		const redis = this.#options.redis;
-		if (!redis || redis.status !== 'ready') return null;
-		try {
-			const value = await redis.get(this.cacheKey(guildId));
-			if (value === null) return null;
-			const separator = value.indexOf('|');
-			return JSON.parse(value.slice(separator + 1)) as GuildSettingsSnapshot;
-		} catch (error) {
-			this.#logger.debug(`Settings cache read failed for guild ${guildId}, reading PostgreSQL:`, error);
-			return null;
-		}
-	}
-
+	/** Reads the guild's row (one PostgreSQL query); all defaults (version 0) when it has none. */
 	async #readDatabase(guildId: string): Promise<GuildSettingsSnapshot> {
 		const row = await this.#options.orm.em.fork().findOne(GuildSettings, { guildId });
-		const snapshot: GuildSettingsSnapshot = row
-			? {
-					guildId,
-					version: row.version,
-					language: row.language ?? null,
-					plugins: row.plugins,
-					pluginConfigs: row.pluginConfigs
-				}
-			: { guildId, version: 0, language: null, plugins: {}, pluginConfigs: {} };
-		await this.#storeInRedis(snapshot);
-		return snapshot;
-	}
-
-	/** Writes the copy to Redis if newer than the one there. @returns false when Redis could not be reached. */
-	async #storeInRedis(snapshot: GuildSettingsSnapshot): Promise<boolean> {
-		const redis = this.#options.redis;
-		if (!redis || redis.status !== 'ready') return false;
-		try {
-			await (redis as Redis & { botSettingsSetIfNewer(...args: unknown[]): Promise<number> }).botSettingsSetIfNewer(
-				this.cacheKey(snapshot.guildId),
-				snapshot.version,
-				JSON.stringify(snapshot),
-				this.#options.cache.redisTtlSeconds
-			);
-			return true;
-		} catch (error) {
-			this.#logger.debug(`Settings cache write failed for guild ${snapshot.guildId}:`, error);
-			return false;
-		}
+		if (!row) return { guildId, version: 0, language: null, plugins: {}, pluginConfigs: {} };
+		return {
+			guildId,
+			version: row.version,
+			language: row.language ?? null,
+			plugins: structuredClone(row.plugins),
+			pluginConfigs: structuredClone(row.pluginConfigs)
+		};
 	}
 
 	/**
-	 * Runs `mutate` on the guild's row (created if missing) inside a transaction holding the row lock, then updates the
-	 * caches and tells every process. An error thrown by `mutate` rolls everything back and is rethrown.
+	 * For the change bus, before it announces a guild changed during an outage: drops the guild's Redis copy (it may be
+	 * stale) and reads the current effective state of the given plugins from PostgreSQL.
+	 * @throws when Redis or PostgreSQL cannot be reached (the bus retries later).
 	 */
-	async #write(
-		guildId: string,
-		mutate: (row: { language: string | null; plugins: Record<string, boolean>; pluginConfigs: Record<string, Record<string, unknown>> }) => void,
-		toggle?: () => { plugin: string; enabled: boolean } | undefined
-	): Promise<GuildSettingsSnapshot> {
+	async #resync(guildId: string, plugins: readonly string[]): Promise<{ version: number; toggles: PluginState[] }> {
+		if (!(await this.#cache.deleteShared(guildId))) throw new Error('Redis unreachable');
+		this.#cache.invalidate(guildId);
+		if (!plugins.length) return { version: Number.MAX_SAFE_INTEGER, toggles: [] };
+		const snapshot = await this.#readDatabase(guildId);
+		const toggles = plugins
+			.filter((plugin) => this.#options.registry.has(plugin))
+			.map((plugin) => ({ plugin, enabled: this.#enablement.effective(snapshot.plugins, plugin) }));
+		return { version: snapshot.version, toggles };
+	}
+
+	/**
+	 * Runs `mutate` on a copy of the guild's row (created if missing) inside a transaction holding the row lock
+	 * (PESSIMISTIC_WRITE), saves it, then updates the caches and announces the change with the plugins whose effective
+	 * state changed. An error thrown by `mutate` rolls everything back and is rethrown. `mutate` returning `false`
+	 * means "nothing to change": nothing is saved or announced.
+	 * @param first plugins to list first among the toggles (the one switched by hand).
+	 */
+	async #write(guildId: string, mutate: (draft: SettingsDraft) => boolean | void, first: readonly string[] = []): Promise<void> {
 		const em = this.#options.orm.em.fork();
-		const snapshot = await em.transactional(async (tx) => {
+		const written = await em.transactional(async (tx) => {
 			await tx.execute(
 				`insert into "guild_settings" ("guild_id", "language", "plugins", "plugin_configs", "version", "created_at", "updated_at") values (?, null, '{}', '{}', 1, now(), now()) on conflict ("guild_id") do nothing`,
 				[guildId],
 				'run'
 			);
 			const row = await tx.findOneOrFail(GuildSettings, { guildId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-			const draft = {
+			const before = structuredClone(row.plugins);
+			const draft: SettingsDraft = {
 				language: row.language ?? null,
-				plugins: { ...row.plugins },
-				pluginConfigs: { ...row.pluginConfigs }
+				plugins: structuredClone(row.plugins),
+				pluginConfigs: structuredClone(row.pluginConfigs)
 			};
-			mutate(draft);
+			if (mutate(draft) === false) return null;
 			row.language = draft.language;
 			row.plugins = draft.plugins;
 			row.pluginConfigs = draft.pluginConfigs;
 			await tx.flush();
-			return {
+			const snapshot: GuildSettingsSnapshot = {
 				guildId,
 				version: row.version,
-				language: row.language ?? null,
-				plugins: row.plugins,
-				pluginConfigs: row.pluginConfigs
-			} satisfies GuildSettingsSnapshot;
+				language: draft.language,
+				plugins: structuredClone(draft.plugins),
+				pluginConfigs: structuredClone(draft.pluginConfigs)
+			};
+			return { snapshot, toggles: this.#enablement.changes(before, draft.plugins, first) };
 		});
-		const toggled = toggle?.();
-		this.invalidate(guildId);
-		this.#remember(snapshot);
-		const stored = await this.#storeInRedis(snapshot);
-		const published = await this.#publish({ guildId, version: snapshot.version, origin: this.instanceId, ...(toggled ? { toggle: toggled } : {}) });
-		if (!stored || !published) {
-			this.#dirty.add(guildId);
-			this.#logger.warn(`Redis unreachable while guild ${guildId}'s settings changed: other processes read PostgreSQL until it is back`);
-		}
-		if (toggled) await this.#emitToggle({ guildId, ...toggled });
-		return snapshot;
-	}
-
-	async #publish(message: ChangeMessage): Promise<boolean> {
-		const redis = this.#options.redis;
-		if (!redis || redis.status !== 'ready') return false;
-		try {
-			await redis.publish(this.channel, JSON.stringify(message));
-			return true;
-		} catch (error) {
-			this.#logger.debug('Settings change could not be published:', error);
-			return false;
-		}
-	}
-
-	#handleMessage(channel: string, raw: string): void {
-		if (channel !== this.channel) return;
-		let message: ChangeMessage;
-		try {
-			message = JSON.parse(raw) as ChangeMessage;
-		} catch {
-			this.#logger.warn(`Ignoring a malformed settings change message: ${raw.slice(0, 200)}`);
-			return;
-		}
-		if (message.origin === this.instanceId || typeof message.guildId !== 'string') return;
-		this.invalidate(message.guildId);
-		if (message.toggle) void this.#emitToggle({ guildId: message.guildId, ...message.toggle });
-	}
-
-	async #emitToggle(toggle: PluginToggle): Promise<void> {
-		for (const listener of this.#toggleListeners) {
-			try {
-				await listener(toggle);
-			} catch (error) {
-				this.#logger.error(`A plugin toggle handler failed (${toggle.plugin} in guild ${toggle.guildId}):`, error);
-			}
-		}
-	}
-
-	async #subscriberUp(): Promise<void> {
-		const subscriber = this.#options.subscriber;
-		if (!subscriber || this.#closed) return;
-		try {
-			await subscriber.subscribe(this.channel);
-		} catch (error) {
-			this.#logger.warn('Could not subscribe to settings changes; reading without the memory cache:', error);
-			return;
-		}
-		this.#epoch++;
-		this.#memory.clear();
-		this.#subscribed = true;
-		for (const guildId of [...this.#dirty]) {
-			const redis = this.#options.redis;
-			try {
-				await redis?.del(this.cacheKey(guildId));
-				if (await this.#publish({ guildId, version: Number.MAX_SAFE_INTEGER, origin: this.instanceId })) this.#dirty.delete(guildId);
-			} catch {
-				break;
-			}
-		}
-	}
-
-	#subscriberDown(): void {
-		if (this.#subscribed) this.#logger.warn('Settings change channel lost: reading settings from Redis/PostgreSQL until it is back');
-		this.#subscribed = false;
-		this.#epoch++;
-		this.#memory.clear();
-		this.#inflight.clear();
+		if (!written) return;
+		const { snapshot, toggles } = written;
+		this.#cache.invalidate(guildId);
+		this.#cache.remember(snapshot);
+		const stored = await this.#cache.storeShared(snapshot);
+		await this.#bus.announce({ guildId, version: snapshot.version, toggles }, { sharedCopyStale: !stored });
 	}
 }
