@@ -1,7 +1,7 @@
 import type { Command } from '@sapphire/framework';
-import { GuildPermissionCommand } from '../lib/guildPermissionCommand.js';
-import { applyLocalizedBuilder, createLocalizedChoice } from '@sapphire/plugin-i18next';
-import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
+import { MessageFlags, PermissionFlagsBits } from 'discord.js';
+import { BotCommand, type GuildChatInputInteraction } from '../lib/commands/BotCommand.js';
+import { localizedChoice, localizedCommand, localizedOption } from '../lib/commands/localized.js';
 import { listShippedLocales, translateInteraction } from '../lib/i18n.js';
 
 /** The choice value that clears the guild's language (back to its preferred locale). */
@@ -12,29 +12,34 @@ const SERVER_DEFAULT = 'default';
  * guild's own preferred locale. Manage Server, declared to Discord and checked by the bot. The confirmation is in the
  * new language.
  */
-export class LanguageCommand extends GuildPermissionCommand {
+export class LanguageCommand extends BotCommand {
 	public constructor(context: Command.LoaderContext, options: Command.Options) {
-		super(context, { ...options, name: 'language', memberPermission: PermissionFlagsBits.ManageGuild });
+		super(context, {
+			...options,
+			name: 'language',
+			memberPermission: PermissionFlagsBits.ManageGuild,
+			subcommands: [{ name: 'set', chatInputRun: 'chatInputSet' }]
+		});
 	}
 
 	public override registerApplicationCommands(registry: Command.Registry) {
 		const locales = listShippedLocales(undefined, this.container.botConfig.defaultLocale);
-		registry.registerChatInputCommand((builder) =>
-			applyLocalizedBuilder(this.declare(builder), 'core:commands.language.name', 'core:commands.language.description')
-				.addSubcommand((sub) =>
-					applyLocalizedBuilder(sub, 'core:commands.language.set.name', 'core:commands.language.set.description').addStringOption((option) =>
-						applyLocalizedBuilder(option, 'core:commands.language.options.language.name', 'core:commands.language.options.language.description')
-							.setRequired(true)
-							.addChoices(
-								...locales.map((locale) => createLocalizedChoice(`core:languages.${locale}`, { value: locale })),
-								createLocalizedChoice('core:commands.language.choices.default', { value: SERVER_DEFAULT })
-							)
-					)
+		this.registerChatInput(registry, 'core:commands.language', (builder) =>
+			builder.addSubcommand((sub) =>
+				localizedCommand(sub, 'core:commands.language.set').addStringOption((option) =>
+					localizedOption(option, 'core:commands.language.options.language')
+						.setRequired(true)
+						.addChoices(
+							...locales.map((locale) => localizedChoice(`core:languages.${locale}`, locale)),
+							localizedChoice('core:commands.language.choices.default', SERVER_DEFAULT)
+						)
 				)
+			)
 		);
 	}
 
-	public override async chatInputRun(interaction: ChatInputCommandInteraction<'cached' | 'raw'>) {
+	/** `/language set language`. @throws UserError `core:errors.unknownLanguage` for a locale the bot does not ship. */
+	public async chatInputSet(interaction: GuildChatInputInteraction) {
 		const choice = interaction.options.getString('language', true);
 		const language = choice === SERVER_DEFAULT ? null : choice;
 		await this.container.settings.setLanguage(interaction.guildId, language);

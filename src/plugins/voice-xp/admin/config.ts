@@ -27,7 +27,7 @@ async function current(context: AdminContext): Promise<VoiceXpConfig> {
 }
 
 /** `/xp config show`: every rule of the guild. */
-const show: AdminHandler = async (context) => {
+export const configShow: AdminHandler = async (context) => {
 	const { interaction, t, locale } = context;
 	const config = await current(context);
 	const afkChannelId = interaction.guild?.afkChannelId ?? null;
@@ -53,7 +53,8 @@ const show: AdminHandler = async (context) => {
 	await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral, ...NO_PINGS });
 };
 
-const xpPerMinute: AdminHandler = async (context) => {
+/** `/xp config xp-per-minute value`: the XP a member earns per eligible minute in voice. */
+export const configXpPerMinute: AdminHandler = async (context) => {
 	const config = await save(context, { xpPerMinute: context.interaction.options.getInteger('value', true) });
 	await answer(context, [context.t('voice-xp:config.xpPerMinute', { value: formatNumber(context.locale, config.xpPerMinute) })]);
 };
@@ -64,7 +65,8 @@ function excludable(context: AdminContext): { id: string; list: 'excludedChannel
 	return { id: channel.id, list: channel.type === ChannelType.GuildCategory ? 'excludedCategoryIds' : 'excludedChannelIds' };
 }
 
-const exclude: AdminHandler = async (context) => {
+/** `/xp config exclude channel`: no XP in that voice channel, or in every channel of that category. */
+export const configExclude: AdminHandler = async (context) => {
 	const { id, list } = excludable(context);
 	const config = await current(context);
 	const channel = mention.channel(id);
@@ -73,7 +75,8 @@ const exclude: AdminHandler = async (context) => {
 	return answer(context, [context.t(list === 'excludedCategoryIds' ? 'voice-xp:config.excludedCategory' : 'voice-xp:config.excludedChannel', { channel })]);
 };
 
-const include: AdminHandler = async (context) => {
+/** `/xp config include channel`: XP again in a channel or category excluded before. */
+export const configInclude: AdminHandler = async (context) => {
 	const { id, list } = excludable(context);
 	const config = await current(context);
 	const channel = mention.channel(id);
@@ -82,13 +85,15 @@ const include: AdminHandler = async (context) => {
 	return answer(context, [context.t('voice-xp:config.included', { channel })]);
 };
 
-const streaming: AdminHandler = async (context) => {
+/** `/xp config streaming-counts-alone enabled`: whether streaming or camera earns XP alone in a channel. */
+export const configStreaming: AdminHandler = async (context) => {
 	const enabled = context.interaction.options.getBoolean('enabled', true);
 	await save(context, { streamingCountsAlone: enabled });
 	return answer(context, [context.t(enabled ? 'voice-xp:config.streamingOn' : 'voice-xp:config.streamingOff')]);
 };
 
-const afk: AdminHandler = async (context) => {
+/** `/xp config afk-channel earns`: whether the guild's AFK channel earns XP. */
+export const configAfk: AdminHandler = async (context) => {
 	const earns = context.interaction.options.getBoolean('earns', true);
 	await save(context, { afkChannelIneligible: !earns });
 	return answer(context, [context.t(earns ? 'voice-xp:config.afkEarns' : 'voice-xp:config.afkNoXp')]);
@@ -99,7 +104,7 @@ const afk: AdminHandler = async (context) => {
  * Warns when the bot cannot post in the chosen channel.
  * @throws UserError (translated) for mode `channel` without any channel.
  */
-const announcements: AdminHandler = async (context) => {
+export const configAnnouncements: AdminHandler = async (context) => {
 	const { interaction, t } = context;
 	const mode = interaction.options.getString('mode', true) as VoiceXpConfig['levelUpAnnouncement'];
 	const given = interaction.options.getChannel('channel');
@@ -117,19 +122,8 @@ const announcements: AdminHandler = async (context) => {
 	]);
 };
 
-const flushInterval: AdminHandler = async (context) => {
+/** `/xp config flush-interval seconds`: how often voice XP is written (at most one interval is lost in a crash). */
+export const configFlushInterval: AdminHandler = async (context) => {
 	const config = await save(context, { flushIntervalSeconds: context.interaction.options.getInteger('seconds', true) });
 	return answer(context, [context.t('voice-xp:config.flushInterval', { seconds: config.flushIntervalSeconds })]);
-};
-
-/** Handlers by subcommand name (Discord sends the default, en-US, name). */
-export const XP_CONFIG_HANDLERS: Record<string, AdminHandler> = {
-	show,
-	'xp-per-minute': xpPerMinute,
-	exclude,
-	include,
-	'streaming-counts-alone': streaming,
-	'afk-channel': afk,
-	announcements,
-	'flush-interval': flushInterval
 };

@@ -1,5 +1,6 @@
+import { container } from '@sapphire/framework';
 import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
-import type { Translate } from '../../../lib/i18n.js';
+import { translateInteraction, type Translate } from '../../../lib/i18n.js';
 import type { BotLogger } from '../../../lib/observability/logger.js';
 import { fitContent } from '../../../lib/replies.js';
 import type { TierOutcome } from '../service/effects.js';
@@ -17,6 +18,20 @@ export interface AdminContext {
 
 /** A `/xp` subcommand handler. */
 export type AdminHandler = (context: AdminContext) => Promise<unknown>;
+
+/**
+ * A `/xp` subcommand handler as the `chatInputRun` of a subcommand mapping (@sapphire/plugin-subcommands, see
+ * commands/xp.ts): gives it the guild's language and a logger with the guild, command and plugin.
+ */
+export function adminRun(handler: AdminHandler): (interaction: ChatInputCommandInteraction) => Promise<unknown> {
+	return async (interaction) => {
+		// `/xp` is a guild-only BotCommand: the interaction always comes from a guild.
+		const guildInteraction = interaction as ChatInputCommandInteraction<'cached' | 'raw'>;
+		const { locale, t } = await translateInteraction(interaction);
+		const logger = container.botLogger.child({ guildId: guildInteraction.guildId, command: 'xp', plugin: 'voice-xp' });
+		return handler({ interaction: guildInteraction, t, locale, logger });
+	};
+}
 
 /**
  * Answers an admin command, ephemeral and without pings: edits the deferred reply, or replies. Lines are joined and

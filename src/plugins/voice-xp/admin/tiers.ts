@@ -56,7 +56,7 @@ function problemsOf(context: AdminContext, tier: VoiceXpTier): string {
  * @throws UserError (translated) for @everyone, an integration's role, a role or minimum already used, or more than
  *   {@link MAX_TIERS} tiers; nothing changes.
  */
-const add: AdminHandler = async (context) => {
+export const tiersAdd: AdminHandler = async (context) => {
 	const { interaction, t, locale } = context;
 	const role = interaction.options.getRole('role', true);
 	const minutes = interaction.options.getInteger('minutes', true);
@@ -82,7 +82,7 @@ const add: AdminHandler = async (context) => {
  * `/xp tiers remove role`: the role stops being a tier; the sweep takes it from the members the bot gave it to and gives
  * them the next lower tier they reach. @throws UserError (translated) when the role is not a tier.
  */
-const remove: AdminHandler = async (context) => {
+export const tiersRemove: AdminHandler = async (context) => {
 	const { interaction, t } = context;
 	const role = interaction.options.getRole('role', true);
 	const tiers = await tiersOf(interaction.guildId);
@@ -92,7 +92,7 @@ const remove: AdminHandler = async (context) => {
 };
 
 /** `/xp tiers list`: each tier by minimum, and for those the bot cannot manage, why. */
-const list: AdminHandler = async (context) => {
+export const tiersList: AdminHandler = async (context) => {
 	const { interaction, t, locale } = context;
 	const tiers = (await tiersOf(interaction.guildId)).sort((a, b) => a.minMinutes - b.minMinutes);
 	if (tiers.length === 0) return answer(context, [t('voice-xp:tiers.none')]);
@@ -104,6 +104,3 @@ const list: AdminHandler = async (context) => {
 	});
 	return answer(context, [t('voice-xp:tiers.listHeader'), ...lines]);
 };
-
-/** Handlers by subcommand name. */
-export const XP_TIERS_HANDLERS: Record<string, AdminHandler> = { add, remove, list };

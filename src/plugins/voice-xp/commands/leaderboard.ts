@@ -1,6 +1,7 @@
-import { Command, CommandOptionsRunTypeEnum } from '@sapphire/framework';
-import { applyLocalizedBuilder } from '@sapphire/plugin-i18next';
-import { InteractionContextType, type ChatInputCommandInteraction } from 'discord.js';
+import type { Command } from '@sapphire/framework';
+import type { GuildChatInputInteraction } from '../../../lib/commands/BotCommand.js';
+import { localizedOption } from '../../../lib/commands/localized.js';
+import { PluginCommand } from '../../../lib/plugins/pieces.js';
 import { translateInteraction } from '../../../lib/i18n.js';
 import { NO_PINGS } from '../views/common.js';
 import { leaderboardMessage } from '../views/leaderboard.js';
@@ -12,24 +13,18 @@ const MAX_PAGE = 10_000;
  * `/leaderboard [page]`: the guild's voice XP ranking, ten members a page with 🥇🥈🥉 for the first three, and
  * previous/next buttons (interaction-handlers/voiceXpLeaderboardButton.ts). A page past the end shows the last one.
  */
-export class LeaderboardCommand extends Command {
+export class LeaderboardCommand extends PluginCommand<'voice-xp'> {
 	public constructor(context: Command.LoaderContext, options: Command.Options) {
-		super(context, { ...options, name: 'leaderboard', runIn: CommandOptionsRunTypeEnum.GuildAny });
+		super(context, { ...options, name: 'leaderboard', plugin: 'voice-xp' });
 	}
 
 	public override registerApplicationCommands(registry: Command.Registry) {
-		registry.registerChatInputCommand((builder) =>
-			applyLocalizedBuilder(builder, 'voice-xp:commands.leaderboard.name', 'voice-xp:commands.leaderboard.description')
-				.setContexts(InteractionContextType.Guild)
-				.addIntegerOption((option) =>
-					applyLocalizedBuilder(option, 'voice-xp:commands.leaderboard.options.page.name', 'voice-xp:commands.leaderboard.options.page.description')
-						.setMinValue(1)
-						.setMaxValue(MAX_PAGE)
-				)
+		this.registerChatInput(registry, 'voice-xp:commands.leaderboard', (builder) =>
+			builder.addIntegerOption((option) => localizedOption(option, 'voice-xp:commands.leaderboard.options.page').setMinValue(1).setMaxValue(MAX_PAGE))
 		);
 	}
 
-	public override async chatInputRun(interaction: ChatInputCommandInteraction<'cached' | 'raw'>) {
+	protected override async runCommand(interaction: GuildChatInputInteraction) {
 		await interaction.deferReply();
 		const { locale, t } = await translateInteraction(interaction);
 		const page = interaction.options.getInteger('page') ?? 1;

@@ -1,6 +1,8 @@
-import { Command, CommandOptionsRunTypeEnum } from '@sapphire/framework';
-import { applyLocalizedBuilder } from '@sapphire/plugin-i18next';
-import { InteractionContextType, MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import type { Command } from '@sapphire/framework';
+import { MessageFlags } from 'discord.js';
+import type { GuildChatInputInteraction } from '../../../lib/commands/BotCommand.js';
+import { localizedOption } from '../../../lib/commands/localized.js';
+import { PluginCommand } from '../../../lib/plugins/pieces.js';
 import { translateInteraction } from '../../../lib/i18n.js';
 import { countRankedMembers, getMemberStats, getRankPosition } from '../lib/stats.js';
 import { voiceXp } from '../service/runtime.js';
@@ -12,20 +14,18 @@ import { rankEmbed } from '../views/rank.js';
  * position in the guild, and whether they earn XP right now (and if not, why). Everyone may use it; the answer is
  * public, in the guild's language.
  */
-export class RankCommand extends Command {
+export class RankCommand extends PluginCommand<'voice-xp'> {
 	public constructor(context: Command.LoaderContext, options: Command.Options) {
-		super(context, { ...options, name: 'rank', runIn: CommandOptionsRunTypeEnum.GuildAny });
+		super(context, { ...options, name: 'rank', plugin: 'voice-xp' });
 	}
 
 	public override registerApplicationCommands(registry: Command.Registry) {
-		registry.registerChatInputCommand((builder) =>
-			applyLocalizedBuilder(builder, 'voice-xp:commands.rank.name', 'voice-xp:commands.rank.description')
-				.setContexts(InteractionContextType.Guild)
-				.addUserOption((option) => applyLocalizedBuilder(option, 'voice-xp:commands.rank.options.user.name', 'voice-xp:commands.rank.options.user.description'))
+		this.registerChatInput(registry, 'voice-xp:commands.rank', (builder) =>
+			builder.addUserOption((option) => localizedOption(option, 'voice-xp:commands.rank.options.user'))
 		);
 	}
 
-	public override async chatInputRun(interaction: ChatInputCommandInteraction<'cached' | 'raw'>) {
+	protected override async runCommand(interaction: GuildChatInputInteraction) {
 		const { locale, t } = await translateInteraction(interaction);
 		const user = interaction.options.getUser('user') ?? interaction.user;
 		if (user.bot) return interaction.reply({ content: t('voice-xp:rank.bot', { name: user.displayName }), flags: MessageFlags.Ephemeral, ...NO_PINGS });

@@ -1,37 +1,25 @@
 import type { Command } from '@sapphire/framework';
-import { GuildPermissionCommand } from '../../../lib/guildPermissionCommand.js';
-import { applyLocalizedBuilder, createLocalizedChoice } from '@sapphire/plugin-i18next';
+import { ChannelType, PermissionFlagsBits } from 'discord.js';
+import { localizedChoices, localizedCommand, localizedOption } from '../../../lib/commands/localized.js';
+import { PluginCommand } from '../../../lib/plugins/pieces.js';
 import {
-	ChannelType,
-	PermissionFlagsBits,
-	type ChatInputCommandInteraction,
-	type SlashCommandBuilder,
-	type SlashCommandSubcommandBuilder,
-	type SlashCommandSubcommandGroupBuilder
-} from 'discord.js';
-import { translateInteraction } from '../../../lib/i18n.js';
-import { XP_CONFIG_HANDLERS } from '../admin/config.js';
+	configAfk,
+	configAnnouncements,
+	configExclude,
+	configFlushInterval,
+	configInclude,
+	configShow,
+	configStreaming,
+	configXpPerMinute
+} from '../admin/config.js';
+import { adminRun } from '../admin/context.js';
 import { xpAdd, xpReset, xpSync } from '../admin/members.js';
-import { XP_TIERS_HANDLERS } from '../admin/tiers.js';
-import type { AdminContext } from '../admin/context.js';
+import { tiersAdd, tiersList, tiersRemove } from '../admin/tiers.js';
 import { MAX_FLUSH_INTERVAL_SECONDS } from '../lib/config.js';
 import { MAX_XP_ADJUSTMENT } from '../lib/stats.js';
 
-type Localizable = SlashCommandBuilder | SlashCommandSubcommandBuilder | SlashCommandSubcommandGroupBuilder;
-
-/**
- * Name and description of a builder from `voice-xp:commands.xp[.<path>].name|description`, with Discord
- * localizations for every shipped locale.
- */
-function localized<T extends Localizable>(builder: T, path?: string): T {
-	const base = path ? `voice-xp:commands.xp.${path}` : 'voice-xp:commands.xp';
-	return applyLocalizedBuilder(builder, `${base}.name`, `${base}.description`) as T;
-}
-
-/** An option's localized name and description (`voice-xp:commands.xp.options.<key>`). */
-function option<T extends Parameters<typeof applyLocalizedBuilder>[0]>(builder: T, key: string): T {
-	return applyLocalizedBuilder(builder, `voice-xp:commands.xp.options.${key}.name`, `voice-xp:commands.xp.options.${key}.description`) as T;
-}
+/** Key base of the command's translations (locales/<locale>/voice-xp.json). */
+const KEY = 'voice-xp:commands.xp';
 
 /** Voice-based channels and categories: what `/xp config exclude|include` accept. */
 const EXCLUDABLE_CHANNELS = [ChannelType.GuildVoice, ChannelType.GuildStageVoice, ChannelType.GuildCategory] as const;
@@ -50,77 +38,111 @@ const MAX_TIER_MINUTES = 10_000_000;
  * - `/xp config show | xp-per-minute | exclude | include | streaming-counts-alone | afk-channel | announcements |
  *   flush-interval` (admin/config.ts)
  * - `/xp tiers add | remove | list` (admin/tiers.ts)
+ *
+ * The mapping below uses the names Discord sends (the en-US names of voice-xp.json); BotCommand checks at registration
+ * that they are exactly the declared subcommands.
  */
-export class XpCommand extends GuildPermissionCommand {
+export class XpCommand extends PluginCommand<'voice-xp'> {
 	public constructor(context: Command.LoaderContext, options: Command.Options) {
-		super(context, { ...options, name: 'xp', memberPermission: PermissionFlagsBits.ManageGuild });
+		super(context, {
+			...options,
+			name: 'xp',
+			plugin: 'voice-xp',
+			memberPermission: PermissionFlagsBits.ManageGuild,
+			subcommands: [
+				{ name: 'add', chatInputRun: adminRun(xpAdd) },
+				{ name: 'reset', chatInputRun: adminRun(xpReset) },
+				{ name: 'sync', chatInputRun: adminRun(xpSync) },
+				{
+					name: 'config',
+					type: 'group',
+					entries: [
+						{ name: 'show', chatInputRun: adminRun(configShow) },
+						{ name: 'xp-per-minute', chatInputRun: adminRun(configXpPerMinute) },
+						{ name: 'exclude', chatInputRun: adminRun(configExclude) },
+						{ name: 'include', chatInputRun: adminRun(configInclude) },
+						{ name: 'streaming-counts-alone', chatInputRun: adminRun(configStreaming) },
+						{ name: 'afk-channel', chatInputRun: adminRun(configAfk) },
+						{ name: 'announcements', chatInputRun: adminRun(configAnnouncements) },
+						{ name: 'flush-interval', chatInputRun: adminRun(configFlushInterval) }
+					]
+				},
+				{
+					name: 'tiers',
+					type: 'group',
+					entries: [
+						{ name: 'add', chatInputRun: adminRun(tiersAdd) },
+						{ name: 'remove', chatInputRun: adminRun(tiersRemove) },
+						{ name: 'list', chatInputRun: adminRun(tiersList) }
+					]
+				}
+			]
+		});
 	}
 
 	public override registerApplicationCommands(registry: Command.Registry) {
-		registry.registerChatInputCommand((builder) =>
-			localized(this.declare(builder))
+		this.registerChatInput(registry, KEY, (builder) =>
+			builder
 				.addSubcommand((sub) =>
-					localized(sub, 'add')
-						.addUserOption((user) => option(user, 'user').setRequired(true))
-						.addIntegerOption((amount) => option(amount, 'amount').setRequired(true).setMinValue(-MAX_XP_ADJUSTMENT).setMaxValue(MAX_XP_ADJUSTMENT))
+					localizedCommand(sub, `${KEY}.add`)
+						.addUserOption((user) => localizedOption(user, `${KEY}.options.user`).setRequired(true))
+						.addIntegerOption((amount) =>
+							localizedOption(amount, `${KEY}.options.amount`).setRequired(true).setMinValue(-MAX_XP_ADJUSTMENT).setMaxValue(MAX_XP_ADJUSTMENT)
+						)
 				)
-				.addSubcommand((sub) => localized(sub, 'reset').addUserOption((user) => option(user, 'user').setRequired(true)))
-				.addSubcommand((sub) => localized(sub, 'sync'))
+				.addSubcommand((sub) => localizedCommand(sub, `${KEY}.reset`).addUserOption((user) => localizedOption(user, `${KEY}.options.user`).setRequired(true)))
+				.addSubcommand((sub) => localizedCommand(sub, `${KEY}.sync`))
 				.addSubcommandGroup((group) =>
-					localized(group, 'config')
-						.addSubcommand((sub) => localized(sub, 'config.show'))
+					localizedCommand(group, `${KEY}.config`)
+						.addSubcommand((sub) => localizedCommand(sub, `${KEY}.config.show`))
 						.addSubcommand((sub) =>
-							localized(sub, 'config.xpPerMinute').addIntegerOption((value) => option(value, 'xpPerMinute').setRequired(true).setMinValue(1).setMaxValue(1_000))
+							localizedCommand(sub, `${KEY}.config.xpPerMinute`).addIntegerOption((value) =>
+								localizedOption(value, `${KEY}.options.xpPerMinute`).setRequired(true).setMinValue(1).setMaxValue(1_000)
+							)
 						)
 						.addSubcommand((sub) =>
-							localized(sub, 'config.exclude').addChannelOption((channel) => option(channel, 'channel').setRequired(true).addChannelTypes(...EXCLUDABLE_CHANNELS))
+							localizedCommand(sub, `${KEY}.config.exclude`).addChannelOption((channel) =>
+								localizedOption(channel, `${KEY}.options.channel`).setRequired(true).addChannelTypes(...EXCLUDABLE_CHANNELS)
+							)
 						)
 						.addSubcommand((sub) =>
-							localized(sub, 'config.include').addChannelOption((channel) => option(channel, 'channel').setRequired(true).addChannelTypes(...EXCLUDABLE_CHANNELS))
+							localizedCommand(sub, `${KEY}.config.include`).addChannelOption((channel) =>
+								localizedOption(channel, `${KEY}.options.channel`).setRequired(true).addChannelTypes(...EXCLUDABLE_CHANNELS)
+							)
 						)
-						.addSubcommand((sub) => localized(sub, 'config.streaming').addBooleanOption((enabled) => option(enabled, 'enabled').setRequired(true)))
-						.addSubcommand((sub) => localized(sub, 'config.afk').addBooleanOption((earns) => option(earns, 'earns').setRequired(true)))
 						.addSubcommand((sub) =>
-							localized(sub, 'config.announcements')
+							localizedCommand(sub, `${KEY}.config.streaming`).addBooleanOption((enabled) => localizedOption(enabled, `${KEY}.options.enabled`).setRequired(true))
+						)
+						.addSubcommand((sub) =>
+							localizedCommand(sub, `${KEY}.config.afk`).addBooleanOption((earns) => localizedOption(earns, `${KEY}.options.earns`).setRequired(true))
+						)
+						.addSubcommand((sub) =>
+							localizedCommand(sub, `${KEY}.config.announcements`)
 								.addStringOption((mode) =>
-									option(mode, 'mode')
+									localizedOption(mode, `${KEY}.options.mode`)
 										.setRequired(true)
-										.addChoices(
-											createLocalizedChoice('voice-xp:commands.xp.choices.off', { value: 'off' }),
-											createLocalizedChoice('voice-xp:commands.xp.choices.channel', { value: 'channel' }),
-											createLocalizedChoice('voice-xp:commands.xp.choices.dm', { value: 'dm' })
-										)
+										.addChoices(...localizedChoices(`${KEY}.choices`, ['off', 'channel', 'dm']))
 								)
-								.addChannelOption((channel) => option(channel, 'announcementChannel').addChannelTypes(...ANNOUNCEMENT_CHANNELS))
+								.addChannelOption((channel) => localizedOption(channel, `${KEY}.options.announcementChannel`).addChannelTypes(...ANNOUNCEMENT_CHANNELS))
 						)
 						.addSubcommand((sub) =>
-							localized(sub, 'config.flushInterval').addIntegerOption((seconds) =>
-								option(seconds, 'seconds').setRequired(true).setMinValue(10).setMaxValue(MAX_FLUSH_INTERVAL_SECONDS)
+							localizedCommand(sub, `${KEY}.config.flushInterval`).addIntegerOption((seconds) =>
+								localizedOption(seconds, `${KEY}.options.seconds`).setRequired(true).setMinValue(10).setMaxValue(MAX_FLUSH_INTERVAL_SECONDS)
 							)
 						)
 				)
 				.addSubcommandGroup((group) =>
-					localized(group, 'tiers')
+					localizedCommand(group, `${KEY}.tiers`)
 						.addSubcommand((sub) =>
-							localized(sub, 'tiers.add')
-								.addRoleOption((role) => option(role, 'role').setRequired(true))
-								.addIntegerOption((minutes) => option(minutes, 'minutes').setRequired(true).setMinValue(0).setMaxValue(MAX_TIER_MINUTES))
+							localizedCommand(sub, `${KEY}.tiers.add`)
+								.addRoleOption((role) => localizedOption(role, `${KEY}.options.role`).setRequired(true))
+								.addIntegerOption((minutes) =>
+									localizedOption(minutes, `${KEY}.options.minutes`).setRequired(true).setMinValue(0).setMaxValue(MAX_TIER_MINUTES)
+								)
 						)
-						.addSubcommand((sub) => localized(sub, 'tiers.remove').addRoleOption((role) => option(role, 'role').setRequired(true)))
-						.addSubcommand((sub) => localized(sub, 'tiers.list'))
+						.addSubcommand((sub) => localizedCommand(sub, `${KEY}.tiers.remove`).addRoleOption((role) => localizedOption(role, `${KEY}.options.role`).setRequired(true)))
+						.addSubcommand((sub) => localizedCommand(sub, `${KEY}.tiers.list`))
 				)
 		);
-	}
-
-	public override async chatInputRun(interaction: ChatInputCommandInteraction<'cached' | 'raw'>) {
-		const { locale, t } = await translateInteraction(interaction);
-		const context: AdminContext = { interaction, t, locale, logger: this.container.botLogger.child({ guildId: interaction.guildId, command: 'xp', plugin: 'voice-xp' }) };
-		const group = interaction.options.getSubcommandGroup();
-		const subcommand = interaction.options.getSubcommand(true);
-		if (group === 'config') return XP_CONFIG_HANDLERS[subcommand]!(context);
-		if (group === 'tiers') return XP_TIERS_HANDLERS[subcommand]!(context);
-		if (subcommand === 'add') return xpAdd(context);
-		if (subcommand === 'reset') return xpReset(context);
-		return xpSync(context);
 	}
 }
