@@ -126,13 +126,20 @@ export function encodePendingDeltas(deltas: readonly VoiceXpDelta[]): Map<string
 	return fields;
 }
 
+/** Orders deltas by guild id, user id (as strings), then window start. */
+function compareDeltas(a: VoiceXpDelta, b: VoiceXpDelta): number {
+	if (a.guildId !== b.guildId) return a.guildId < b.guildId ? -1 : 1;
+	if (a.userId !== b.userId) return a.userId < b.userId ? -1 : 1;
+	return a.from - b.from;
+}
+
 const FIELD = /^(\d{1,20}):(\d{1,20})$/;
 const VALUE = /^\d+,\d+,\d+,\d+$/;
 
 /**
- * Reads hash fields back into deltas (the inverse of {@link encodePendingDeltas}); each member's deltas are sorted by
- * window start. A field that is not a member, or holds anything but well-formed deltas, is left out whole and named
- * in `invalid` (meta fields starting with `@` are ignored).
+ * Reads hash fields back into deltas (the inverse of {@link encodePendingDeltas}), ordered by guild id, user id and
+ * window start, whatever order Redis returned the fields in. A field that is not a member, or holds anything but
+ * well-formed deltas, is left out whole and named in `invalid` (meta fields starting with `@` are ignored).
  */
 export function decodePendingDeltas(fields: Iterable<readonly [string, string]>): { deltas: VoiceXpDelta[]; invalid: string[] } {
 	const deltas: VoiceXpDelta[] = [];
@@ -153,9 +160,9 @@ export function decodePendingDeltas(fields: Iterable<readonly [string, string]>)
 			invalid.push(field);
 			continue;
 		}
-		deltas.push(...decoded.sort((a, b) => a.from - b.from));
+		deltas.push(...decoded);
 	}
-	return { deltas, invalid };
+	return { deltas: deltas.sort(compareDeltas), invalid };
 }
 
 /**
@@ -261,7 +268,8 @@ export class PendingDeltaStore {
 				build(false);
 				return false;
 			}
-			const marker = savedVersion === null ? null : await this.#redisCall('read a pending-deltas marker', () => this.#redis.get(this.#appliedKey(this.writerId)));
+			const marker =
+				savedVersion === null ? null : await this.#redisCall('read a pending-deltas marker', () => this.#redis.get(this.#appliedKey(this.writerId)));
 			const deltas = build(savedVersion !== null && marker === savedVersion);
 			const key = this.batchKey(this.writerId);
 			const version = String(++this.#saves);

@@ -1,12 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client, Guild, VoiceState } from 'discord.js';
+import type { Redis } from 'ioredis';
 import type { Clock } from '../../../lib/clock.js';
 import type { Translate } from '../../../lib/i18n.js';
 import type { BotLogger } from '../../../lib/observability/logger.js';
 import type { VoiceXpConfig } from '../lib/config.js';
-import { VoiceXpFlusher, type FlushedMember, type FlushResult } from '../lib/flush.js';
+import { VoiceXpFlusher, type FlushedMember, type FlusherResult } from '../lib/flush.js';
+import { PendingDeltaStore, type PendingStoreError, type RecoveredBatch } from '../lib/pendingDeltas.js';
 import { FlushSchedule } from '../lib/schedule.js';
-import { VoiceSessionTracker, type TrackedVoiceState, type VoiceSessionExplanation } from '../lib/sessionTracker.js';
+import { VoiceSessionTracker, type TrackedVoiceState, type VoiceSessionExplanation, type VoiceXpDelta } from '../lib/sessionTracker.js';
 import { guildVoiceStates, trackedVoiceState, voiceChannelParents } from './discordState.js';
 import { announceLevelUp, syncTierRoles, type TierOutcome } from './effects.js';
 
@@ -34,7 +36,22 @@ export interface VoiceXpServiceDeps {
 	isLive: () => boolean;
 	/** Told after every flush that wrote or failed (metrics). */
 	onFlush?: (report: FlushReport) => void;
+	/**
+	 * The bot's Redis client: while PostgreSQL is down, each failed flush copies the unwritten time there, and any
+	 * process's next successful flush applies the copies a dead process left (lib/pendingDeltas.ts).
+	 */
+	redis: Redis;
+	/** The bot's Redis key prefix (`hearth:`): the copies are under `<prefix>voice-xp:pending:`. */
+	redisPrefix: string;
+	/**
+	 * Counts the deltas the database's watermark skipped because their time was already counted, by where they came
+	 * from: `pending` (a copy left in Redis) or `flush` (this process's own). A prom-client `Counter<'source'>` fits.
+	 */
+	skippedDeltas?: { inc(labels: { source: SkippedDeltaSource }, value: number): void };
 }
+
+/** Where a skipped delta came from: a copy left in Redis (`pending`), or this process's own flush (`flush`). */
+export type SkippedDeltaSource = 'pending' | 'flush';
 
 /** One flush, as reported to {@link VoiceXpServiceDeps.onFlush} and {@link VoiceXpService.lastFlush}. */
 export interface FlushReport {
@@ -42,8 +59,11 @@ export interface FlushReport {
 	at: number;
 	/** Guilds drained. */
 	guildIds: string[];
-	/** The write's result, or null when it failed (the deltas are kept and written first next time). */
-	result: FlushResult | null;
+	/**
+	 * The write's result (members written include those of copies other processes left in Redis), or null when it
+	 * failed (the deltas are kept, copied to Redis, and written first next time).
+	 */
+	result: FlusherResult | null;
 	/** Real milliseconds the write took. */
 	durationMs: number;
 }
@@ -56,8 +76,9 @@ export interface GuildVoiceCounts {
 
 /**
  * The voice XP plugin's live state in one bot process: the session tracker fed by gateway events, the per-guild
- * flush schedule on `container.clock`, the batched flush, and what follows a flush (level-up log and announcements,
- * tier roles). One instance per client (see runtime.ts); the plugin's listeners, commands and hooks call it.
+ * flush schedule on `container.clock`, the batched flush (with its copy in Redis of what PostgreSQL could not take,
+ * lib/pendingDeltas.ts), and what follows a flush (level-up log and announcements, tier roles). One instance per
+ * client (see runtime.ts); the plugin's listeners, commands and hooks call it.
  *
  * Ordering: each guild's changes are applied in the order they arrive, each at the clock time it arrived. Most are
  * applied at once; a change that needs the guild's config first (the first event of a guild, a config change) waits
@@ -66,6 +87,8 @@ export interface GuildVoiceCounts {
 export class VoiceXpService {
 	public readonly tracker = new VoiceSessionTracker();
 	public readonly schedule = new FlushSchedule();
+	/** This process's copy, in Redis, of time PostgreSQL could not take, and the copies other processes left. */
+	public readonly pending: PendingDeltaStore;
 	readonly #deps: VoiceXpServiceDeps;
 	readonly #flusher: VoiceXpFlusher;
 	/** Guilds whose context (config, AFK channel, channel categories) the tracker has. */
@@ -86,7 +109,12 @@ export class VoiceXpService {
 
 	public constructor(deps: VoiceXpServiceDeps) {
 		this.#deps = deps;
-		this.#flusher = new VoiceXpFlusher(this.tracker, deps.em);
+		this.pending = new PendingDeltaStore({ redis: deps.redis, prefix: deps.redisPrefix });
+		this.#flusher = new VoiceXpFlusher(this.tracker, deps.em, {
+			pending: this.pending,
+			onRecovered: (batch) => this.#recovered(batch),
+			onPendingError: (error) => this.#pendingError(error)
+		});
 	}
 
 	/** The client this service belongs to. */
@@ -222,12 +250,14 @@ export class VoiceXpService {
 
 	/**
 	 * Runs an admin change of a member's stats while no flush runs, after dropping the member's time accrued but not
-	 * yet written (`/xp reset`: time earned before the reset must not land after it).
+	 * yet written: in the tracker, kept by failed flushes, and in the copies stored in Redis (`/xp reset`: time earned
+	 * before the reset must not land after it).
 	 */
 	public async withoutPendingTime<T>(guildId: string, userId: string, change: () => Promise<T>): Promise<T> {
 		return this.#exclusive(async () => {
 			await (this.#queues.get(guildId) ?? Promise.resolve());
 			this.tracker.discardPending(guildId, userId, this.#deps.clock.now());
+			await this.#flusher.discardPending(guildId, userId);
 			return change();
 		});
 	}
@@ -291,12 +321,16 @@ export class VoiceXpService {
 				await Promise.allSettled(guildIds.map((guildId) => this.#queues.get(guildId)));
 				this.schedule.markFlushed(guildIds, now);
 				const started = performance.now();
-				let result: FlushResult | null = null;
+				let result: FlusherResult | null = null;
 				try {
 					result = await this.#flusher.flush(now, all ? undefined : guildIds);
 				} catch (error) {
-					this.#deps.logger.error(`Voice XP flush of ${guildIds.length} guild(s) failed; it is retried at the next flush:`, error);
+					this.#deps.logger.error(
+						`Voice XP flush of ${guildIds.length} guild(s) failed; the time is kept (in memory and in Redis) and written at the next flush:`,
+						error
+					);
 				}
+				if (result) this.#skipped(result.skipped, 'flush');
 				const report: FlushReport = { at: now, guildIds, result, durationMs: performance.now() - started };
 				this.#lastFlush = report;
 				this.#flushCount++;
@@ -307,6 +341,35 @@ export class VoiceXpService {
 		} finally {
 			this.#flushing = false;
 		}
+	}
+
+	/** A copy another process left in Redis was written: one log line, and its skipped deltas. */
+	#recovered(batch: RecoveredBatch): void {
+		this.#deps.logger.info(
+			`Voice XP: applied the time process ${batch.writerId} had kept in Redis (save ${batch.version}): ` +
+				`${batch.deltas.length} delta(s), ${batch.result.written.length} added, ${batch.result.skipped.length} already counted`
+		);
+		if (batch.invalidFields.length > 0) {
+			const named = batch.invalidFields.slice(0, 10).join(', ');
+			this.#deps.logger.warn(`Voice XP: ${batch.invalidFields.length} unreadable field(s) of process ${batch.writerId}'s copy were dropped: ${named}`);
+		}
+		this.#skipped(batch.result.skipped, 'pending');
+	}
+
+	/** Deltas the watermark skipped: counted, and logged once per guild with their number. */
+	#skipped(skipped: readonly VoiceXpDelta[], source: SkippedDeltaSource): void {
+		if (skipped.length === 0) return;
+		this.#deps.skippedDeltas?.inc({ source }, skipped.length);
+		const byGuild = new Map<string, number>();
+		for (const delta of skipped) byGuild.set(delta.guildId, (byGuild.get(delta.guildId) ?? 0) + 1);
+		const what = source === 'pending' ? 'delta(s) kept in Redis' : 'delta(s) of this process';
+		for (const [guildId, count] of byGuild) {
+			this.#guildLogger(guildId).info(`Voice XP: ${count} ${what} skipped: their time was already counted`);
+		}
+	}
+
+	#pendingError(error: PendingStoreError): void {
+		this.#deps.logger.warn(`Voice XP: ${error.message} (the copy in Redis of voice time not yet written may be missing or stale meanwhile)`);
 	}
 
 	/** Level-ups are logged at once; announcements and tier roles run in each guild's effect queue. */

@@ -46,7 +46,17 @@ const store = (writerId?: string, options: { lockTtlMs?: number } = {}) =>
 
 function inVoice(tracker: VoiceSessionTracker, at: number, ...userIds: string[]): void {
 	for (const userId of userIds) {
-		const state: TrackedVoiceState = { userId, channelId: CHANNEL, bot: false, selfMute: false, selfDeaf: false, mute: false, deaf: false, selfStream: false, selfVideo: false };
+		const state: TrackedVoiceState = {
+			userId,
+			channelId: CHANNEL,
+			bot: false,
+			selfMute: false,
+			selfDeaf: false,
+			mute: false,
+			deaf: false,
+			selfStream: false,
+			selfVideo: false
+		};
 		tracker.applyVoiceState(GUILD, state, at);
 	}
 }
