@@ -1,7 +1,16 @@
 import type { Command } from '@sapphire/framework';
-import { GuildPermissionCommand } from '../lib/guildPermissionCommand.js';
-import { applyLocalizedBuilder } from '@sapphire/plugin-i18next';
-import { MessageFlags, PermissionFlagsBits, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import { MessageFlags, PermissionFlagsBits, type AutocompleteInteraction, type SlashCommandStringOption } from 'discord.js';
+import { BotCommand, type GuildChatInputInteraction } from '../lib/commands/BotCommand.js';
+import { localizedCommand, localizedOption } from '../lib/commands/localized.js';
+import {
+	assertInstalled,
+	enableWithDependenciesButton,
+	formatPluginList,
+	missingDependencies,
+	pluginStates,
+	runningDependents,
+	type PluginSwitchState
+} from '../lib/commands/pluginSwitches.js';
 import { translateInteraction, type Translate } from '../lib/i18n.js';
 import { fitContent } from '../lib/replies.js';
 
@@ -14,47 +23,88 @@ const CHOICE_NAME_LIMIT = 100;
  * Needs Manage Server: declared to Discord (`default_member_permissions`) and checked by the bot
  * (`requiredUserPermissions`), since server admins can override the declaration per role or channel.
  * Answers are ephemeral, in the guild's language.
+ *
+ * Dependencies (`dependsOn`): `enable` never turns a dependency on by itself; when one is off it names them and offers
+ * a button that turns on the dependencies and the plugin (src/interaction-handlers/corePluginsEnableButton.ts).
+ * `disable` names the plugins that stop working with it (they keep their switch). `list` shows a plugin switched on
+ * but idle because a dependency is off.
  */
-export class PluginsCommand extends GuildPermissionCommand {
+export class PluginsCommand extends BotCommand {
 	public constructor(context: Command.LoaderContext, options: Command.Options) {
-		super(context, { ...options, name: 'plugins', memberPermission: PermissionFlagsBits.ManageGuild });
+		super(context, {
+			...options,
+			name: 'plugins',
+			memberPermission: PermissionFlagsBits.ManageGuild,
+			subcommands: [
+				{ name: 'list', chatInputRun: 'chatInputList' },
+				{ name: 'enable', chatInputRun: 'chatInputEnable' },
+				{ name: 'disable', chatInputRun: 'chatInputDisable' }
+			]
+		});
 	}
 
 	public override registerApplicationCommands(registry: Command.Registry) {
-		registry.registerChatInputCommand((builder) =>
-			applyLocalizedBuilder(this.declare(builder), 'core:commands.plugins.name', 'core:commands.plugins.description')
-				.addSubcommand((sub) => applyLocalizedBuilder(sub, 'core:commands.plugins.list.name', 'core:commands.plugins.list.description'))
-				.addSubcommand((sub) =>
-					applyLocalizedBuilder(sub, 'core:commands.plugins.enable.name', 'core:commands.plugins.enable.description').addStringOption(
-						(option) =>
-							applyLocalizedBuilder(option, 'core:commands.plugins.options.plugin.name', 'core:commands.plugins.options.plugin.description')
-								.setRequired(true)
-								.setAutocomplete(true)
-					)
-				)
-				.addSubcommand((sub) =>
-					applyLocalizedBuilder(sub, 'core:commands.plugins.disable.name', 'core:commands.plugins.disable.description').addStringOption(
-						(option) =>
-							applyLocalizedBuilder(option, 'core:commands.plugins.options.plugin.name', 'core:commands.plugins.options.plugin.description')
-								.setRequired(true)
-								.setAutocomplete(true)
-					)
-				)
+		const pluginOption = (option: SlashCommandStringOption) =>
+			localizedOption(option, 'core:commands.plugins.options.plugin').setRequired(true).setAutocomplete(true);
+		this.registerChatInput(registry, 'core:commands.plugins', (builder) =>
+			builder
+				.addSubcommand((sub) => localizedCommand(sub, 'core:commands.plugins.list'))
+				.addSubcommand((sub) => localizedCommand(sub, 'core:commands.plugins.enable').addStringOption(pluginOption))
+				.addSubcommand((sub) => localizedCommand(sub, 'core:commands.plugins.disable').addStringOption(pluginOption))
 		);
 	}
 
-	public override async chatInputRun(interaction: ChatInputCommandInteraction<'cached' | 'raw'>) {
-		const subcommand = interaction.options.getSubcommand(true);
-		if (subcommand === 'list') return this.list(interaction);
-		const name = interaction.options.getString('plugin', true).trim().toLowerCase();
-		const enabled = subcommand === 'enable';
-		const changed = await this.container.settings.setPluginEnabled(interaction.guildId, name, enabled);
-		const { t } = await translateInteraction(interaction);
-		const key = enabled ? (changed ? 'enabled' : 'alreadyEnabled') : changed ? 'disabled' : 'alreadyDisabled';
-		this.container.botLogger
-			.child({ guildId: interaction.guildId, shardId: interaction.guild?.shardId, command: 'plugins', plugin: name })
-			.info(`Plugin ${name} ${enabled ? 'enabled' : 'disabled'} by ${interaction.user.id}${changed ? '' : ' (no change)'}`);
-		return interaction.reply({ content: t(`core:commands.plugins.${key}`, { name }), flags: MessageFlags.Ephemeral });
+	/** `/plugins list`: every plugin, on, off, or switched on but waiting for a dependency. */
+	public async chatInputList(interaction: GuildChatInputInteraction) {
+		const { locale, t } = await translateInteraction(interaction);
+		const states = await pluginStates(interaction.guildId);
+		if (states.length === 0) return interaction.reply({ content: t('core:commands.plugins.none'), flags: MessageFlags.Ephemeral });
+		const lines = states.map((state) => listLine(t, locale, state));
+		return interaction.reply({ content: fitContent([t('core:commands.plugins.listHeader'), ...lines].join('\n')), flags: MessageFlags.Ephemeral });
+	}
+
+	/**
+	 * `/plugins enable plugin`: switches it on, unless a plugin it depends on is off: then nothing changes and the
+	 * answer offers the confirmation button.
+	 * @throws UserError `core:errors.unknownPlugin` for a name that is not installed.
+	 */
+	public async chatInputEnable(interaction: GuildChatInputInteraction) {
+		const name = pluginName(interaction);
+		assertInstalled(name);
+		const { locale, t } = await translateInteraction(interaction);
+		const missing = await missingDependencies(interaction.guildId, name);
+		if (missing.length) {
+			this.#log(interaction, name).info(`Plugin ${name} not enabled by ${interaction.user.id}: needs ${missing.join(', ')} (confirmation offered)`);
+			return interaction.reply({
+				content: t('core:commands.plugins.needsDependencies', { name, dependencies: formatPluginList(locale, missing) }),
+				components: [enableWithDependenciesButton(t, locale, name, missing)],
+				flags: MessageFlags.Ephemeral
+			});
+		}
+		const changed = await this.container.settings.setPluginEnabled(interaction.guildId, name, true);
+		this.#log(interaction, name).info(`Plugin ${name} enabled by ${interaction.user.id}${changed ? '' : ' (no change)'}`);
+		return interaction.reply({ content: t(changed ? 'core:commands.plugins.enabled' : 'core:commands.plugins.alreadyEnabled', { name }), flags: MessageFlags.Ephemeral });
+	}
+
+	/**
+	 * `/plugins disable plugin`: switches it off, naming the running plugins that depend on it (they stop with it and
+	 * come back when it is on again).
+	 * @throws UserError `core:errors.unknownPlugin` for a name that is not installed.
+	 */
+	public async chatInputDisable(interaction: GuildChatInputInteraction) {
+		const name = pluginName(interaction);
+		assertInstalled(name);
+		const dependents = await runningDependents(interaction.guildId, name);
+		const changed = await this.container.settings.setPluginEnabled(interaction.guildId, name, false);
+		const { locale, t } = await translateInteraction(interaction);
+		this.#log(interaction, name).info(
+			`Plugin ${name} disabled by ${interaction.user.id}${changed ? '' : ' (no change)'}${changed && dependents.length ? `; stopped with it: ${dependents.join(', ')}` : ''}`
+		);
+		const key = !changed ? 'alreadyDisabled' : dependents.length ? 'disabledWithDependents' : 'disabled';
+		return interaction.reply({
+			content: t(`core:commands.plugins.${key}`, { name, dependents: formatPluginList(locale, dependents) }),
+			flags: MessageFlags.Ephemeral
+		});
 	}
 
 	public override async autocompleteRun(interaction: AutocompleteInteraction) {
@@ -67,16 +117,22 @@ export class PluginsCommand extends GuildPermissionCommand {
 		return interaction.respond(choices);
 	}
 
-	private async list(interaction: ChatInputCommandInteraction<'cached' | 'raw'>) {
-		const { t } = await translateInteraction(interaction);
-		const { settings, plugins } = this.container;
-		if (plugins.names.length === 0) return interaction.reply({ content: t('core:commands.plugins.none'), flags: MessageFlags.Ephemeral });
-		const enabled = new Set(await settings.enabledPlugins(interaction.guildId));
-		const lines = plugins.names.map((name) =>
-			t(enabled.has(name) ? 'core:commands.plugins.lineOn' : 'core:commands.plugins.lineOff', { name, description: describe(t, name) })
-		);
-		return interaction.reply({ content: fitContent([t('core:commands.plugins.listHeader'), ...lines].join('\n')), flags: MessageFlags.Ephemeral });
+	#log(interaction: GuildChatInputInteraction, plugin: string) {
+		return this.container.botLogger.child({ guildId: interaction.guildId, shardId: interaction.guild?.shardId, command: 'plugins', plugin });
 	}
+}
+
+/** The `plugin` option, as typed (plugin names are lowercase). */
+function pluginName(interaction: GuildChatInputInteraction): string {
+	return interaction.options.getString('plugin', true).trim().toLowerCase();
+}
+
+/** One line of `/plugins list`. */
+function listLine(t: Translate, locale: string, state: PluginSwitchState): string {
+	const values = { name: state.name, description: describe(t, state.name) };
+	if (state.enabled) return t('core:commands.plugins.lineOn', values);
+	if (state.switchedOn) return t('core:commands.plugins.lineIdle', { ...values, missing: formatPluginList(locale, state.missing) });
+	return t('core:commands.plugins.lineOff', values);
 }
 
 /** One line about a plugin, from its namespace (`<name>:plugin.description`). */
