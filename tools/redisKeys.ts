@@ -1,9 +1,8 @@
 import { Redis } from 'ioredis';
-import { taskQueueName } from '../src/lib/tasks.js';
 
 /**
- * Deletes every Redis key of a bot run: its cache and pub/sub keys (`<prefix>*`) and its BullMQ task queue
- * (`bull:<queue>:*`, see src/lib/tasks.ts). Used by the tests, the demo and the benchmark to clean up after a run.
+ * Deletes every Redis key of a bot run: `<prefix>*`, which holds its cache, its deferred-task sets and its BullMQ task
+ * queue (`<prefix>bull:tasks:*`, see src/lib/tasks/TaskQueue.ts). Used by the tests, the demo and the benchmark to clean up after a run.
  * @returns the number of keys deleted, or null when Redis could not be reached (a test stopped it: nothing to clean)
  */
 export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<number | null> {
@@ -12,7 +11,7 @@ export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise
 	try {
 		await client.connect();
 		let deleted = 0;
-		for (const pattern of [`${prefix}*`, `bull:${taskQueueName(prefix)}:*`]) {
+		for (const pattern of [`${prefix}*`]) {
 			let cursor = '0';
 			do {
 				const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);

@@ -87,11 +87,9 @@ try {
 	counter.onQuery = (sql) => {
 		if (/^\s*insert into voice_xp_member_stats/i.test(sql)) upserts++;
 	};
-	if (handle.plugins.get('voice-xp')) {
-		const runtime = (await import('../../src/plugins/voice-xp/service/runtime.js')) as {
-			existingVoiceXp(): VoiceXpServiceView | null;
-		};
-		voiceXpService = () => runtime.existingVoiceXp();
+	if (handle.pluginHost.has('voice-xp')) {
+		const sessions: VoiceXpServiceView = handle.pluginHost.service('voice-xp').sessions;
+		voiceXpService = () => sessions;
 	}
 	await handle.ready;
 	send({ type: 'ready', plugins: handle.plugins.list.map((plugin) => plugin.name) });

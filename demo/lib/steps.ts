@@ -3,7 +3,7 @@
  * with what the bot answered and did. See ../voiceXpDemo.ts for the scenario.
  */
 import type { ManualClock } from '../../src/lib/clock.js';
-import { existingVoiceXp } from '../../src/plugins/voice-xp/service/runtime.js';
+import { container } from '@sapphire/framework';
 import type { VoiceXpService } from '../../src/plugins/voice-xp/service/VoiceXpService.js';
 import type { CommandOptionValue, DiscordEmulator, MessageView } from '@hearth/discord-emulator';
 import { BotActionWatcher, type BotAction } from './botActions.js';
@@ -52,9 +52,8 @@ export class DemoSteps {
 	}
 
 	get #service(): VoiceXpService {
-		const service = existingVoiceXp();
-		if (!service) throw new Error('The voice XP service is not running in the bot');
-		return service;
+		if (!container.pluginHost?.has('voice-xp')) throw new Error('The voice XP service is not running in the bot');
+		return container.pluginHost.service('voice-xp').sessions;
 	}
 
 	#userId(name: MemberName | 'morgan'): string {

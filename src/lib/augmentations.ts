@@ -5,8 +5,11 @@ import type { BotOrm } from './database.js';
 import type { Env } from './env.js';
 import type { BotLogger } from './observability/logger.js';
 import type { BotMetrics } from './observability/metrics.js';
+import type { PluginHost } from './plugins/host.js';
 import type { PluginRegistry } from './plugins/registry.js';
+import type { RandomSource } from './random.js';
 import type { GuildSettingsService } from './settings/GuildSettingsService.js';
+import type { TaskQueue } from './tasks/TaskQueue.js';
 
 /** State of the running bot that pieces may look at. */
 export interface BotLifecycle {
@@ -24,6 +27,12 @@ declare module '@sapphire/pieces' {
 		clock: Clock;
 		/** The installed plugins and the bot-wide defaults that apply to them. */
 		plugins: PluginRegistry;
+		/** The plugins, set up: each one's service (`pluginHost.service('voice-xp')`, typed) and context. */
+		pluginHost: PluginHost;
+		/** The bot's scheduled work (BullMQ). Plugins use `ctx.tasks`; the core uses this. */
+		taskQueue: TaskQueue;
+		/** Source of randomness (cryptographic; seeded in tests). Plugins use `ctx.random`. */
+		random: RandomSource;
 		/** MikroORM (PostgreSQL). Use `container.orm.em.fork()` per unit of work. */
 		orm: BotOrm;
 		/** A shared Redis client (fails fast while Redis is down). Keys must start with {@link Container.redisPrefix}. */

@@ -1,5 +1,4 @@
 import '@sapphire/plugin-i18next/register';
-import '@sapphire/plugin-scheduled-tasks/register';
 import './augmentations.js';
 import {
 	ApplicationCommandRegistries,
@@ -11,6 +10,7 @@ import {
 	type SapphireClientOptions
 } from '@sapphire/framework';
 import type { InternationalizationContext } from '@sapphire/plugin-i18next';
+import { ScheduledTask, ScheduledTaskStore } from '@sapphire/plugin-scheduled-tasks';
 import { Status, type ClientOptions, type Interaction } from 'discord.js';
 import type { Redis } from 'ioredis';
 import { join } from 'node:path';
@@ -20,18 +20,21 @@ import { loadBotConfig, type BotConfig } from './config.js';
 import { createOrm, runMigrations, type BotOrm } from './database.js';
 import { parseEnv, type Env } from './env.js';
 import { logFailure } from './failures.js';
-import { buildI18nOptions, listShippedLocales } from './i18n.js';
+import { buildI18nOptions, listShippedLocales, translatorFor } from './i18n.js';
 import { BotLogger } from './observability/logger.js';
-import { BotMetrics } from './observability/metrics.js';
+import { BotMetrics, METRIC_NAME_PREFIX } from './observability/metrics.js';
 import { runHealthChecks, startHttpServer, type HealthReport, type RunningHttpServer } from './observability/httpServer.js';
 import type { AnyPluginManifest } from './plugins/definePlugin.js';
-import { installPieceGuards, setGuardContext, type GuardDropListener } from './plugins/guards.js';
+import type { GuardDropListener } from './plugins/guards.js';
+import { PluginHost } from './plugins/host.js';
+import { pluginNameOf, PluginTask } from './plugins/pieces.js';
 import { inviteUrl, PluginRegistry } from './plugins/registry.js';
 import { coreSourceDirectory } from './paths.js';
 import { closeRedisClient, createRedisClient } from './redis.js';
-import { replyPluginDisabled } from './replies.js';
+import { systemRandom, type RandomSource } from './random.js';
 import { GuildSettingsService } from './settings/GuildSettingsService.js';
-import { buildTaskOptions, holdTaskRunsUntil, syncRepeatSchedules } from './tasks.js';
+import { bullPrefixOf, TASK_QUEUE_NAME, TaskQueue, type RunnableTask } from './tasks/TaskQueue.js';
+import { DEFAULT_RETRY } from './tasks/types.js';
 
 /** Default prefix of every Redis key, channel and the task queue of the bot. */
 export const DEFAULT_REDIS_PREFIX = 'hearth:';
@@ -55,6 +58,8 @@ export interface StartBotOptions {
 	env?: Record<string, string | undefined>;
 	/** Source of "now" (default the system clock); tests pass a ManualClock. */
 	clock?: Clock;
+	/** Source of randomness handed to plugins (default cryptographic); tests pass a SeededRandom. */
+	random?: RandomSource;
 	/** The plugins (default the list of src/plugins/index.ts). */
 	plugins?: readonly AnyPluginManifest[];
 	/** Bot-wide defaults (default config/defaults.json). */
@@ -85,6 +90,10 @@ export interface BotHandle {
 	env: Env;
 	plugins: PluginRegistry;
 	settings: GuildSettingsService;
+	/** The plugins, set up: their services and contexts. */
+	pluginHost: PluginHost;
+	/** The bot's task queue (BullMQ). */
+	taskQueue: TaskQueue;
 	logger: BotLogger;
 	metrics: BotMetrics;
 	/** The port /healthz and /metrics listen on, or null without HTTP server. */
@@ -113,7 +122,14 @@ export interface BotHandle {
 /** The bot running in this process, if any (one per process: Sapphire's container is a singleton). */
 let active: BotRuntime | null = null;
 
-/** Sapphire plugin hooks are process-wide: registered once, they act on the bot running now. */
+/**
+ * Sapphire plugin hooks are process-wide: registered once, they act on the bot running now. The scheduled-task store
+ * (pieces from @sapphire/plugin-scheduled-tasks) is registered here; its queue is the bot's own TaskQueue
+ * (src/lib/tasks/TaskQueue.ts), so the plugin's `register` entry point, which would start a second worker, is not used.
+ */
+SapphireClient.plugins.registerPostInitializationHook(function botCoreTaskStore(this: SapphireClient) {
+	this.stores.register(new ScheduledTaskStore());
+}, 'Bot-Core-TaskStore');
 SapphireClient.plugins.registerPreLoginHook(async function botCorePreLogin() {
 	active?.preLogin();
 }, 'Bot-Core-PreLogin');
@@ -146,35 +162,62 @@ export function shardingOptions(env: Pick<Env, 'SHARD_COUNT' | 'SHARD_IDS'>): Pi
 	return { shards: ids, shardCount: env.SHARD_COUNT };
 }
 
-/** Symbol under which a Sapphire store keeps pieces registered in code (not exported by @sapphire/pieces). */
-function manualPiecesOf(store: object): Map<string, { name: string; piece: unknown }> | undefined {
-	const symbol = Object.getOwnPropertySymbols(store).find((candidate) => candidate.description === '@sapphire/pieces:ManuallyRegisteredPieces');
-	return symbol ? ((store as Record<symbol, unknown>)[symbol] as Map<string, { name: string; piece: unknown }>) : undefined;
+/** A loaded task piece as the task queue runs it: a plugin's PluginTask as it is, a core task with the core's defaults. */
+function runnableTask(piece: ScheduledTask): RunnableTask {
+	if (piece instanceof PluginTask) {
+		return {
+			name: piece.name,
+			pluginName: piece.pluginName,
+			whenDisabled: piece.whenDisabled,
+			retry: piece.retry,
+			interval: piece.interval,
+			pattern: piece.pattern,
+			timezone: piece.timezone,
+			run: (payload, context) => piece.handle(payload as never, context)
+		};
+	}
+	return {
+		name: piece.name,
+		pluginName: null,
+		whenDisabled: 'run',
+		retry: DEFAULT_RETRY,
+		interval: piece.interval,
+		pattern: piece.pattern,
+		timezone: piece.timezone,
+		run: (payload) => piece.run(payload as never)
+	};
 }
 
 /**
- * Prepares Sapphire's process-wide state for another client in this process: the framework's built-in pieces are
- * registered once at import and handed to the first client's stores, and command registries are kept by name.
+ * Pieces whose file lies in a plugin's folder must extend that plugin's base classes (src/lib/plugins/pieces.ts)
+ * with its name, or the core's enablement guard would not apply to them. @returns one line per offending piece.
  */
-function resetSapphireForNextClient(): void {
-	const carried: { store: string; name: string; piece: unknown }[] = [];
+export function findUnguardedPieces(registry: PluginRegistry): string[] {
+	const problems: string[] = [];
 	for (const store of container.stores.values()) {
-		for (const entry of manualPiecesOf(store)?.values() ?? []) carried.push({ store: store.name, name: entry.name, piece: entry.piece });
+		if (store.name === 'preconditions' || store.name === 'arguments') continue;
+		for (const piece of store.values()) {
+			const owner = registry.pluginOfPath(piece.location.full);
+			const declared = pluginNameOf(piece);
+			if (owner && declared !== owner.name) {
+				problems.push(`${store.name}/${piece.name} lies in plugin ${owner.name} but ${declared ? `declares plugin ${declared}` : 'does not extend a plugin base class'}`);
+			}
+		}
 	}
-	container.stores.clear();
-	for (const entry of carried) void container.stores.loadPiece(entry as Parameters<typeof container.stores.loadPiece>[0]);
-	(ApplicationCommandRegistries.registries as Map<string, unknown>).clear();
+	return problems;
 }
 
 class BotRuntime {
 	public readonly readyGate: { promise: Promise<void>; resolve(): void };
 	public readonly storesLoaded: { promise: Promise<void>; resolve(): void };
 	public client!: SapphireClient;
+	public host!: PluginHost;
 	public http: RunningHttpServer | null = null;
 	public readonly timers: NodeJS.Timeout[] = [];
 	public readonly processListeners: [string, (...args: any[]) => void][] = [];
 	public stopping: Promise<void> | null = null;
 	public appId: string | null = null;
+	public unsubscribeClock: (() => void) | null = null;
 
 	public constructor(
 		public readonly env: Env,
@@ -184,7 +227,8 @@ class BotRuntime {
 		public readonly redis: Redis,
 		public readonly subscriber: Redis,
 		public readonly settings: GuildSettingsService,
-		public readonly metrics: BotMetrics
+		public readonly metrics: BotMetrics,
+		public readonly taskQueue: TaskQueue
 	) {
 		let resolveReady!: () => void;
 		this.readyGate = { promise: new Promise((resolve) => (resolveReady = resolve)), resolve: () => resolveReady() };
@@ -192,7 +236,7 @@ class BotRuntime {
 		this.storesLoaded = { promise: new Promise((resolve) => (resolveStores = resolve)), resolve: () => resolveStores() };
 	}
 
-	/** Pre-login: plugin folders join the stores (tasks/ as scheduled-tasks), and plugin pieces get their guards. */
+	/** Pre-login: plugin folders join the stores (`tasks/` as scheduled-tasks). */
 	public preLogin(): void {
 		const { stores } = container;
 		const taskStore = stores.get('scheduled-tasks');
@@ -201,19 +245,21 @@ class BotRuntime {
 			stores.registerPath(plugin.directory);
 			taskStore.registerPath(join(plugin.directory, 'tasks'));
 		}
-		installPieceGuards(stores);
 	}
 
-	/** Post-login (stores loaded): release held task runs, and make the repeat schedules match the loaded tasks. */
+	/**
+	 * Post-login (stores loaded): report pieces of a plugin that bypass its base classes, then start the task worker
+	 * (only now: a job taken before the task store is loaded would find no task) and sync the repeat schedules.
+	 */
 	public async postLogin(): Promise<void> {
 		this.storesLoaded.resolve();
+		for (const problem of findUnguardedPieces(this.registry)) this.logger.error(`Plugin piece not guarded: ${problem}`);
 		try {
-			const removed = await within(3_000, syncRepeatSchedules(container.tasks), () =>
-				this.logger.warn('Task schedules could not be checked (Redis unreachable?); will retry at next start')
+			await within(3_000, this.taskQueue.start(), () =>
+				this.logger.warn('Task schedules could not be checked (Redis unreachable?); the worker retries by itself')
 			);
-			if (removed?.length) this.logger.info(`Removed stale task schedules: ${removed.join(', ')}`);
 		} catch (error) {
-			this.logger.warn('Task schedules could not be synchronised:', error);
+			this.logger.warn('Task worker start or schedule sync failed:', error);
 		}
 	}
 
@@ -227,14 +273,7 @@ class BotRuntime {
 			`Ready as ${this.client.user?.tag ?? '?'} on shard(s) ${shards.join(', ')} of ${this.client.options.shardCount ?? '?'}, ${this.client.guilds.cache.size} guild(s)`
 		);
 		if (this.appId) this.logger.info(`Invite URL: ${inviteUrl(this.appId, this.registry.permissions())}`);
-		for (const plugin of this.registry.list) {
-			if (!plugin.onReady) continue;
-			try {
-				await plugin.onReady();
-			} catch (error) {
-				logFailure(error, { what: `onReady of plugin ${plugin.name}`, plugin: plugin.name });
-			}
-		}
+		await this.host.ready();
 		this.readyGate.resolve();
 	}
 
@@ -257,31 +296,24 @@ class BotRuntime {
 		this.logger.info(`Shutting down (${reason})`);
 		for (const timer of this.timers) clearInterval(timer);
 		for (const [event, listener] of this.processListeners) process.off(event, listener);
-		if (flush) {
-			const flushes = this.registry.list
-				.filter((plugin) => plugin.onShutdown)
-				.map(async (plugin) => {
-					try {
-						await plugin.onShutdown!();
-					} catch (error) {
-						logFailure(error, { what: `onShutdown of plugin ${plugin.name}`, plugin: plugin.name });
-					}
-				});
-			await within(limits.pluginFlush, Promise.all(flushes), () =>
+		this.unsubscribeClock?.();
+		if (flush && this.host) {
+			await within(limits.pluginFlush, this.host.shutdown(), () =>
 				this.logger.error(`Plugins did not finish flushing within ${limits.pluginFlush} ms; what they held may be lost`)
 			);
+		} else {
+			this.host?.crash();
 		}
 		if (this.client) {
 			await within(limits.gateway, this.client.destroy().catch(() => undefined), () => this.logger.warn('Gateway close timed out'));
-			if (container.tasks) {
-				await within(limits.taskQueue, container.tasks.close().catch(() => undefined), () => this.logger.warn('Task queue close timed out'));
-			}
 		}
+		await within(limits.taskQueue, (flush ? this.taskQueue.close() : this.taskQueue.abandon()).catch(() => undefined), () =>
+			this.logger.warn('Task queue close timed out')
+		);
 		if (this.http) await within(limits.httpServer, this.http.close().catch(() => undefined), () => undefined);
 		await this.settings.close().catch(() => undefined);
 		await Promise.all([closeRedisClient(this.redis, limits.redis), closeRedisClient(this.subscriber, limits.redis)]);
 		await within(limits.database, this.orm.close(!flush).catch(() => undefined), () => this.logger.warn('PostgreSQL close timed out'));
-		setGuardContext(null);
 		this.logger.info(`Stopped in ${Date.now() - started} ms`);
 	}
 }
@@ -307,6 +339,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<BotHandle
 	}
 	const redisPrefix = options.redisPrefix ?? env.REDIS_PREFIX ?? DEFAULT_REDIS_PREFIX;
 	const clock = options.clock ?? systemClock;
+	const random = options.random ?? systemRandom;
 	const handleSignals = options.handleSignals ?? true;
 	const handleProcessErrors = options.handleProcessErrors ?? handleSignals;
 
@@ -339,18 +372,35 @@ export async function startBot(options: StartBotOptions = {}): Promise<BotHandle
 		logger
 	});
 	const metrics = new BotMetrics();
-	const runtime = new BotRuntime(env, logger, registry, orm, redis, subscriber, settings, metrics);
+	const taskQueue = new TaskQueue({
+		redisUrl: env.REDIS_URL,
+		redisPrefix,
+		clock,
+		resolveTask: (name) => {
+			const piece = container.stores.get('scheduled-tasks').get(name);
+			return piece ? runnableTask(piece) : undefined;
+		},
+		listTasks: () => [...container.stores.get('scheduled-tasks').values()].map(runnableTask),
+		isPluginEnabled: (guildId, plugin) => settings.isPluginEnabled(guildId, plugin),
+		logFailure: (error, context) => logFailure(error, { what: `Scheduled task ${context.task} (job ${context.jobId})`, plugin: context.plugin ?? undefined, guildId: context.guildId }),
+		logger: logger.child({ component: 'tasks' }),
+		...(options.onGuardDrop
+			? { onDisabled: (event: { task: string; plugin: string; guildId: string }) => options.onGuardDrop!({ plugin: event.plugin, guildId: event.guildId, store: 'scheduled-tasks', piece: event.task }) }
+			: {}),
+		metrics: { registry: metrics.registry, prefix: METRIC_NAME_PREFIX }
+	});
+	const runtime = new BotRuntime(env, logger, registry, orm, redis, subscriber, settings, metrics, taskQueue);
 	active = runtime;
 
 	try {
 		await settings.start();
-		settings.onPluginToggle(async ({ guildId, plugin: name, enabled }) => {
-			await registry.get(name)?.onGuildToggle?.(guildId, enabled);
-		});
+		settings.onPluginToggle(({ guildId, plugin: name, enabled }) => runtime.host?.toggled(guildId, name, enabled));
 
 		Object.assign(container, {
 			settings,
 			clock,
+			random,
+			taskQueue,
 			plugins: registry,
 			orm,
 			redis,
@@ -360,12 +410,6 @@ export async function startBot(options: StartBotOptions = {}): Promise<BotHandle
 			metrics,
 			botLogger: logger,
 			lifecycle: { shuttingDown: false, readyAt: null }
-		});
-		setGuardContext({
-			registry,
-			source: settings,
-			onDisabledInteraction: (interaction, plugin) => replyPluginDisabled(interaction as Interaction, plugin.name),
-			...(options.onGuardDrop ? { onDrop: options.onGuardDrop } : {})
 		});
 		ApplicationCommandRegistries.setDefaultBehaviorWhenNotIdentical(RegisterBehavior.BulkOverwrite);
 
@@ -389,11 +433,39 @@ export async function startBot(options: StartBotOptions = {}): Promise<BotHandle
 							? context.interactionLocale
 							: config.defaultLocale
 			}),
-			tasks: buildTaskOptions(env.REDIS_URL, redisPrefix)
+			// Typed as required by @sapphire/plugin-scheduled-tasks; its own handler is not started (see the hooks above).
+			tasks: { queue: TASK_QUEUE_NAME, bull: { connection: {}, prefix: bullPrefixOf(redisPrefix) } }
 		};
 		const client = new SapphireClient(clientOptions);
 		runtime.client = client;
-		holdTaskRunsUntil(container.tasks, runtime.storesLoaded.promise);
+		const host = new PluginHost({
+			registry,
+			client,
+			settings,
+			orm,
+			redis,
+			redisPrefix,
+			clock,
+			random,
+			taskQueue: () => taskQueue,
+			logger,
+			metrics: { registry: metrics.registry, prefix: METRIC_NAME_PREFIX },
+			translator: async (guildId) => {
+				const locale = await settings.getLanguage(guildId);
+				return { locale, t: translatorFor(locale) };
+			},
+			lifecycle: container.lifecycle,
+			logFailure: (error, context) => logFailure(error, context),
+			...(options.onGuardDrop ? { onGuardDrop: options.onGuardDrop } : {})
+		});
+		runtime.host = host;
+		container.pluginHost = host;
+		await host.setupAll();
+		if (clock.onAdvance) {
+			runtime.unsubscribeClock = clock.onAdvance(() => {
+				taskQueue.promoteDue().catch((error: unknown) => logger.debug('Promoting due tasks after a clock move failed:', error));
+			});
+		}
 		client.once(Events.ApplicationCommandRegistriesRegistered, () => void runtime.onReady());
 
 		if (options.httpPort !== null) {
@@ -442,6 +514,8 @@ export async function startBot(options: StartBotOptions = {}): Promise<BotHandle
 			env,
 			plugins: registry,
 			settings,
+			pluginHost: host,
+			taskQueue,
 			logger,
 			metrics,
 			httpPort: runtime.http?.port ?? null,
@@ -471,5 +545,4 @@ export async function startBot(options: StartBotOptions = {}): Promise<BotHandle
 function release(runtime: BotRuntime): void {
 	if (active !== runtime) return;
 	active = null;
-	resetSapphireForNextClient();
 }

@@ -5,6 +5,12 @@
 export interface Clock {
 	/** Current time in milliseconds since the Unix epoch. */
 	now(): number;
+	/**
+	 * Clocks moved by hand (ManualClock) tell when they move, so that what waits for a time (due scheduled tasks) can
+	 * look again at once. The system clock has no such hook.
+	 * @returns a function that stops the notifications.
+	 */
+	onAdvance?(listener: (now: number) => void): () => void;
 }
 
 /** The real wall clock (`Date.now()`), used in production. */
@@ -21,6 +27,7 @@ export const systemClock: Clock = Object.freeze({
  */
 export class ManualClock implements Clock {
 	#now: number;
+	readonly #listeners = new Set<(now: number) => void>();
 
 	/** @param startMs initial time in milliseconds since the Unix epoch (default: the real time at construction). */
 	public constructor(startMs: number = Date.now()) {
@@ -42,6 +49,7 @@ export class ManualClock implements Clock {
 		ManualClock.assertFinite(ms);
 		if (ms < this.#now) throw new RangeError(`ManualClock cannot go back in time (${ms} < ${this.#now})`);
 		this.#now = ms;
+		this.#notify();
 	}
 
 	/**
@@ -53,6 +61,17 @@ export class ManualClock implements Clock {
 		ManualClock.assertFinite(ms);
 		if (ms < 0) throw new RangeError(`ManualClock cannot advance by a negative amount (${ms})`);
 		this.#now += ms;
+		this.#notify();
+	}
+
+	/** Calls `listener` with the new time after every {@link set} or {@link advance}. @returns the unsubscribe function. */
+	public onAdvance(listener: (now: number) => void): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	#notify(): void {
+		for (const listener of this.#listeners) listener(this.#now);
 	}
 
 	private static assertFinite(ms: number): void {

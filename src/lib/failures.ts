@@ -3,6 +3,7 @@ import type { Interaction } from 'discord.js';
 import { newErrorId } from './errors.js';
 import { translateInteraction } from './i18n.js';
 import { replyEphemeral, replyUserError } from './replies.js';
+import { pluginNameOf } from './plugins/pieces.js';
 
 /** Where a failure happened, for its log line. */
 export interface FailureContext {
@@ -62,5 +63,5 @@ export async function answerFailure(interaction: Interaction, error: unknown, co
 
 function pluginOfCommand(name: string): string | undefined {
 	const command = container.stores.get('commands').get(name);
-	return command ? container.plugins.pluginOfPath(command.location.full)?.name : undefined;
+	return command ? pluginNameOf(command) ?? undefined : undefined;
 }

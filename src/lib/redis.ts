@@ -1,35 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
 
-/** Plain ioredis connection options, parsed from a Redis URL (docs/stack-notes.md, "Redis and ioredis"). */
-export interface RedisConnectionOptions {
-	host: string;
-	port: number;
-	db: number;
-	username?: string;
-	password?: string;
-	tls?: Record<string, never>;
-}
-
-/**
- * Parses `redis://[user[:password]@]host[:port][/db]` (or `rediss://` for TLS) into plain options.
- * @throws TypeError when the URL is not a redis:// or rediss:// URL or the db is not a number.
- */
-export function parseRedisUrl(redisUrl: string): RedisConnectionOptions {
-	const url = new URL(redisUrl);
-	if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new TypeError(`Not a Redis URL: ${url.protocol}`);
-	const dbText = url.pathname.replace(/^\//, '');
-	const db = dbText === '' ? 0 : Number(dbText);
-	if (!Number.isInteger(db) || db < 0) throw new TypeError(`Invalid Redis database "${dbText}"`);
-	return {
-		host: url.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
-		port: url.port ? Number(url.port) : 6379,
-		db,
-		...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-		...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-		...(url.protocol === 'rediss:' ? { tls: {} } : {})
-	};
-}
-
 /** Options of {@link createRedisClient}. */
 export interface CreateRedisClientOptions {
 	/** Shown in logs and `CLIENT LIST` (e.g. `hearth:cache`, `hearth:pubsub`). */
@@ -52,8 +22,8 @@ export interface CreateRedisClientOptions {
  */
 export function createRedisClient(redisUrl: string, options: CreateRedisClientOptions): Redis {
 	const offlineQueue = options.offlineQueue ?? false;
+	// ioredis reads `redis://[user[:password]@]host[:port][/db]` (and `rediss://` for TLS) itself.
 	const redisOptions: RedisOptions = {
-		...parseRedisUrl(redisUrl),
 		connectionName: options.connectionName,
 		enableOfflineQueue: offlineQueue,
 		maxRetriesPerRequest: offlineQueue ? null : 1,
@@ -62,7 +32,7 @@ export function createRedisClient(redisUrl: string, options: CreateRedisClientOp
 		retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
 		lazyConnect: false
 	};
-	const client = new Redis(redisOptions);
+	const client = new Redis(redisUrl, redisOptions);
 	let up: boolean | null = null;
 	client.on('ready', () => {
 		if (up !== true) options.onStateChange?.('up');

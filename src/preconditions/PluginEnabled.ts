@@ -1,10 +1,12 @@
 import { AllFlowsPrecondition, type Command } from '@sapphire/framework';
 import type { ChatInputCommandInteraction, ContextMenuCommandInteraction, Message } from 'discord.js';
+import { pluginNameOf } from '../lib/plugins/pieces.js';
 
 /**
  * Global precondition: a plugin's command runs in a guild only when the plugin is on there. The denial carries the
  * translation key `core:preconditions.pluginDisabled`, answered ephemerally by the core's denial listener.
- * The core's own commands are always allowed.
+ * A command belongs to a plugin by extending its PluginCommand (src/lib/plugins/pieces.ts); the core's own commands
+ * are always allowed.
  */
 export class PluginEnabledPrecondition extends AllFlowsPrecondition {
 	public constructor(context: AllFlowsPrecondition.LoaderContext, options: AllFlowsPrecondition.Options) {
@@ -24,10 +26,10 @@ export class PluginEnabledPrecondition extends AllFlowsPrecondition {
 	}
 
 	private async check(guildId: string | null, command: Command) {
-		const plugin = this.container.plugins.pluginOfPath(command.location.full);
+		const plugin = pluginNameOf(command);
 		if (!plugin || !guildId) return this.ok();
-		if (await this.container.settings.isPluginEnabled(guildId, plugin.name)) return this.ok();
-		return this.error({ identifier: 'core:preconditions.pluginDisabled', message: `${plugin.name} is off`, context: { plugin: plugin.name } });
+		if (await this.container.settings.isPluginEnabled(guildId, plugin)) return this.ok();
+		return this.error({ identifier: 'core:preconditions.pluginDisabled', message: `${plugin} is off`, context: { plugin } });
 	}
 }
 

@@ -10,7 +10,6 @@ import { listShippedLocales } from '../../src/lib/i18n.js';
 import type { GuardDropListener } from '../../src/lib/plugins/guards.js';
 import { DiscordEmulator, type GuildHandle } from '@hearth/discord-emulator';
 import { echoPlugin } from '../fixtures/echo-plugin/index.js';
-import { echoState } from '../fixtures/echo-plugin/state.js';
 import { startTestBot, type TestBot } from '../helpers/testBot.js';
 
 let emu: DiscordEmulator;
@@ -124,6 +123,7 @@ describe('per-guild plugins', () => {
 	});
 
 	it('runs plugin listeners only for events of guilds where the plugin is enabled', async () => {
+		const echoState = bot.handle.pluginHost.service('echo');
 		expect(await bot.handle.settings.isPluginEnabled(english.id, 'echo')).toBe(true);
 		const before = drops.length;
 		polish.createChannel({ name: 'nowy', type: ChannelType.GuildText });
@@ -134,11 +134,13 @@ describe('per-guild plugins', () => {
 	});
 
 	it('runs plugin scheduled tasks only for guilds where the plugin is enabled', async () => {
-		await bot.handle.container.tasks.create({ name: 'echoReminder', payload: { guildId: polish.id, note: 'polish' } });
-		await bot.handle.container.tasks.create({ name: 'echoReminder', payload: { guildId: english.id, note: 'english' } });
-		await vi.waitFor(() => expect(echoState.reminders).toContainEqual({ guildId: english.id, note: 'english' }), { timeout: 5_000 });
+		const echoState = bot.handle.pluginHost.service('echo');
+		const { taskQueue } = bot.handle;
+		await taskQueue.schedule('echoReminder', { guildId: polish.id, payload: { note: 'polish' } });
+		await taskQueue.schedule('echoReminder', { guildId: english.id, payload: { note: 'english' } });
+		await vi.waitFor(() => expect(echoState.notes('echoReminder', english.id)).toEqual(['english']), { timeout: 5_000 });
 		await vi.waitFor(() => expect(drops).toContainEqual({ plugin: 'echo', guildId: polish.id, store: 'scheduled-tasks', piece: 'echoReminder' }));
-		expect(echoState.reminders.filter((reminder) => reminder.guildId === polish.id)).toEqual([]);
+		expect(echoState.notes('echoReminder', polish.id)).toEqual([]);
 	});
 
 	it('suggests plugins in /plugins autocomplete, with their description', async () => {
@@ -182,7 +184,7 @@ describe('per-guild plugins', () => {
 	it("handles a plugin's buttons only where the plugin is enabled, answering the notice elsewhere", async () => {
 		const said = await command(english, 'echo', 'say', { text: 'ping' });
 		const button = (said.components[0] as { components: { custom_id: string; label: string }[] }).components[0]!;
-		expect(button).toMatchObject({ custom_id: 'echo-again:ping', label: 'Again' });
+		expect(button).toMatchObject({ custom_id: 'echo:again:ping', label: 'Again' });
 		const click = () =>
 			emu.interactions.button({ guildId: english.id, channelId: generalOf(english), userId: admins.get(english.id)!, messageId: said.id, customId: button.custom_id }).waitForReply();
 		expect((await click()).content).toBe('Again: ping');
@@ -230,7 +232,7 @@ describe('failures and operations', () => {
 		expect(line).toContain(`guild=${polish.id}`);
 		expect(line).toContain('command=echo');
 		expect(line).toContain('shard=1');
-		expect(line).toContain('stack="Error: echo fail on purpose\\n    at EchoCommand.chatInputRun');
+		expect(line).toContain('stack="Error: echo fail on purpose\\n    at EchoCommand.chatInputFail');
 	});
 
 	it('/ping answers with the shard of the guild', async () => {

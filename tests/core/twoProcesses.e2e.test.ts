@@ -7,7 +7,6 @@ import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DiscordEmulator, type GuildHandle } from '@hearth/discord-emulator';
 import { echoPlugin } from '../fixtures/echo-plugin/index.js';
-import { echoState } from '../fixtures/echo-plugin/state.js';
 import { startChildBot, type ChildBot, type ChildPluginSpec } from '../helpers/childBot.js';
 import { startTestBot, type TestBot } from '../helpers/testBot.js';
 
@@ -60,7 +59,7 @@ describe('two processes sharing PostgreSQL and Redis', () => {
 		expect(settings.peekPluginEnabled(shardOneGuild.id, 'echo')).toBe(false); // cached in this process's memory
 		bot.handle.client.emit('channelCreate', { guildId: shardOneGuild.id } as never);
 		await new Promise((resolve) => setImmediate(resolve));
-		expect(echoState.channelCreates).not.toContain(shardOneGuild.id);
+		expect(bot.handle.pluginHost.service('echo').channelCreates).not.toContain(shardOneGuild.id);
 
 		// The child holds shard 1: it answers the command and writes the change.
 		const reply = await emu.interactions
@@ -71,7 +70,7 @@ describe('two processes sharing PostgreSQL and Redis', () => {
 		await vi.waitFor(() => expect(settings.peekPluginEnabled(shardOneGuild.id, 'echo')).not.toBe(false), { timeout: 500, interval: 5 });
 		expect(await settings.isPluginEnabled(shardOneGuild.id, 'echo')).toBe(true);
 		bot.handle.client.emit('channelCreate', { guildId: shardOneGuild.id } as never);
-		await vi.waitFor(() => expect(echoState.channelCreates).toContain(shardOneGuild.id), { timeout: 500 });
+		await vi.waitFor(() => expect(bot.handle.pluginHost.service('echo').channelCreates).toContain(shardOneGuild.id), { timeout: 500 });
 
 		// And the child answers with the new state.
 		const echo = await emu.interactions

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { projectRoot } from '../../src/lib/paths.js';
+import type { ScheduleOptions, TaskName, TaskPayloads } from '../../src/lib/tasks/types.js';
 import type { DiscordEmulator } from '@hearth/discord-emulator';
 import { withTimeout } from '../../src/lib/timeout.js';
 import { testRedisUrl } from '../../tools/infra.js';
@@ -23,8 +24,19 @@ export interface ChildBotLaunch {
 	http?: boolean;
 }
 
+/** A task the parent asks the child to schedule (its task queue's `schedule`). */
+export interface ChildScheduleRequest {
+	type: 'schedule';
+	id: number;
+	task: string;
+	options: ScheduleOptions<unknown>;
+}
+
 /** Messages from the child over IPC. */
-export type ChildBotMessage = { type: 'ready'; httpPort: number | null } | { type: 'clock-ack'; id: number; now: number };
+export type ChildBotMessage =
+	| { type: 'ready'; httpPort: number | null }
+	| { type: 'clock-ack'; id: number; now: number }
+	| { type: 'scheduled'; id: number; jobId?: string; outcome?: string; error?: string };
 
 /** Options of {@link startChildBot}. */
 export interface ChildBotOptions {
@@ -61,6 +73,8 @@ export interface ChildBot {
 	stop(signal?: 'SIGTERM' | 'SIGINT'): Promise<{ code: number | null; signal: NodeJS.Signals | null; durationMs: number }>;
 	/** SIGKILL: the process dies at once, nothing is flushed (a crash). */
 	kill(): Promise<void>;
+	/** Schedules a job through the child's own task queue. @returns its job id. @throws what the child's schedule threw. */
+	schedule<T extends TaskName>(task: T, options: ScheduleOptions<TaskPayloads[T]>): Promise<string>;
 }
 
 const childMain = fileURLToPath(new URL('./childBotMain.ts', import.meta.url));
@@ -139,6 +153,19 @@ export async function startChildBot(options: ChildBotOptions): Promise<ChildBot>
 		async kill() {
 			if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 			await exited;
+		},
+		schedule(task, scheduleOptions) {
+			return new Promise<string>((resolve, reject) => {
+				const id = nextId++;
+				const onMessage = (message: ChildBotMessage) => {
+					if (message.type !== 'scheduled' || message.id !== id) return;
+					child.off('message', onMessage);
+					if (message.jobId) resolve(message.jobId);
+					else reject(new Error(`The child bot could not schedule ${task}: ${message.error}`));
+				};
+				child.on('message', onMessage);
+				child.send({ type: 'schedule', id, task, options: scheduleOptions } satisfies ChildScheduleRequest);
+			});
 		}
 	};
 	if (options.waitForReady ?? true) {

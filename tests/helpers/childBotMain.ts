@@ -1,12 +1,13 @@
 /**
  * Entry point of a bot run as a separate process by ./childBot.ts (`node --require tsx/cjs --import tsx`): the real
  * `startBot` with signal handling on, so SIGTERM/SIGINT exercise the production shutdown path. Options come as JSON in
- * BOT_CHILD_OPTIONS; the parent is told over IPC when the bot is ready and drives its ManualClock over IPC.
+ * BOT_CHILD_OPTIONS; the parent is told over IPC when the bot is ready, drives its ManualClock and schedules tasks in it
+ * over IPC.
  */
 import { startBot } from '../../src/lib/bot.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import type { AnyPluginManifest } from '../../src/lib/plugins/definePlugin.js';
-import type { ChildBotMessage, ChildBotLaunch } from './childBot.js';
+import type { ChildBotMessage, ChildBotLaunch, ChildScheduleRequest } from './childBot.js';
 
 const send = (message: ChildBotMessage) => process.send?.(message);
 
@@ -25,8 +26,13 @@ try {
 		}
 	}
 	const clock = launch.clockStartMs === undefined ? undefined : new ManualClock(launch.clockStartMs);
-	process.on('message', (message: { type: string; id: number; op: 'set' | 'advance'; ms: number }) => {
-		if (message.type !== 'clock' || !clock) return;
+	let scheduleJob: ((message: ChildScheduleRequest) => void) | null = null;
+	process.on('message', (message: { type: string; id: number; op: 'set' | 'advance'; ms: number } | ChildScheduleRequest) => {
+		if (message.type === 'schedule') {
+			scheduleJob?.(message as ChildScheduleRequest);
+			return;
+		}
+		if (message.type !== 'clock' || !clock || !('op' in message)) return;
 		if (message.op === 'set') clock.set(message.ms);
 		else clock.advance(message.ms);
 		send({ type: 'clock-ack', id: message.id, now: clock.now() });
@@ -40,6 +46,12 @@ try {
 		handleSignals: true,
 		redisPrefix: launch.redisPrefix
 	});
+	scheduleJob = (request) => {
+		handle.taskQueue.schedule(request.task, request.options).then(
+			(job) => send({ type: 'scheduled', id: request.id, jobId: job.jobId, outcome: job.outcome }),
+			(error: unknown) => send({ type: 'scheduled', id: request.id, error: String(error) })
+		);
+	};
 	await handle.ready;
 	send({ type: 'ready', httpPort: handle.httpPort });
 } catch (error) {

@@ -8,13 +8,17 @@ import { withTimeout } from '../../src/lib/timeout.js';
 import { testRedisUrl } from '../../tools/infra.js';
 import { LogCapture } from '../../tools/logCapture.js';
 import { deleteRedisKeys } from '../../tools/redisKeys.js';
+import type { RandomSource } from '../../src/lib/random.js';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from './infra.js';
+import { resetSapphireForNextBot } from './sapphireReset.js';
 
 /** Options of {@link startTestBot}. */
 export interface StartTestBotOptions {
 	emulator: DiscordEmulator;
 	/** Source of "now" for the bot (a ManualClock to drive time). Default: the system clock. */
 	clock?: Clock;
+	/** Source of randomness handed to plugins (a SeededRandom to replay draws). Default: cryptographic. */
+	random?: RandomSource;
 	/** Plugins of the bot. Default: the bot's own list (src/plugins/index.ts). */
 	plugins?: readonly AnyPluginManifest[];
 	/** Extra or overriding environment variables (e.g. `SHARD_COUNT`, `LOG_LEVEL`). */
@@ -81,10 +85,12 @@ export async function startTestBot(options: StartTestBotOptions): Promise<TestBo
 		if (ownsDatabase) await database.drop();
 	};
 	let handle: BotHandle | undefined;
+	resetSapphireForNextBot();
 	try {
 		handle = await startBot({
 			env,
 			...(options.clock ? { clock: options.clock } : {}),
+			...(options.random ? { random: options.random } : {}),
 			...(options.plugins ? { plugins: options.plugins } : {}),
 			...(options.config ? { config: options.config } : {}),
 			...(options.onGuardDrop ? { onGuardDrop: options.onGuardDrop } : {}),

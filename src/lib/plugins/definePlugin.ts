@@ -1,6 +1,8 @@
 import type { EntitySchema } from '@mikro-orm/core';
 import type { GatewayIntentBits } from 'discord.js';
 import type { z } from 'zod';
+import type { PluginContext } from './context.js';
+import type { PluginName } from './services.js';
 
 /** Plugin names: kebab-case, starting with a letter (`voice-xp`). `core` is the core's own namespace. */
 export const PLUGIN_NAME_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
@@ -14,7 +16,7 @@ export const RESERVED_PLUGIN_NAMES: readonly string[] = ['core'];
  * `preconditions/`, `interaction-handlers/`, `arguments/`, `tasks/`), its entities and migrations (`migrations/`), its
  * translations, and enforces per-guild enablement for all of them. See docs/writing-a-plugin.md.
  */
-export interface PluginManifest<TSchema extends z.ZodObject = z.ZodObject> {
+export interface PluginManifest<TSchema extends z.ZodObject = z.ZodObject, TService = unknown, TDependencies extends PluginName = never> {
 	/**
 	 * Kebab-case, unique across plugins ({@link PLUGIN_NAME_PATTERN}). Also the plugin's i18n namespace:
 	 * `locales/<locale>/<name>.json`, with at least `plugin.description` (one line shown by `/plugins list`).
@@ -32,7 +34,7 @@ export interface PluginManifest<TSchema extends z.ZodObject = z.ZodObject> {
 	 * `/plugins enable` names a missing dependency and `/plugins disable` names the plugins that stop working.
 	 * Every name must be in the plugin list, and dependencies may not form a cycle (checked at start-up).
 	 */
-	dependsOn?: readonly string[];
+	dependsOn?: readonly TDependencies[];
 	/** The plugin's MikroORM entities (`defineEntity` results); their tables come from the plugin's `migrations/`. */
 	entities: EntitySchema<any, any>[];
 	/** Whether the plugin is on in a guild that never enabled or disabled it (`config/defaults.json` may override). */
@@ -49,26 +51,41 @@ export interface PluginManifest<TSchema extends z.ZodObject = z.ZodObject> {
 	 */
 	localesDirectory?: string;
 	/**
+	 * Builds the plugin's service: its runtime state and public API, reachable from its pieces (`this.service`) and from
+	 * plugins that depend on it (`ctx.dependency(name)`), typed through `PluginServices` (src/lib/plugins/services.ts).
+	 * Called once per bot start, before login, after the setup of every plugin it depends on. `ctx` is everything the
+	 * plugin may use (config, logger, metrics, database, Redis, clock, random source, task queue, translations).
+	 * A plugin without runtime state may omit it (its service is then undefined).
+	 * @throws whatever it throws stops the start-up (a plugin that cannot set up must not half-run).
+	 */
+	setup?(ctx: PluginContext<TSchema, TDependencies>): TService | Promise<TService>;
+	/**
 	 * Called once after every shard of this process is ready and the application commands are registered
 	 * (rebuild state from the guild caches here). Errors are logged and do not stop the bot.
 	 */
-	onReady?(): Promise<void> | void;
+	onReady?(service: TService): Promise<void> | void;
 	/**
-	 * Called in every bot process when the plugin is enabled or disabled in a guild (through `/plugins` in any process;
-	 * delivered by Redis pub/sub, or directly in the writing process). Errors are logged.
-	 * @param guildId the guild's snowflake. @param enabled the new state.
+	 * Called in every bot process when the plugin goes on or off in a guild (its own switch through `/plugins` in any
+	 * process, or a plugin it depends on; delivered by Redis pub/sub, or directly in the writing process). Errors are
+	 * logged. @param guildId the guild's snowflake. @param enabled the new state.
 	 */
-	onGuildToggle?(guildId: string, enabled: boolean): Promise<void> | void;
+	onGuildToggle?(service: TService, guildId: string, enabled: boolean): Promise<void> | void;
 	/**
-	 * Flush what the plugin holds (open voice sessions, counters). Called on SIGTERM/SIGINT after new work stopped and
-	 * before the gateway closes, with the database, Redis and task queue still open. Must finish within 5 seconds
-	 * (the whole shutdown has 10); it is abandoned after that and the loss is logged.
+	 * Flush what the plugin holds (open voice sessions, counters) and stop its timers. Called on SIGTERM/SIGINT after
+	 * new work stopped and before the gateway closes, with the database, Redis and task queue still open. Must finish
+	 * within 4 seconds (the whole shutdown has 10); it is abandoned after that and the loss is logged.
 	 */
-	onShutdown?(): Promise<void>;
+	onShutdown?(service: TService): Promise<void> | void;
+	/**
+	 * Called when the bot is dropped without a flush (`crash()` in tests: connections cut as if the process died).
+	 * Stop timers and loops so nothing of this bot keeps running; write nothing.
+	 */
+	onCrash?(service: TService): void;
 }
 
-/** The shape every plugin's config schema takes. */
-export type AnyPluginManifest = PluginManifest<z.ZodObject>;
+/** Any plugin's manifest, whatever its config schema, service and dependencies. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyPluginManifest = PluginManifest<z.ZodObject, any, any>;
 
 /** A plugin's full, validated config type (`z.infer` of its schema). */
 export type PluginConfig<P extends AnyPluginManifest> = z.infer<P['configSchema']>;
@@ -79,7 +96,9 @@ export type PluginConfig<P extends AnyPluginManifest> = z.infer<P['configSchema'
  * @throws TypeError when the name is not kebab-case or is reserved, when `configSchema.parse({})` fails (a field
  *   without a default), or when `directory` is empty.
  */
-export function definePlugin<T extends z.ZodObject>(manifest: PluginManifest<T>): PluginManifest<T> {
+export function definePlugin<T extends z.ZodObject, S = undefined, D extends PluginName = never>(
+	manifest: PluginManifest<T, S, D>
+): PluginManifest<T, S, D> {
 	if (!PLUGIN_NAME_PATTERN.test(manifest.name)) {
 		throw new TypeError(`Plugin name "${manifest.name}" must be kebab-case (like voice-xp)`);
 	}

@@ -1,5 +1,6 @@
 import { Events, Listener, type Command } from '@sapphire/framework';
 import { logFailure } from '../../lib/failures.js';
+import { pluginNameOf } from '../../lib/plugins/pieces.js';
 
 /** A command's `registerApplicationCommands` threw: logged; the other commands still register. */
 export class CommandRegistryErrorLogListener extends Listener<typeof Events.CommandApplicationCommandRegistryError> {
@@ -11,7 +12,7 @@ export class CommandRegistryErrorLogListener extends Listener<typeof Events.Comm
 		logFailure(error, {
 			what: `Registering the application command of ${command.name}`,
 			command: command.name,
-			plugin: this.container.plugins.pluginOfPath(command.location.full)?.name
+			plugin: pluginNameOf(command) ?? undefined
 		});
 	}
 }

@@ -1,5 +1,6 @@
 import { Events, Listener, type InteractionHandlerError } from '@sapphire/framework';
 import { answerFailure } from '../../lib/failures.js';
+import { pluginNameOf } from '../../lib/plugins/pieces.js';
 
 /** A button, menu or modal handler threw while running: answered like a failed command. */
 export class InteractionHandlerErrorReplyListener extends Listener<typeof Events.InteractionHandlerError> {
@@ -10,7 +11,7 @@ export class InteractionHandlerErrorReplyListener extends Listener<typeof Events
 	public override async run(error: unknown, { interaction, handler }: InteractionHandlerError) {
 		await answerFailure(interaction, error, {
 			what: `Interaction handler ${handler.name}`,
-			plugin: this.container.plugins.pluginOfPath(handler.location.full)?.name
+			plugin: pluginNameOf(handler) ?? undefined
 		});
 	}
 }

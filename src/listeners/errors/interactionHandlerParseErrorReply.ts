@@ -1,5 +1,6 @@
 import { Events, Listener, type InteractionHandlerParseError } from '@sapphire/framework';
 import { answerFailure } from '../../lib/failures.js';
+import { pluginNameOf } from '../../lib/plugins/pieces.js';
 
 /** A button, menu or modal handler threw while parsing: answered like a failed command. */
 export class InteractionHandlerParseErrorReplyListener extends Listener<typeof Events.InteractionHandlerParseError> {
@@ -10,7 +11,7 @@ export class InteractionHandlerParseErrorReplyListener extends Listener<typeof E
 	public override async run(error: unknown, { interaction, handler }: InteractionHandlerParseError) {
 		await answerFailure(interaction, error, {
 			what: `Interaction handler ${handler.name} (parse)`,
-			plugin: this.container.plugins.pluginOfPath(handler.location.full)?.name
+			plugin: pluginNameOf(handler) ?? undefined
 		});
 	}
 }

@@ -1,6 +1,7 @@
 import { Events, Listener, type ListenerErrorPayload } from '@sapphire/framework';
 import { logFailure } from '../../lib/failures.js';
 import { resolveGuildId } from '../../lib/plugins/guards.js';
+import { pluginNameOf } from '../../lib/plugins/pieces.js';
 
 /** A listener threw: logged with an error id and its plugin; the bot carries on. */
 export class ListenerErrorLogListener extends Listener<typeof Events.ListenerError> {
@@ -11,7 +12,7 @@ export class ListenerErrorLogListener extends Listener<typeof Events.ListenerErr
 	public override run(error: unknown, { piece }: ListenerErrorPayload) {
 		logFailure(error, {
 			what: `Listener ${piece.name} (${String(piece.event)})`,
-			plugin: this.container.plugins.pluginOfPath(piece.location.full)?.name,
+			plugin: pluginNameOf(piece) ?? undefined,
 			guildId: resolveGuildId([error])
 		});
 	}
