@@ -2,7 +2,7 @@ import { GatewayIntentBits, PermissionFlagsBits } from 'discord.js';
 import { definePlugin } from '../../lib/plugins/definePlugin.js';
 import { VoiceMemberStats } from './entities/VoiceMemberStats.js';
 import { VOICE_XP_PLUGIN_NAME, voiceXpConfigSchema } from './lib/config.js';
-import { existingVoiceXp, voiceXp } from './service/runtime.js';
+import { VoiceXpPlugin } from './service/runtime.js';
 
 /**
  * Voice XP (issue 4): members earn XP for time spent talking in voice with others, climb levels (MEE6 curve), get role
@@ -21,19 +21,34 @@ export const voiceXpPlugin = definePlugin({
 	directory: import.meta.dirname,
 	intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates, GatewayIntentBits.GuildMembers],
 	permissions: [PermissionFlagsBits.ManageRoles, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks, PermissionFlagsBits.ViewChannel],
-	/** Every shard of this process is ready: rebuild the live sessions from the voice states in the guild caches. */
-	async onReady() {
-		await voiceXp().rebuildAll();
+	/** The service: live sessions and the flush loop of this process (service/runtime.ts). */
+	setup(ctx) {
+		const service = new VoiceXpPlugin(ctx);
+		service.start();
+		return service;
 	},
-	/** Disabled: write the guild's time and drop its sessions. Enabled: start its sessions from the voice states. */
-	async onGuildToggle(guildId, enabled) {
-		const service = voiceXp();
-		if (!enabled) return service.dropGuild(guildId);
-		const guild = service.client.guilds.cache.get(guildId);
-		if (guild) await service.rebuildGuild(guild);
+	/** Every shard of this process is ready: rebuild the live sessions from the voice states in the guild caches. */
+	async onReady(service) {
+		await service.sessions.rebuildAll();
+	},
+	/** Off: write the guild's time and drop its sessions. On: start its sessions from the voice states. */
+	async onGuildToggle(service, guildId, enabled) {
+		if (!enabled) return service.sessions.dropGuild(guildId);
+		const guild = service.ctx.client.guilds.cache.get(guildId);
+		if (guild) await service.sessions.rebuildGuild(guild);
 	},
 	/** SIGTERM/SIGINT: write every guild's accrued time (a crash loses at most one flush interval). */
-	async onShutdown() {
-		await existingVoiceXp()?.shutdown();
+	async onShutdown(service) {
+		await service.sessions.shutdown();
+	},
+	/** Dropped without a flush (a crash in tests): stop the loop, write nothing. */
+	onCrash(service) {
+		service.stop();
 	}
 });
+
+declare module '../../lib/plugins/services.js' {
+	interface PluginServices {
+		'voice-xp': VoiceXpPlugin;
+	}
+}

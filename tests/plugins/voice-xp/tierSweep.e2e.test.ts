@@ -174,7 +174,7 @@ describe('a guild where the plugin is off', () => {
 		await bot.handle.container.settings.setPluginConfig(home.guild.id, voiceXpPlugin, { tiers: [] });
 		const sweepsBefore = sweepLines().length;
 		const deletesBefore = roleDeletes().length;
-		await bot.handle.container.tasks.create({ name: 'voiceXpTierSweep', payload: { guildId: home.guild.id } });
+		await bot.handle.taskQueue.schedule('voiceXpTierSweep', { guildId: home.guild.id, payload: {} });
 		await vi.waitFor(() => expect(drops).toContainEqual({ plugin: 'voice-xp', guildId: home.guild.id, store: 'scheduled-tasks', piece: 'voiceXpTierSweep' }), {
 			timeout: 10_000
 		});

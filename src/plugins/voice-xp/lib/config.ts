@@ -1,3 +1,4 @@
+import type { DeepReadonly } from '../../../lib/plugins/context.js';
 import { z } from 'zod';
 
 /**
@@ -86,10 +87,10 @@ export const voiceXpConfigSchema = z
 	});
 
 /** The plugin's validated configuration (output of {@link voiceXpConfigSchema}). */
-export type VoiceXpConfig = z.output<typeof voiceXpConfigSchema>;
+export type VoiceXpConfig = DeepReadonly<z.output<typeof voiceXpConfigSchema>>;
 
 /** One role tier (output of {@link voiceXpTierSchema}). */
-export type VoiceXpTier = z.output<typeof voiceXpTierSchema>;
+export type VoiceXpTier = DeepReadonly<z.output<typeof voiceXpTierSchema>>;
 
 /** The default configuration: `voiceXpConfigSchema.parse({})`. Frozen; copy before changing. */
 export const defaultVoiceXpConfig: Readonly<VoiceXpConfig> = Object.freeze(voiceXpConfigSchema.parse({}));

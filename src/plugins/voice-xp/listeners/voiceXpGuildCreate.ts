@@ -1,14 +1,14 @@
-import { Events, Listener } from '@sapphire/framework';
+import { Events, type Listener } from '@sapphire/framework';
+import { PluginListener } from '../../../lib/plugins/pieces.js';
 import type { Guild } from 'discord.js';
-import { voiceXp } from '../service/runtime.js';
 
 /** GUILD_CREATE of a guild the bot just joined: start the sessions of the members already in voice there. */
-export class VoiceXpGuildCreateListener extends Listener<typeof Events.GuildCreate> {
+export class VoiceXpGuildCreateListener extends PluginListener<'voice-xp', typeof Events.GuildCreate> {
 	public constructor(context: Listener.LoaderContext) {
-		super(context, { event: Events.GuildCreate });
+		super(context, { plugin: 'voice-xp', event: Events.GuildCreate });
 	}
 
-	public override async run(guild: Guild): Promise<void> {
-		await voiceXp().rebuildGuild(guild);
+	public async handle(guild: Guild): Promise<void> {
+		await this.service.sessions.rebuildGuild(guild);
 	}
 }

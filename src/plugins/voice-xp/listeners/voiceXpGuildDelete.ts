@@ -1,14 +1,14 @@
-import { Events, Listener } from '@sapphire/framework';
+import { Events, type Listener } from '@sapphire/framework';
+import { PluginListener } from '../../../lib/plugins/pieces.js';
 import type { Guild } from 'discord.js';
-import { voiceXp } from '../service/runtime.js';
 
 /** The bot left a guild (or was removed): its sessions end, their time is written; the stats stay in the database. */
-export class VoiceXpGuildDeleteListener extends Listener<typeof Events.GuildDelete> {
+export class VoiceXpGuildDeleteListener extends PluginListener<'voice-xp', typeof Events.GuildDelete> {
 	public constructor(context: Listener.LoaderContext) {
-		super(context, { event: Events.GuildDelete });
+		super(context, { plugin: 'voice-xp', event: Events.GuildDelete });
 	}
 
-	public override async run(guild: Guild): Promise<void> {
-		await voiceXp().dropGuild(guild.id);
+	public async handle(guild: Guild): Promise<void> {
+		await this.service.sessions.dropGuild(guild.id);
 	}
 }

@@ -1,51 +1,135 @@
 import { container } from '@sapphire/framework';
-import { Counter, Gauge, Histogram } from 'prom-client';
-import type { AnyPluginManifest } from '../../../lib/plugins/definePlugin.js';
-import { translatorFor } from '../../../lib/i18n.js';
-import { VOICE_XP_PLUGIN_NAME, type VoiceXpConfig } from '../lib/config.js';
+import type { BotLogger } from '../../../lib/observability/logger.js';
+import type { PluginContext } from '../../../lib/plugins/context.js';
+import type { voiceXpConfigSchema } from '../lib/config.js';
+import { sweepGuildTiers, TIER_SWEEP_TASK, type TierSweepReport } from './tierSweep.js';
 import { VoiceXpService, type FlushReport } from './VoiceXpService.js';
 
+/** The voice XP plugin's context (its config schema typed). */
+export type VoiceXpContext = PluginContext<typeof voiceXpConfigSchema>;
+
+/** How long queueing a sweep may take before the admin is answered without it (Redis unreachable), ms. */
+export const QUEUE_SWEEP_TIMEOUT_MS = 2_000;
+
 /**
- * The voice XP service of the running bot (one per client; Sapphire's container is process-wide). A new client in the
- * same process (a test restarting the bot after `crash()`) gets a new service: the old one stops without flushing,
- * as a crashed process would.
+ * The voice XP plugin's service (what its `setup` returns; `this.service` in its pieces, `PluginServices['voice-xp']`
+ * for other plugins): the live sessions and flush loop of this process ({@link VoiceXpService}), the plugin's context,
+ * and the tier sweep.
  */
+export class VoiceXpPlugin {
+	/** Sessions, flush loop and Discord effects of this process. */
+	public readonly sessions: VoiceXpService;
 
-let current: VoiceXpService | null = null;
+	public constructor(public readonly ctx: VoiceXpContext) {
+		let created: VoiceXpService | null = null;
+		const onFlush = registerMetrics(ctx, () => created!);
+		this.sessions = new VoiceXpService({
+			client: ctx.client,
+			clock: ctx.clock,
+			em: () => ctx.em(),
+			readConfig: (guildId) => ctx.config(guildId),
+			isEnabled: (guildId) => ctx.isEnabled(guildId),
+			translator: async (guildId) => (await ctx.translator(guildId)).t,
+			logger: ctx.logger,
+			isLive: () => !ctx.lifecycle.shuttingDown && !this.#stopped,
+			onFlush,
+			redis: ctx.redis,
+			redisPrefix: ctx.redisPrefix,
+			skippedDeltas: ctx.metrics.counter({
+				name: 'skipped_deltas_total',
+				help: 'Voice XP deltas not added because their time was already counted (source: pending = a copy left in Redis, flush = own).',
+				labelNames: ['source'] as const
+			})
+		});
+		created = this.sessions;
+	}
 
-function manifest(): AnyPluginManifest {
-	const plugin = container.plugins.get(VOICE_XP_PLUGIN_NAME);
-	if (!plugin) throw new Error(`The ${VOICE_XP_PLUGIN_NAME} plugin is not installed in this bot`);
-	return plugin;
+	#stopped = false;
+
+	/** Starts the flush loop (setup). */
+	public start(): void {
+		this.sessions.start();
+	}
+
+	/** Stops the loop without writing anything (the bot was dropped, as in a crash). */
+	public stop(): void {
+		this.#stopped = true;
+		this.sessions.dispose();
+	}
+
+	/**
+	 * Brings every stored member of the guild to exactly the highest tier reached, through REST (what the
+	 * `voiceXpTierSweep` task runs). @returns the report, or null when the bot is no longer in the guild.
+	 */
+	public sweepTiers(guildId: string): Promise<TierSweepReport | null> {
+		const { ctx } = this;
+		return sweepGuildTiers(
+			{
+				client: ctx.client,
+				em: () => ctx.em(),
+				readConfig: (id) => ctx.config(id),
+				translator: async (id) => (await ctx.translator(id)).t,
+				logger: ctx.logger.child({ task: TIER_SWEEP_TASK })
+			},
+			guildId
+		);
+	}
+
+	/**
+	 * Queues a tier sweep of the guild (the `voiceXpTierSweep` task, run once by whichever process takes it).
+	 * @returns true when queued; false (logged) when the task queue did not accept it within {@link QUEUE_SWEEP_TIMEOUT_MS}.
+	 */
+	public async queueTierSweep(guildId: string, logger: BotLogger = this.ctx.logger): Promise<boolean> {
+		let timer: NodeJS.Timeout | undefined;
+		try {
+			await Promise.race([
+				this.ctx.tasks.schedule(TIER_SWEEP_TASK, { guildId, payload: {} }),
+				new Promise<never>((_, reject) => {
+					timer = setTimeout(() => reject(new Error(`the task queue did not answer within ${QUEUE_SWEEP_TIMEOUT_MS} ms`)), QUEUE_SWEEP_TIMEOUT_MS);
+				})
+			]);
+			return true;
+		} catch (error) {
+			logger.error('Tier sweep could not be queued; tier roles follow when members next earn:', error);
+			return false;
+		} finally {
+			clearTimeout(timer);
+		}
+	}
 }
 
-/** Prometheus metrics of the plugin, on the bot's registry (`/metrics`). */
-function registerMetrics(service: () => VoiceXpService): (report: FlushReport) => void {
-	const registers = [container.metrics.registry];
-	new Gauge({
-		name: 'hearth_voice_xp_members_in_voice',
+/**
+ * The running bot's voice XP sessions, for the `/xp`, `/rank` and `/leaderboard` handlers that are not pieces (their
+ * pieces reach the same through `this.service`).
+ * @throws Error when voice XP is not installed or not set up in the running bot.
+ */
+export function voiceXp(): VoiceXpService {
+	return container.pluginHost.service('voice-xp').sessions;
+}
+
+/** Prometheus metrics of the plugin, on the bot's registry (`/metrics`, names `hearth_voice_xp_*`). */
+function registerMetrics(ctx: VoiceXpContext, service: () => VoiceXpService): (report: FlushReport) => void {
+	ctx.metrics.gauge({
+		name: 'members_in_voice',
 		help: 'Members in voice in the guilds this process tracks (voice XP plugin).',
-		registers,
 		collect() {
 			this.set(service().tracker.counts().members);
 		}
 	});
-	new Gauge({
-		name: 'hearth_voice_xp_members_earning',
+	ctx.metrics.gauge({
+		name: 'members_earning',
 		help: 'Members earning voice XP right now in the guilds this process tracks.',
-		registers,
 		collect() {
 			this.set(service().tracker.counts().earning);
 		}
 	});
-	const duration = new Histogram({
-		name: 'hearth_voice_xp_flush_duration_seconds',
+	const duration = ctx.metrics.histogram({
+		name: 'flush_duration_seconds',
 		help: 'Time to write one batched voice XP flush, in seconds.',
-		buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
-		registers
+		buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5]
 	});
-	const members = new Counter({ name: 'hearth_voice_xp_flushed_members_total', help: 'Member rows written by voice XP flushes.', registers });
-	const failures = new Counter({ name: 'hearth_voice_xp_flush_failures_total', help: 'Voice XP flushes that failed (retried at the next one).', registers });
+	const members = ctx.metrics.counter({ name: 'flushed_members_total', help: 'Member rows written by voice XP flushes.' });
+	const failures = ctx.metrics.counter({ name: 'flush_failures_total', help: 'Voice XP flushes that failed (retried at the next one).' });
 	return (report) => {
 		if (!report.result) {
 			failures.inc();
@@ -54,38 +138,4 @@ function registerMetrics(service: () => VoiceXpService): (report: FlushReport) =
 		duration.observe(report.durationMs / 1_000);
 		members.inc(report.result.written.length);
 	};
-}
-
-/**
- * The voice XP service of the bot running in this process, created (and its flush loop started) on first use.
- * @throws Error when no bot is running, or the plugin is not in the bot's plugin list.
- */
-export function voiceXp(): VoiceXpService {
-	const client = container.client;
-	if (!client) throw new Error('No bot is running in this process');
-	if (current?.client === client) return current;
-	current?.dispose();
-	const plugin = manifest();
-	const lifecycle = () => container.lifecycle;
-	let created: VoiceXpService;
-	const service = new VoiceXpService({
-		client,
-		clock: container.clock,
-		em: () => container.orm.em.fork(),
-		readConfig: (guildId) => container.settings.getPluginConfig(guildId, plugin) as Promise<VoiceXpConfig>,
-		isEnabled: (guildId) => container.settings.isPluginEnabled(guildId, VOICE_XP_PLUGIN_NAME),
-		translator: async (guildId) => translatorFor(await container.settings.getLanguage(guildId)),
-		logger: container.botLogger.child({ plugin: VOICE_XP_PLUGIN_NAME }),
-		isLive: () => container.client === client && !lifecycle().shuttingDown,
-		onFlush: registerMetrics(() => created)
-	});
-	created = service;
-	current = service;
-	service.start();
-	return service;
-}
-
-/** The service of the running bot if one was created, without creating it. */
-export function existingVoiceXp(): VoiceXpService | null {
-	return current?.client === container.client ? current : null;
 }

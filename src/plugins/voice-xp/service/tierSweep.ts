@@ -122,43 +122,10 @@ export async function sweepGuildTiers(deps: TierSweepDeps, guildId: string): Pro
 	return report;
 }
 
-/** {@link sweepGuildTiers} with the running bot's client, database, settings and logger (what the task runs). */
-export function sweepGuildTiersNow(guildId: string): Promise<TierSweepReport | null> {
-	const plugin = container.plugins.get(VOICE_XP_PLUGIN_NAME);
-	if (!plugin) throw new Error(`The ${VOICE_XP_PLUGIN_NAME} plugin is not installed in this bot`);
-	return sweepGuildTiers(
-		{
-			client: container.client,
-			em: () => container.orm.em.fork(),
-			readConfig: (id) => container.settings.getPluginConfig(id, plugin) as Promise<VoiceXpConfig>,
-			translator: async (id) => translatorFor(await container.settings.getLanguage(id)),
-			logger: container.botLogger.child({ plugin: VOICE_XP_PLUGIN_NAME, task: TIER_SWEEP_TASK })
-		},
-		guildId
-	);
-}
-
-/** How long queueing a sweep may take before the admin is answered without it (Redis unreachable), ms. */
-export const QUEUE_SWEEP_TIMEOUT_MS = 2_000;
-
 /**
- * Queues a tier sweep of the guild (the `voiceXpTierSweep` task, run once by whichever process takes it).
- * @returns true when queued; false (logged) when the task queue did not accept it within {@link QUEUE_SWEEP_TIMEOUT_MS}.
+ * Queues a tier sweep of the guild through the running bot's voice XP service ({@link VoiceXpPlugin.queueTierSweep}).
+ * @returns true when queued; false (logged) when the task queue did not accept it in time.
  */
-export async function queueTierSweep(guildId: string, logger: BotLogger): Promise<boolean> {
-	let timer: NodeJS.Timeout | undefined;
-	try {
-		await Promise.race([
-			container.tasks.create({ name: TIER_SWEEP_TASK, payload: { guildId } }),
-			new Promise<never>((_, reject) => {
-				timer = setTimeout(() => reject(new Error(`the task queue did not answer within ${QUEUE_SWEEP_TIMEOUT_MS} ms`)), QUEUE_SWEEP_TIMEOUT_MS);
-			})
-		]);
-		return true;
-	} catch (error) {
-		logger.error('Tier sweep could not be queued; tier roles follow when members next earn:', error);
-		return false;
-	} finally {
-		clearTimeout(timer);
-	}
+export function queueTierSweep(guildId: string, logger: BotLogger): Promise<boolean> {
+	return container.pluginHost.service('voice-xp').queueTierSweep(guildId, logger);
 }

@@ -1,25 +1,27 @@
-import { ScheduledTask } from '@sapphire/plugin-scheduled-tasks';
-import { sweepGuildTiersNow, TIER_SWEEP_TASK, type TierSweepPayload } from '../service/tierSweep.js';
+import type { ScheduledTask } from '@sapphire/plugin-scheduled-tasks';
+import { PluginTask } from '../../../lib/plugins/pieces.js';
+import type { TaskRunContext } from '../../../lib/tasks/types.js';
+import { TIER_SWEEP_TASK } from '../service/tierSweep.js';
 
 /**
- * `voiceXpTierSweep` (one-off, payload `{ guildId }`): brings every stored member of the guild to exactly the highest
+ * `voiceXpTierSweep` (one-off, per guild, no payload): brings every stored member of the guild to exactly the highest
  * tier reached (service/tierSweep.ts). Queued by `/xp tiers add`, `/xp tiers remove` and `/xp sync`; run once, by any
- * process of the bot (BullMQ), after a restart if need be. The core skips it in guilds where voice XP is off.
- * A failure fails the job and is logged once by the core (listeners/tasks/taskErrorLog.ts: error id, plugin, guild);
- * the next sweep of the guild does the same work again.
+ * process of the bot, after a restart if need be. In a guild where voice XP is off at run time it is dropped: tiers
+ * are not maintained there, and switching the plugin on again rebuilds the guild (a new sweep follows the next tier
+ * change or `/xp sync`). A failure is retried with backoff, then logged with an error id by the core's task queue.
  */
-export class VoiceXpTierSweepTask extends ScheduledTask {
+export class VoiceXpTierSweepTask extends PluginTask<'voice-xp', typeof TIER_SWEEP_TASK> {
 	public constructor(context: ScheduledTask.LoaderContext, options: ScheduledTask.Options) {
-		super(context, { ...options, name: TIER_SWEEP_TASK });
+		super(context, { ...options, name: TIER_SWEEP_TASK, plugin: 'voice-xp', whenDisabled: 'drop' });
 	}
 
-	public override async run(payload: TierSweepPayload): Promise<void> {
-		await sweepGuildTiersNow(payload.guildId);
+	public async handle(_payload: Record<string, never>, { guildId }: TaskRunContext): Promise<void> {
+		await this.service.sweepTiers(guildId!);
 	}
 }
 
-declare module '@sapphire/plugin-scheduled-tasks' {
-	interface ScheduledTasks {
-		voiceXpTierSweep: TierSweepPayload;
+declare module '../../../lib/tasks/types.js' {
+	interface TaskPayloads {
+		voiceXpTierSweep: Record<string, never>;
 	}
 }
