@@ -15,6 +15,7 @@ import { testRedisUrl } from '../../../tools/infra.js';
 import { deleteRedisKeys } from '../../../tools/redisKeys.js';
 import { startChildBot, type ChildBot } from '../../helpers/childBot.js';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '../../helpers/infra.js';
+import { startTestRedisServer } from '../../helpers/redisServer.js';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcpProxy.js';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
 import { advanceAndFlush, buildVoiceGuild, MINUTE, SECOND, START, storedStats, storedStatsOffline, waitTracked, type VoiceGuild } from './e2eHelpers.js';
@@ -115,6 +116,38 @@ it('a bot killed while PostgreSQL is down loses at most one flush interval: the 
 	expect(await copies.list()).toEqual([]);
 	expect(bot.logs.find('Voice XP: 4 delta(s) kept in Redis skipped: their time was already counted')).toHaveLength(1);
 	expect(await bot.handle.metrics.render()).toMatch(/^hearth_voice_xp_skipped_deltas_total\{[^}]*source="pending"[^}]*\} 4$/m);
+});
+
+it('with Redis down as well, the time stays in memory (one warning says so) and is written once PostgreSQL is back', async () => {
+	await bot?.stop();
+	bot = undefined;
+	const privateRedis = await startTestRedisServer();
+	try {
+		const throughProxy: TestDatabase = { ...database, url: proxy.urlThrough(database.url) };
+		const before = (await storedStatsOffline(database.url, home.guild.id, alice.id))!.voiceSeconds;
+		const clock = new ManualClock(START + 10 * MINUTE);
+		bot = await startTestBot({ emulator: emu, plugins: [voiceXpPlugin], clock, database: throughProxy, redisUrl: privateRedis.url });
+		await waitTracked(home.guild.id, alice.id, home.loungeId, true);
+
+		proxy.pause();
+		await privateRedis.stop();
+		await advanceAndFlush(clock, MINUTE);
+		await advanceAndFlush(clock, MINUTE);
+		expect(bot.logs.find('failed; the time is kept (in memory only: Redis failed too)')).toHaveLength(2);
+		expect(bot.logs.find(/WARN.*Voice XP: Redis could not/)).toHaveLength(1);
+
+		await privateRedis.start();
+		proxy.resume();
+		const redisOfBot = bot.handle.container.redis;
+		await vi.waitFor(async () => expect(await redisOfBot.ping()).toBe('PONG'), WAIT);
+		await advanceAndFlush(clock, MINUTE);
+		expect(await storedStats(bot, home.guild.id, alice.id)).toMatchObject({ voiceSeconds: before + 3 * 60 });
+		expect(bot.logs.find('Voice XP: Redis answers again')).toHaveLength(1);
+	} finally {
+		await bot?.stop();
+		bot = undefined;
+		await privateRedis.stop();
+	}
 });
 
 function byMember(a: VoiceXpDelta, b: VoiceXpDelta): number {

@@ -106,6 +106,10 @@ export class VoiceXpService {
 	#stopped = false;
 	#flushCount = 0;
 	#lastFlush: FlushReport | null = null;
+	/** Whether a Redis failure of the pending copies was logged as a warning and no flush has gone without one since. */
+	#pendingErrorLogged = false;
+	/** Redis failures of the pending copies during the running flush. */
+	#pendingErrors = 0;
 
 	public constructor(deps: VoiceXpServiceDeps) {
 		this.#deps = deps;
@@ -322,15 +326,18 @@ export class VoiceXpService {
 				this.schedule.markFlushed(guildIds, now);
 				const started = performance.now();
 				let result: FlusherResult | null = null;
+				this.#pendingErrors = 0;
 				try {
 					result = await this.#flusher.flush(now, all ? undefined : guildIds);
 				} catch (error) {
-					this.#deps.logger.error(
-						`Voice XP flush of ${guildIds.length} guild(s) failed; the time is kept (in memory and in Redis) and written at the next flush:`,
-						error
-					);
+					const kept = this.#pendingErrors === 0 ? 'in memory and in Redis' : 'in memory only: Redis failed too';
+					this.#deps.logger.error(`Voice XP flush of ${guildIds.length} guild(s) failed; the time is kept (${kept}) and written at the next flush:`, error);
 				}
 				if (result) this.#skipped(result.skipped, 'flush');
+				if (this.#pendingErrors === 0 && this.#pendingErrorLogged) {
+					this.#pendingErrorLogged = false;
+					this.#deps.logger.info('Voice XP: Redis answers again; the copy of voice time not yet written is kept there again');
+				}
 				const report: FlushReport = { at: now, guildIds, result, durationMs: performance.now() - started };
 				this.#lastFlush = report;
 				this.#flushCount++;
@@ -368,7 +375,14 @@ export class VoiceXpService {
 		}
 	}
 
+	/** Redis failed for the pending copies: a warning for the first failure of an outage, debug lines after it. */
 	#pendingError(error: PendingStoreError): void {
+		this.#pendingErrors++;
+		if (this.#pendingErrorLogged) {
+			this.#deps.logger.debug(`Voice XP: ${error.message}`);
+			return;
+		}
+		this.#pendingErrorLogged = true;
 		this.#deps.logger.warn(`Voice XP: ${error.message} (the copy in Redis of voice time not yet written may be missing or stale meanwhile)`);
 	}
 
