@@ -9,6 +9,7 @@ import {
 	ComponentType,
 	InteractionType,
 	PermissionFlagsBits,
+	type APIApplicationCommandInteractionDataOption,
 	type APIInteraction,
 	type APIMessage
 } from 'discord-api-types/v10';
@@ -42,6 +43,29 @@ export class InteractionControls {
 		const data = commandData(this.core, invocation, command);
 		if (type !== ApplicationCommandType.ChatInput) this.#target(invocation, data);
 		return this.#send(InteractionType.ApplicationCommand, invocation, data);
+	}
+
+	/**
+	 * A forged slash command: `options` (the interaction's raw `data.options`) are sent as given, NOT checked against the
+	 * command the bot registered, as a stale client or a hand-made request could send them (an unknown subcommand, a
+	 * subcommand named `constructor`). Only the command must exist (its id and type are taken from it); visibility is
+	 * checked like {@link command}. For tests of the bot's own input checks; use {@link command} for what Discord's
+	 * client sends.
+	 */
+	public forgedCommand(
+		invocation: InteractionBaseOptions & { name: string; options: APIApplicationCommandInteractionDataOption[]; permissionOverride?: boolean }
+	): EmulatedInteraction {
+		const { options, ...target } = invocation;
+		const command = findCommand(this.core, target.guildId, target.name, ApplicationCommandType.ChatInput);
+		this.#checkVisibility(target, command as Json);
+		const data = {
+			id: command.id,
+			name: command.name,
+			type: ApplicationCommandType.ChatInput,
+			...(command.guild_id ? { guild_id: command.guild_id } : {}),
+			options
+		};
+		return this.#send(InteractionType.ApplicationCommand, target, data);
 	}
 
 	/** A user types in an autocomplete option: APPLICATION_COMMAND_AUTOCOMPLETE with that option focused. */
