@@ -43,8 +43,8 @@ interface SubcommandRun {
 }
 
 /**
- * The base of every slash command of the bot, core and plugins: a guild-only
- * [@sapphire/plugin-subcommands](../../../node_modules/@sapphire/plugin-subcommands/README.md) `Subcommand` with
+ * The base of every slash command of the bot, core and plugins: a guild-only `Subcommand` of
+ * @sapphire/plugin-subcommands, with
  *
  * - **subcommands through the plugin's mapping** (`subcommands: [{ name: 'list', chatInputRun: 'chatInputList' },
  *   { name: 'config', type: 'group', entries: [...] }]`), matched on the default-locale names Discord sends. A
@@ -102,8 +102,8 @@ export abstract class BotCommand<Options extends BotCommandOptions = BotCommandO
 	/**
 	 * Routes the interaction through the plugin's subcommand mapping (or to {@link runCommand}), refusing unknown
 	 * subcommand and group names.
-	 * @throws UserError `core:errors.unknownSubcommand` (context: `command`, `group`, `subcommand`) when no mapping matches; whatever the
-	 *   matched handler threw.
+	 * @throws UserError `core:errors.unknownSubcommand` (context: `command`, `group`, `subcommand`) when no mapping
+	 *   matches; whatever the matched handler threw.
 	 */
 	public override async chatInputRun(interaction: ChatInputCommand.Interaction, context: ChatInputCommand.RunContext): Promise<void> {
 		const group = interaction.options.getSubcommandGroup(false);
