@@ -88,7 +88,19 @@ class SettingsCommand extends BotCommand {
 			subcommands: [
 				{ name: 'show', chatInputRun: 'chatInputShow' },
 				{ name: 'fail', chatInputRun: 'chatInputFail' },
-				{ name: 'rules', type: 'group', entries: [{ name: 'add', chatInputRun: (i: ChatInputCommandInteraction) => void ran.push(`rules add by ${i.user.id}`) }] }
+				{
+					name: 'rules',
+					type: 'group',
+					entries: [
+						{
+							name: 'add',
+							// A function handler is called with the command as `this`.
+							chatInputRun(this: SettingsCommand, i: ChatInputCommandInteraction) {
+								ran.push(`rules add by ${i.user.id} in /${this.name}`);
+							}
+						}
+					]
+				}
 			],
 			...options
 		});
@@ -149,12 +161,12 @@ describe('BotCommand', () => {
 		expect(new PingLikeCommand().options.requiredUserPermissions).toBeUndefined();
 	});
 
-	it('routes known subcommands and groups through the mapping', async () => {
+	it('routes known subcommands and groups through the mapping (function handlers get the command as this)', async () => {
 		ran.length = 0;
 		const command = new SettingsCommand();
 		await command.chatInputRun(interaction(null, 'show'), runContext);
 		await command.chatInputRun(interaction('rules', 'add'), runContext);
-		expect(ran).toEqual(['show', 'rules add by 1']);
+		expect(ran).toEqual(['show', 'rules add by 1 in /settings']);
 	});
 
 	it.each([

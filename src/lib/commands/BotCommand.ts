@@ -47,7 +47,8 @@ interface SubcommandRun {
  * @sapphire/plugin-subcommands, with
  *
  * - **subcommands through the plugin's mapping** (`subcommands: [{ name: 'list', chatInputRun: 'chatInputList' },
- *   { name: 'config', type: 'group', entries: [...] }]`), matched on the default-locale names Discord sends. A
+ *   { name: 'config', type: 'group', entries: [...] }]`), matched on the default-locale names Discord sends; a
+ *   mapping's `chatInputRun` is a method name or a function, called with the command as `this`. A
  *   subcommand or group name that matches no mapping (a stale registration, a forged payload, `constructor`,
  *   `__proto__`) runs nothing and is answered with the translated, ephemeral `core:errors.unknownSubcommand`;
  *   the names are logged at warn level. A command without subcommands implements {@link runCommand} instead, and a
