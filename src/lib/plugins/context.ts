@@ -16,8 +16,11 @@ export type { DeepReadonly } from '../settings/frozen.js';
 /** A plugin's full config for one guild, as handed out: validated, defaulted, deeply frozen. */
 export type FrozenConfig<TSchema extends z.ZodObject> = DeepReadonly<z.infer<TSchema>>;
 
-/** A change to a config, computed from the current one: the fields to set (`undefined` = back to the default). */
-export type ConfigPatch<TSchema extends z.ZodObject> = { [K in keyof z.input<TSchema>]?: z.input<TSchema>[K] | undefined };
+/**
+ * A change to a config, computed from the current one: the fields to set (`undefined` = back to the default).
+ * Read-only values are accepted, so a patch can be built from the frozen config.
+ */
+export type ConfigPatch<TSchema extends z.ZodObject> = { [K in keyof z.input<TSchema>]?: DeepReadonly<z.input<TSchema>[K]> | undefined };
 
 /**
  * Prometheus metrics of a plugin, on the bot's registry (`/metrics`). Names are prefixed with the bot's prefix and the

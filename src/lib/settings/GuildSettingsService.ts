@@ -46,11 +46,11 @@ export interface GuildSettingsServiceOptions {
 }
 
 /**
- * Fields to change in a plugin's config: values in the schema's input shape; a field set to `undefined` goes back to
- * its default.
+ * Fields to change in a plugin's config: values in the schema's input shape (read-only ones accepted, so a patch can
+ * be built from a frozen config); a field set to `undefined` goes back to its default.
  */
 export type PluginConfigPatch<P extends AnyPluginManifest> = {
-	[K in keyof z.input<P['configSchema']>]?: z.input<P['configSchema']>[K] | undefined;
+	[K in keyof z.input<P['configSchema']>]?: DeepReadonly<z.input<P['configSchema']>[K]> | undefined;
 };
 
 /** What a write may change: a copy of the row's values. */

@@ -6,9 +6,12 @@ import { ChannelType, type APIEmbed } from 'discord-api-types/v10';
 import { expect, vi } from 'vitest';
 import type { ManualClock } from '../../../src/lib/clock.js';
 import { getMemberStats, type MemberStats } from '../../../src/plugins/voice-xp/lib/stats.js';
-import { voiceXp } from '../../../src/plugins/voice-xp/service/runtime.js';
+import { container } from '@sapphire/framework';
 import type { DiscordEmulator, GuildHandle } from '@hearth/discord-emulator';
 import type { TestBot } from '../../helpers/testBot.js';
+
+/** The running bot's voice XP sessions (its plugin service's). */
+const voiceXp = () => container.pluginHost.service('voice-xp').sessions;
 
 /** A minute-aligned start time: flushes fall on whole minutes (the schedule is a grid on the clock). */
 export const START = Date.UTC(2026, 0, 5, 12, 0, 0);

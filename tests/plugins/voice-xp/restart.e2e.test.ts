@@ -7,10 +7,13 @@ import { once } from 'node:events';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/lib/clock.js';
 import { voiceXpPlugin } from '../../../src/plugins/voice-xp/index.js';
-import { voiceXp } from '../../../src/plugins/voice-xp/service/runtime.js';
+import { container } from '@sapphire/framework';
 import { DiscordEmulator, type MemberView } from '@hearth/discord-emulator';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
 import { advanceAndFlush, buildVoiceGuild, MINUTE, SECOND, START, storedStats, waitTracked, type VoiceGuild } from './e2eHelpers.js';
+
+/** The running bot's voice XP sessions (its plugin service's). */
+const voiceXp = () => container.pluginHost.service('voice-xp').sessions;
 
 let emu: DiscordEmulator;
 let bot: TestBot;

@@ -1,9 +1,6 @@
-import { container } from '@sapphire/framework';
 import { ChannelType, EmbedBuilder, MessageFlags, PermissionFlagsBits } from 'discord.js';
 import { translatedUserError } from '../../../lib/errors.js';
-import { voiceXpPlugin } from '../index.js';
 import type { VoiceXpConfig } from '../lib/config.js';
-import { voiceXp } from '../service/runtime.js';
 import { formatNumber, mention, NO_PINGS } from '../views/common.js';
 import { answer, type AdminContext, type AdminHandler } from './context.js';
 
@@ -13,17 +10,32 @@ import { answer, type AdminContext, type AdminHandler } from './context.js';
  * then applied to the live sessions from now on.
  */
 
-/** Writes a change and applies it to the live sessions. @throws UserError `core:errors.invalidConfig` when invalid. */
-async function save(context: AdminContext, patch: Partial<VoiceXpConfig>): Promise<VoiceXpConfig> {
+/** What a change computes from the current config: the fields to set, or undefined to change nothing. */
+type ConfigChange = (current: VoiceXpConfig) => Partial<VoiceXpConfig> | undefined;
+
+/**
+ * Applies a change atomically (read, change and write under the guild's settings row lock, so a concurrent `/xp config`
+ * in any process is never lost), then to the live sessions.
+ * @returns the config before and after (equal when `change` returned undefined).
+ * @throws UserError `core:errors.invalidConfig` when the result is invalid (nothing changes).
+ */
+async function save(context: AdminContext, change: ConfigChange): Promise<{ before: VoiceXpConfig; after: VoiceXpConfig }> {
 	const guildId = context.interaction.guildId;
-	const config = (await container.settings.setPluginConfig(guildId, voiceXpPlugin, patch)) as VoiceXpConfig;
-	await voiceXp().refreshConfig(guildId);
+	let before!: VoiceXpConfig;
+	let patch: Partial<VoiceXpConfig> | undefined;
+	const after = await context.voiceXp.ctx.updateConfig(guildId, (config) => {
+		before = config;
+		patch = change(config);
+		return patch;
+	});
+	if (patch === undefined) return { before, after };
+	await context.voiceXp.sessions.refreshConfig(guildId);
 	context.logger.info(`/xp config by ${context.interaction.user.id}: ${JSON.stringify(patch)}`);
-	return config;
+	return { before, after };
 }
 
-async function current(context: AdminContext): Promise<VoiceXpConfig> {
-	return container.settings.getPluginConfig(context.interaction.guildId, voiceXpPlugin) as Promise<VoiceXpConfig>;
+function current(context: AdminContext): Promise<VoiceXpConfig> {
+	return context.voiceXp.ctx.config(context.interaction.guildId);
 }
 
 /** `/xp config show`: every rule of the guild. */
@@ -55,8 +67,8 @@ export const configShow: AdminHandler = async (context) => {
 
 /** `/xp config xp-per-minute value`: the XP a member earns per eligible minute in voice. */
 export const configXpPerMinute: AdminHandler = async (context) => {
-	const config = await save(context, { xpPerMinute: context.interaction.options.getInteger('value', true) });
-	await answer(context, [context.t('voice-xp:config.xpPerMinute', { value: formatNumber(context.locale, config.xpPerMinute) })]);
+	const { after } = await save(context, () => ({ xpPerMinute: context.interaction.options.getInteger('value', true) }));
+	await answer(context, [context.t('voice-xp:config.xpPerMinute', { value: formatNumber(context.locale, after.xpPerMinute) })]);
 };
 
 /** The channel option of exclude/include, and which list it belongs to. */
@@ -68,34 +80,32 @@ function excludable(context: AdminContext): { id: string; list: 'excludedChannel
 /** `/xp config exclude channel`: no XP in that voice channel, or in every channel of that category. */
 export const configExclude: AdminHandler = async (context) => {
 	const { id, list } = excludable(context);
-	const config = await current(context);
 	const channel = mention.channel(id);
-	if (config[list].includes(id)) return answer(context, [context.t('voice-xp:config.alreadyExcluded', { channel })]);
-	await save(context, { [list]: [...config[list], id] });
+	const { before } = await save(context, (config) => (config[list].includes(id) ? undefined : { [list]: [...config[list], id] }));
+	if (before[list].includes(id)) return answer(context, [context.t('voice-xp:config.alreadyExcluded', { channel })]);
 	return answer(context, [context.t(list === 'excludedCategoryIds' ? 'voice-xp:config.excludedCategory' : 'voice-xp:config.excludedChannel', { channel })]);
 };
 
 /** `/xp config include channel`: XP again in a channel or category excluded before. */
 export const configInclude: AdminHandler = async (context) => {
 	const { id, list } = excludable(context);
-	const config = await current(context);
 	const channel = mention.channel(id);
-	if (!config[list].includes(id)) return answer(context, [context.t('voice-xp:config.notExcluded', { channel })]);
-	await save(context, { [list]: config[list].filter((excluded) => excluded !== id) });
+	const { before } = await save(context, (config) => (config[list].includes(id) ? { [list]: config[list].filter((excluded) => excluded !== id) } : undefined));
+	if (!before[list].includes(id)) return answer(context, [context.t('voice-xp:config.notExcluded', { channel })]);
 	return answer(context, [context.t('voice-xp:config.included', { channel })]);
 };
 
 /** `/xp config streaming-counts-alone enabled`: whether streaming or camera earns XP alone in a channel. */
 export const configStreaming: AdminHandler = async (context) => {
 	const enabled = context.interaction.options.getBoolean('enabled', true);
-	await save(context, { streamingCountsAlone: enabled });
+	await save(context, () => ({ streamingCountsAlone: enabled }));
 	return answer(context, [context.t(enabled ? 'voice-xp:config.streamingOn' : 'voice-xp:config.streamingOff')]);
 };
 
 /** `/xp config afk-channel earns`: whether the guild's AFK channel earns XP. */
 export const configAfk: AdminHandler = async (context) => {
 	const earns = context.interaction.options.getBoolean('earns', true);
-	await save(context, { afkChannelIneligible: !earns });
+	await save(context, () => ({ afkChannelIneligible: !earns }));
 	return answer(context, [context.t(earns ? 'voice-xp:config.afkEarns' : 'voice-xp:config.afkNoXp')]);
 };
 
@@ -108,10 +118,12 @@ export const configAnnouncements: AdminHandler = async (context) => {
 	const { interaction, t } = context;
 	const mode = interaction.options.getString('mode', true) as VoiceXpConfig['levelUpAnnouncement'];
 	const given = interaction.options.getChannel('channel');
-	const config = await current(context);
-	const channelId = given?.id ?? config.announcementChannelId;
-	if (mode === 'channel' && !channelId) throw translatedUserError('voice-xp:errors.announcementChannelNeeded');
-	await save(context, { levelUpAnnouncement: mode, announcementChannelId: channelId });
+	const { after } = await save(context, (config) => {
+		const channelId = given?.id ?? config.announcementChannelId;
+		if (mode === 'channel' && !channelId) throw translatedUserError('voice-xp:errors.announcementChannelNeeded');
+		return { levelUpAnnouncement: mode, announcementChannelId: channelId };
+	});
+	const channelId = after.announcementChannelId;
 	if (mode !== 'channel') return answer(context, [t(`voice-xp:config.announcements_${mode}`)]);
 	const channel = interaction.guild?.channels.cache.get(channelId!);
 	const me = interaction.guild?.members.me;
@@ -124,6 +136,6 @@ export const configAnnouncements: AdminHandler = async (context) => {
 
 /** `/xp config flush-interval seconds`: how often voice XP is written (at most one interval is lost in a crash). */
 export const configFlushInterval: AdminHandler = async (context) => {
-	const config = await save(context, { flushIntervalSeconds: context.interaction.options.getInteger('seconds', true) });
-	return answer(context, [context.t('voice-xp:config.flushInterval', { seconds: config.flushIntervalSeconds })]);
+	const { after } = await save(context, () => ({ flushIntervalSeconds: context.interaction.options.getInteger('seconds', true) }));
+	return answer(context, [context.t('voice-xp:config.flushInterval', { seconds: after.flushIntervalSeconds })]);
 };

@@ -1,9 +1,9 @@
-import { container } from '@sapphire/framework';
 import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
 import { translateInteraction, type Translate } from '../../../lib/i18n.js';
 import type { BotLogger } from '../../../lib/observability/logger.js';
 import { fitContent } from '../../../lib/replies.js';
 import type { TierOutcome } from '../service/effects.js';
+import type { VoiceXpPlugin } from '../service/runtime.js';
 import { formatTierProblems, mention, NO_PINGS } from '../views/common.js';
 
 /** What every `/xp` subcommand handler gets. */
@@ -14,6 +14,8 @@ export interface AdminContext {
 	locale: string;
 	/** Logger with the guild and command. */
 	logger: BotLogger;
+	/** The plugin's service: its context (config, database, tasks) and the live sessions. */
+	voiceXp: VoiceXpPlugin;
 }
 
 /** A `/xp` subcommand handler. */
@@ -21,15 +23,17 @@ export type AdminHandler = (context: AdminContext) => Promise<unknown>;
 
 /**
  * A `/xp` subcommand handler as the `chatInputRun` of a subcommand mapping (@sapphire/plugin-subcommands, see
- * commands/xp.ts): gives it the guild's language and a logger with the guild, command and plugin.
+ * commands/xp.ts), called with the command as `this`: gives it the guild's language, a logger with the guild,
+ * command and plugin, and the plugin's service (`this.service`).
  */
-export function adminRun(handler: AdminHandler): (interaction: ChatInputCommandInteraction) => Promise<unknown> {
-	return async (interaction) => {
+export function adminRun(handler: AdminHandler): (this: { service: VoiceXpPlugin }, interaction: ChatInputCommandInteraction) => Promise<unknown> {
+	return async function run(this: { service: VoiceXpPlugin }, interaction: ChatInputCommandInteraction) {
 		// `/xp` is a guild-only BotCommand: the interaction always comes from a guild.
 		const guildInteraction = interaction as ChatInputCommandInteraction<'cached' | 'raw'>;
 		const { locale, t } = await translateInteraction(interaction);
-		const logger = container.botLogger.child({ guildId: guildInteraction.guildId, command: 'xp', plugin: 'voice-xp' });
-		return handler({ interaction: guildInteraction, t, locale, logger });
+		const voiceXp = this.service;
+		const logger = voiceXp.ctx.logger.child({ guildId: guildInteraction.guildId, command: 'xp' });
+		return handler({ interaction: guildInteraction, t, locale, logger, voiceXp });
 	};
 }
 

@@ -1,9 +1,6 @@
-import { container } from '@sapphire/framework';
 import { MessageFlags } from 'discord.js';
 import { translatedUserError } from '../../../lib/errors.js';
-import { voiceXpPlugin } from '../index.js';
 import { adjustMemberXp, resetMemberStats, voiceSecondsForXp } from '../lib/stats.js';
-import { voiceXp } from '../service/runtime.js';
 import { formatDuration, formatNumber, mention } from '../views/common.js';
 import { answer, tierLine, type AdminContext } from './context.js';
 import { sweepLine } from './tiers.js';
@@ -21,10 +18,11 @@ export async function xpAdd(context: AdminContext): Promise<void> {
 	if (user.bot) throw translatedUserError('voice-xp:errors.botTarget', { user: mention.user(user.id) });
 	if (amount === 0) throw translatedUserError('voice-xp:errors.zeroAmount');
 	await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-	const config = await container.settings.getPluginConfig(interaction.guildId, voiceXpPlugin);
+	const { voiceXp } = context;
+	const config = await voiceXp.ctx.config(interaction.guildId);
 	const seconds = voiceSecondsForXp(amount, config.xpPerMinute);
-	const { before, after } = await adjustMemberXp(container.orm.em.fork(), interaction.guildId, user.id, amount, seconds);
-	const tier = interaction.guild ? await voiceXp().syncMemberTier(interaction.guild, user.id, after.voiceSeconds, after.tierRoleId) : null;
+	const { before, after } = await adjustMemberXp(voiceXp.ctx.em(), interaction.guildId, user.id, amount, seconds);
+	const tier = interaction.guild ? await voiceXp.sessions.syncMemberTier(interaction.guild, user.id, after.voiceSeconds, after.tierRoleId) : null;
 	context.logger.info(`/xp add ${amount} to ${user.id} by ${interaction.user.id}: ${before?.totalXp ?? 0} -> ${after.totalXp} XP, level ${before?.level ?? 0} -> ${after.level}`);
 	const n = (value: number) => formatNumber(locale, value);
 	await answer(context, [
@@ -52,8 +50,8 @@ export async function xpReset(context: AdminContext): Promise<void> {
 	const user = interaction.options.getUser('user', true);
 	if (user.bot) throw translatedUserError('voice-xp:errors.botTarget', { user: mention.user(user.id) });
 	await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-	const service = voiceXp();
-	const change = await service.withoutPendingTime(interaction.guildId, user.id, () => resetMemberStats(container.orm.em.fork(), interaction.guildId, user.id));
+	const service = context.voiceXp.sessions;
+	const change = await service.withoutPendingTime(interaction.guildId, user.id, () => resetMemberStats(context.voiceXp.ctx.em(), interaction.guildId, user.id));
 	const tier = interaction.guild ? await service.syncMemberTier(interaction.guild, user.id, 0, change?.after.tierRoleId ?? null) : null;
 	context.logger.info(`/xp reset of ${user.id} by ${interaction.user.id}: was ${change?.before?.totalXp ?? 0} XP, ${change?.before?.voiceSeconds ?? 0} s`);
 	const line = change
@@ -71,7 +69,7 @@ export async function xpSync(context: AdminContext): Promise<void> {
 	const { interaction, t, locale } = context;
 	if (!interaction.guild) throw translatedUserError('voice-xp:errors.guildUnavailable');
 	await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-	const counts = await voiceXp().rebuildGuild(interaction.guild);
+	const counts = await context.voiceXp.sessions.rebuildGuild(interaction.guild);
 	context.logger.info(`/xp sync by ${interaction.user.id}: ${counts.inVoice} in voice, ${counts.earning} earning`);
 	const sweep = await sweepLine(context);
 	await answer(context, [t('voice-xp:xp.sync.done', { inVoice: formatNumber(locale, counts.inVoice), earning: formatNumber(locale, counts.earning) }), sweep]);

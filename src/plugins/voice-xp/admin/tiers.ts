@@ -1,11 +1,7 @@
-import { container } from '@sapphire/framework';
 import { MessageFlags } from 'discord.js';
 import { translatedUserError } from '../../../lib/errors.js';
-import { voiceXpPlugin } from '../index.js';
-import { MAX_TIERS, type VoiceXpConfig, type VoiceXpTier } from '../lib/config.js';
+import { MAX_TIERS, type VoiceXpTier } from '../lib/config.js';
 import { tierStatuses } from '../service/discordState.js';
-import { queueTierSweep } from '../service/tierSweep.js';
-import { voiceXp } from '../service/runtime.js';
 import { formatNumber, formatTierProblems, mention } from '../views/common.js';
 import { answer, type AdminContext, type AdminHandler } from './context.js';
 
@@ -17,29 +13,33 @@ import { answer, type AdminContext, type AdminHandler } from './context.js';
  * with the reason, by `list`.
  */
 
-async function tiersOf(guildId: string): Promise<VoiceXpTier[]> {
-	const config = (await container.settings.getPluginConfig(guildId, voiceXpPlugin)) as VoiceXpConfig;
-	return [...config.tiers];
+async function tiersOf(context: AdminContext): Promise<VoiceXpTier[]> {
+	return [...(await context.voiceXp.ctx.config(context.interaction.guildId)).tiers];
 }
 
 /**
- * Saves the guild's tiers (sorted by minimum), applies them to the live sessions and queues a sweep of every stored
- * member. Defers the reply first (queueing may wait for Redis).
+ * Changes the guild's tiers atomically: `change` gets the current list inside the settings row lock (so two admins
+ * adding tiers at once both keep theirs) and returns the new list, or throws a translated UserError to refuse. The
+ * list is saved sorted by minimum, applied to the live sessions, and a sweep of every stored member is queued.
+ * Defers the reply once saved (a refusal is answered directly; queueing may wait for Redis).
  * @returns the line telling the admin that the members' roles are being updated (or could not be queued).
  */
-async function saveTiers(context: AdminContext, tiers: VoiceXpTier[]): Promise<string> {
-	const { interaction, logger, t } = context;
+async function saveTiers(context: AdminContext, change: (tiers: VoiceXpTier[]) => VoiceXpTier[]): Promise<string> {
+	const { interaction, logger, voiceXp } = context;
+	let sorted: VoiceXpTier[] = [];
+	await voiceXp.ctx.updateConfig(interaction.guildId, (config) => {
+		sorted = change([...config.tiers]).sort((a, b) => a.minMinutes - b.minMinutes);
+		return { tiers: sorted };
+	});
 	await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-	const sorted = [...tiers].sort((a, b) => a.minMinutes - b.minMinutes);
-	await container.settings.setPluginConfig(interaction.guildId, voiceXpPlugin, { tiers: sorted });
-	await voiceXp().refreshConfig(interaction.guildId);
+	await voiceXp.sessions.refreshConfig(interaction.guildId);
 	logger.info(`/xp tiers by ${interaction.user.id}: ${JSON.stringify(sorted)}`);
 	return sweepLine(context);
 }
 
 /** Queues a tier sweep of the admin's guild; the line that tells them (voice-xp:tiers.rolesUpdating | rolesNotQueued). */
 export async function sweepLine(context: AdminContext): Promise<string> {
-	const queued = await queueTierSweep(context.interaction.guildId, context.logger);
+	const queued = await context.voiceXp.queueTierSweep(context.interaction.guildId, context.logger);
 	return context.t(queued ? 'voice-xp:tiers.rolesUpdating' : 'voice-xp:tiers.rolesNotQueued');
 }
 
@@ -60,16 +60,17 @@ export const tiersAdd: AdminHandler = async (context) => {
 	const { interaction, t, locale } = context;
 	const role = interaction.options.getRole('role', true);
 	const minutes = interaction.options.getInteger('minutes', true);
-	const tiers = await tiersOf(interaction.guildId);
 	if (role.id === interaction.guildId) throw translatedUserError('voice-xp:errors.everyoneRole');
 	if (role.managed) throw translatedUserError('voice-xp:errors.managedRole', { role: mention.role(role.id) });
-	const sameRole = tiers.find((tier) => tier.roleId === role.id);
-	if (sameRole) throw translatedUserError('voice-xp:errors.tierRoleTaken', { role: mention.role(role.id), minutes: formatNumber(locale, sameRole.minMinutes) });
-	const sameMinimum = tiers.find((tier) => tier.minMinutes === minutes);
-	if (sameMinimum) throw translatedUserError('voice-xp:errors.tierMinimumTaken', { role: mention.role(sameMinimum.roleId), minutes: formatNumber(locale, minutes) });
-	if (tiers.length >= MAX_TIERS) throw translatedUserError('voice-xp:errors.tooManyTiers', { max: MAX_TIERS });
 	const tier = { roleId: role.id, minMinutes: minutes };
-	const sweep = await saveTiers(context, [...tiers, tier]);
+	const sweep = await saveTiers(context, (tiers) => {
+		const sameRole = tiers.find((existing) => existing.roleId === role.id);
+		if (sameRole) throw translatedUserError('voice-xp:errors.tierRoleTaken', { role: mention.role(role.id), minutes: formatNumber(locale, sameRole.minMinutes) });
+		const sameMinimum = tiers.find((existing) => existing.minMinutes === minutes);
+		if (sameMinimum) throw translatedUserError('voice-xp:errors.tierMinimumTaken', { role: mention.role(sameMinimum.roleId), minutes: formatNumber(locale, minutes) });
+		if (tiers.length >= MAX_TIERS) throw translatedUserError('voice-xp:errors.tooManyTiers', { max: MAX_TIERS });
+		return [...tiers, tier];
+	});
 	const problems = problemsOf(context, tier);
 	await answer(context, [
 		t('voice-xp:tiers.added', { role: mention.role(role.id), minutes: formatNumber(locale, minutes) }),
@@ -85,16 +86,17 @@ export const tiersAdd: AdminHandler = async (context) => {
 export const tiersRemove: AdminHandler = async (context) => {
 	const { interaction, t } = context;
 	const role = interaction.options.getRole('role', true);
-	const tiers = await tiersOf(interaction.guildId);
-	if (!tiers.some((tier) => tier.roleId === role.id)) throw translatedUserError('voice-xp:errors.notATier', { role: mention.role(role.id) });
-	const sweep = await saveTiers(context, tiers.filter((tier) => tier.roleId !== role.id));
+	const sweep = await saveTiers(context, (tiers) => {
+		if (!tiers.some((tier) => tier.roleId === role.id)) throw translatedUserError('voice-xp:errors.notATier', { role: mention.role(role.id) });
+		return tiers.filter((tier) => tier.roleId !== role.id);
+	});
 	await answer(context, [t('voice-xp:tiers.removed', { role: mention.role(role.id) }), sweep]);
 };
 
 /** `/xp tiers list`: each tier by minimum, and for those the bot cannot manage, why. */
 export const tiersList: AdminHandler = async (context) => {
 	const { interaction, t, locale } = context;
-	const tiers = (await tiersOf(interaction.guildId)).sort((a, b) => a.minMinutes - b.minMinutes);
+	const tiers = (await tiersOf(context)).sort((a, b) => a.minMinutes - b.minMinutes);
 	if (tiers.length === 0) return answer(context, [t('voice-xp:tiers.none')]);
 	const statuses = interaction.guild ? tierStatuses(interaction.guild, tiers) : [];
 	const lines = tiers.map((tier, index) => {

@@ -5,7 +5,6 @@ import { localizedOption } from '../../../lib/commands/localized.js';
 import { PluginCommand } from '../../../lib/plugins/pieces.js';
 import { translateInteraction } from '../../../lib/i18n.js';
 import { countRankedMembers, getMemberStats, getRankPosition } from '../lib/stats.js';
-import { voiceXp } from '../service/runtime.js';
 import { NO_PINGS } from '../views/common.js';
 import { rankEmbed } from '../views/rank.js';
 
@@ -32,8 +31,8 @@ export class RankCommand extends PluginCommand<'voice-xp'> {
 		await interaction.deferReply();
 		const member = interaction.options.getMember('user') ?? (user.id === interaction.user.id ? interaction.member : null);
 		const name = member && 'displayName' in member ? member.displayName : (member?.nick ?? user.displayName);
-		const em = this.container.orm.em.fork();
-		const service = voiceXp();
+		const em = this.service.ctx.em();
+		const service = this.service.sessions;
 		const [stored, position, rankedCount] = await Promise.all([
 			getMemberStats(em, interaction.guildId, user.id),
 			getRankPosition(em, interaction.guildId, user.id),

@@ -1,4 +1,3 @@
-import { container } from '@sapphire/framework';
 import type { BotLogger } from '../../../lib/observability/logger.js';
 import type { PluginContext } from '../../../lib/plugins/context.js';
 import type { voiceXpConfigSchema } from '../lib/config.js';
@@ -96,15 +95,6 @@ export class VoiceXpPlugin {
 			clearTimeout(timer);
 		}
 	}
-}
-
-/**
- * The running bot's voice XP sessions, for the `/xp`, `/rank` and `/leaderboard` handlers that are not pieces (their
- * pieces reach the same through `this.service`).
- * @throws Error when voice XP is not installed or not set up in the running bot.
- */
-export function voiceXp(): VoiceXpService {
-	return container.pluginHost.service('voice-xp').sessions;
 }
 
 /** Prometheus metrics of the plugin, on the bot's registry (`/metrics`, names `hearth_voice_xp_*`). */

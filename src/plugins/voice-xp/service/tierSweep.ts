@@ -121,11 +121,3 @@ export async function sweepGuildTiers(deps: TierSweepDeps, guildId: string): Pro
 	);
 	return report;
 }
-
-/**
- * Queues a tier sweep of the guild through the running bot's voice XP service ({@link VoiceXpPlugin.queueTierSweep}).
- * @returns true when queued; false (logged) when the task queue did not accept it in time.
- */
-export function queueTierSweep(guildId: string, logger: BotLogger): Promise<boolean> {
-	return container.pluginHost.service('voice-xp').queueTierSweep(guildId, logger);
-}
