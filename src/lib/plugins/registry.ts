@@ -146,6 +146,19 @@ export class PluginRegistry {
 			);
 	}
 
+	/**
+	 * Folders under `pluginsRoot` (the bot's `src/plugins/`) that are no listed plugin's directory: a plugin folder
+	 * someone forgot to add to `src/plugins/index.ts`, whose pieces would never load. Files (index.ts) are ignored.
+	 * @returns the folder names, sorted.
+	 */
+	public static findUnlistedPluginFolders(pluginsRoot: string, plugins: readonly AnyPluginManifest[]): string[] {
+		const listed = new Set(plugins.map((plugin) => relative(pluginsRoot, plugin.directory)));
+		return readdirSync(pluginsRoot, { withFileTypes: true })
+			.filter((entry) => entry.isDirectory() && !listed.has(entry.name))
+			.map((entry) => entry.name)
+			.sort();
+	}
+
 	/** Every plugin, in list order. */
 	public get list(): readonly AnyPluginManifest[] {
 		return [...this.#plugins.values()];
