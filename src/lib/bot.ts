@@ -72,7 +72,7 @@ export interface StartBotOptions {
 	handleSignals?: boolean;
 	/** Log unhandled rejections instead of letting them reach the process (default: same as handleSignals). */
 	handleProcessErrors?: boolean;
-	/** Prefix of Redis keys, channels and the task queue (default: `REDIS_PREFIX`, else `bot:`); tests use a unique one. */
+	/** Prefix of Redis keys, channels and the task queue (default: `REDIS_PREFIX`, else `hearth:`); tests use a unique one. */
 	redisPrefix?: string;
 	/** A logger to use instead of one built from LOG_LEVEL/LOG_FORMAT. */
 	logger?: BotLogger;
