@@ -2,7 +2,7 @@ import type { Command } from '@sapphire/framework';
 import { MessageFlags, PermissionFlagsBits } from 'discord.js';
 import { BotCommand, type GuildChatInputInteraction } from '../lib/commands/BotCommand.js';
 import { localizedChoice, localizedCommand, localizedOption } from '../lib/commands/localized.js';
-import { listShippedLocales, translateInteraction } from '../lib/i18n.js';
+import { dynamicKey, listShippedLocales, translateInteraction } from '../lib/i18n.js';
 
 /** The choice value that clears the guild's language (back to its preferred locale). */
 const SERVER_DEFAULT = 'default';
@@ -30,7 +30,7 @@ export class LanguageCommand extends BotCommand {
 					localizedOption(option, 'core:commands.language.options.language')
 						.setRequired(true)
 						.addChoices(
-							...locales.map((locale) => localizedChoice(`core:languages.${locale}`, locale)),
+							...locales.map((locale) => localizedChoice(dynamicKey(`core:languages.${locale}`), locale)),
 							localizedChoice('core:commands.language.choices.default', SERVER_DEFAULT)
 						)
 				)
@@ -48,7 +48,7 @@ export class LanguageCommand extends BotCommand {
 			.child({ guildId: interaction.guildId, shardId: interaction.guild?.shardId, command: 'language' })
 			.info(`Language set to ${language ?? `the guild's preferred locale (${locale})`} by ${interaction.user.id}`);
 		return interaction.reply({
-			content: t(language ? 'core:commands.language.changed' : 'core:commands.language.reset', { language: t(`core:languages.${locale}`) }),
+			content: t(language ? 'core:commands.language.changed' : 'core:commands.language.reset', { language: t(dynamicKey(`core:languages.${locale}`)) }),
 			flags: MessageFlags.Ephemeral
 		});
 	}

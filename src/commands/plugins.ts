@@ -11,7 +11,7 @@ import {
 	runningDependents,
 	type PluginSwitchState
 } from '../lib/commands/pluginSwitches.js';
-import { translateInteraction, type Translate } from '../lib/i18n.js';
+import { dynamicKey, translateInteraction, type Translate } from '../lib/i18n.js';
 import { fitContent } from '../lib/replies.js';
 
 /** Discord's limits on autocomplete: at most 25 choices, each name at most 100 characters. */
@@ -135,7 +135,7 @@ function listLine(t: Translate, locale: string, state: PluginSwitchState): strin
 	return t('core:commands.plugins.lineOff', values);
 }
 
-/** One line about a plugin, from its namespace (`<name>:plugin.description`). */
+/** One line about a plugin, from its namespace (`<name>:plugin.description`; plugin names are data, hence `dynamicKey`). */
 function describe(t: Translate, name: string): string {
-	return t(`${name}:plugin.description`);
+	return t(dynamicKey(`${name}:plugin.description`));
 }

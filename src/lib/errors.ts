@@ -1,6 +1,7 @@
 import { UserError } from '@sapphire/framework';
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
+import type { TranslationKey, TranslationPlaceholders, TranslationValue } from './i18n/keys.js';
 
 /** Crockford base32 without ambiguous letters, for ids people read out loud. */
 const ID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -22,14 +23,27 @@ export function newErrorId(): string {
 }
 
 /**
+ * The context of a translated UserError: a value for every placeholder of the key's en-US text (`problems` as the
+ * {@link ValidationProblem}s themselves: src/lib/replies.ts turns them into lines), plus any other data worth keeping
+ * on the error (`core:errors.unknownSubcommand` keeps the names it refused).
+ */
+export type UserErrorContext<Key extends TranslationKey> = {
+	readonly [Name in TranslationPlaceholders[Key]]: Name extends 'problems' ? readonly ValidationProblem[] : TranslationValue;
+} & Readonly<Record<string, unknown>>;
+
+/**
  * An error meant for the user, carrying a translation key instead of text. Thrown by services (invalid config,
  * unknown plugin) and answered by the core's command error listener, translated and ephemeral, without an error id.
  *
- * @param key translation key, e.g. `core:errors.unknownPlugin` (namespace `core` = locales/<lng>/core.json).
- * @param context interpolation values for the key.
+ * @param key translation key, e.g. `core:errors.unknownPlugin` (namespace `core` = locales/<lng>/core.json); checked
+ *   by the compiler like the keys of `Translate` (src/lib/i18n.ts).
+ * @param context interpolation values for the key ({@link UserErrorContext}): required when its text has placeholders.
  */
-export function translatedUserError(key: string, context: Record<string, unknown> = {}): UserError {
-	return new UserError({ identifier: key, context, message: key });
+export function translatedUserError<const Key extends TranslationKey>(
+	key: Key,
+	...context: [TranslationPlaceholders[Key]] extends [never] ? [context?: Readonly<Record<string, unknown>>] : [context: UserErrorContext<Key>]
+): UserError {
+	return new UserError({ identifier: key, context: context[0] ?? {}, message: key });
 }
 
 /** One validation problem of a config write, in a form that can be translated (`core:validation.<code>`). */

@@ -1,14 +1,31 @@
 import { container } from '@sapphire/framework';
 import type { InternationalizationContext, InternationalizationOptions } from '@sapphire/plugin-i18next';
-import type { Interaction } from 'discord.js';
+import type { Interaction, PermissionsString } from 'discord.js';
+import i18next from 'i18next';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ValidationProblem } from './errors.js';
 import type { AnyPluginManifest } from './plugins/definePlugin.js';
+import type { DynamicTranslationKey, PlainTranslationKey, TranslationArguments, TranslationKey } from './i18n/keys.js';
 import { localesDirectory } from './paths.js';
 
-/** A translation function bound to one locale: `t('core:errors.unexpected', { errorId })`. */
-export type Translate = (key: string, values?: Record<string, unknown>) => string;
+export type * from './i18n/keys.js';
+
+/**
+ * A translation function bound to one locale: `t('core:errors.unexpected', { errorId })`. The key must exist in the
+ * en-US files and the values must name every placeholder of its en-US text, no more (types in src/lib/i18n/keys.ts);
+ * a text without placeholders takes no values. A key built from a union is checked for every member
+ * (`` t(`voice-xp:config.show.announcements_${mode}`) ``). A key that is data rather than code goes through
+ * {@link dynamicKey}, and its values are not checked.
+ */
+export type Translate = <const Key extends string>(
+	key: [Key] extends [DynamicTranslationKey] ? Key : [Key] extends [TranslationKey] ? Key : TranslationKey,
+	...values: [Key] extends [DynamicTranslationKey]
+		? [values?: Readonly<Record<string, unknown>>]
+		: [Key] extends [TranslationKey]
+			? TranslationArguments<Key>
+			: [values?: Readonly<Record<string, unknown>>]
+) => string;
 
 /**
  * The locales the bot ships: the folders of `locales/` (Discord locale codes such as `en-US`, `pl`, `fr`).
@@ -53,7 +70,39 @@ export function buildI18nOptions(options: {
  */
 export function translatorFor(locale: string): Translate {
 	const t = container.i18n.getT(locale);
-	return (key, values) => t(key, values ?? {}) as string;
+	return (key: string, values?: Readonly<Record<string, unknown>>) => t(key, values ?? {}) as string;
+}
+
+/** The locale every key must exist in (en-US): the i18n plugin's `defaultName`. */
+function referenceLocale(): string {
+	return container.i18n.options.defaultName ?? 'en-US';
+}
+
+/**
+ * Whether the default locale has a text (not a group of keys) at `key` (`namespace:dotted.path`). Other locales fall
+ * back to it for missing keys, so this is whether a translation of `key` shows text rather than the key.
+ */
+export function hasTranslation(key: string): boolean {
+	const separator = key.indexOf(':');
+	if (separator <= 0) return false;
+	return typeof i18next.getResource(referenceLocale(), key.slice(0, separator), key.slice(separator + 1)) === 'string';
+}
+
+/**
+ * The escape hatch for a key that is data rather than code, so the compiler cannot check it: a plugin's
+ * `<name>:plugin.description` (plugin names come from the manifests), a precondition's identifier
+ * (`core:preconditions.<identifier>`, from Sapphire), the key of a UserError (kept as a string on the error), a zod issue
+ * code (`core:validation.<code>`), a shipped locale's name (`core:languages.<locale>`, locales are the folders of
+ * `locales/`). Every other key is a literal or a union that {@link Translate} checks. The key is checked here at run
+ * time instead, against the default locale; the values given with it are not checked at all.
+ * @param key `namespace:dotted.path`, computed at run time (without a namespace, it never has a text).
+ * @param fallback key used when the default locale has no text at `key` (a text without placeholders, since the values
+ *   were meant for another text); without one, a missing key is translated as i18next does (it shows the key).
+ * @returns `key` or `fallback`, branded so {@link Translate} and src/lib/commands/localized.ts accept it.
+ */
+export function dynamicKey(key: string, fallback?: PlainTranslationKey): DynamicTranslationKey {
+	// The one place a string becomes a key: the brand only exists at compile time.
+	return (fallback === undefined || hasTranslation(key) ? key : fallback) as DynamicTranslationKey;
 }
 
 /**
@@ -72,7 +121,11 @@ export async function translateInteraction(interaction: Interaction): Promise<{ 
 	return { locale, t: translatorFor(locale) };
 }
 
-/** Translates config validation problems (see {@link ValidationProblem}) into one line each. */
+/**
+ * Translates config validation problems (see {@link ValidationProblem}) into one line each: the text of
+ * `core:validation.<code>` (`too_small` and `too_big` have variants per origin and for exclusive bounds), or the generic
+ * `core:validation.invalid` for a code without a text there.
+ */
 export function formatValidationProblems(t: Translate, problems: readonly ValidationProblem[]): string {
 	return problems
 		.map((problem) => {
@@ -82,14 +135,18 @@ export function formatValidationProblems(t: Translate, problems: readonly Valida
 				if (origin === 'string' || origin === 'array') key = `${problem.code}_${origin}`;
 				else if (problem.params.inclusive === 0) key = `${problem.code}_exclusive`;
 			}
-			const known = container.i18n.getT('en-US')(`core:validation.${key}`, { defaultValue: '' });
-			const text = t(`core:validation.${known ? key : 'invalid'}`, problem.params);
+			// i18next answers a missing key with the key itself even when given `defaultValue: ''` (returnEmptyString is off),
+			// so the fallback is decided by looking the key up.
+			const text = t(dynamicKey(`core:validation.${key}`, 'core:validation.invalid'), problem.params);
 			return t('core:errors.invalidConfigLine', { field: problem.field, problem: text });
 		})
 		.join('\n');
 }
 
-/** Translated names of permission flags (`ManageGuild` -> "Manage Server"), joined for a sentence. */
-export function formatPermissions(t: Translate, permissions: readonly string[]): string {
+/**
+ * Translated names of permission flags (`ManageGuild` -> "Manage Server"), joined for a sentence. The compiler checks
+ * that `core:permissions` has a name for every permission discord.js knows.
+ */
+export function formatPermissions(t: Translate, permissions: readonly PermissionsString[]): string {
 	return permissions.map((permission) => t(`core:permissions.${permission}`)).join(', ');
 }

@@ -1,7 +1,7 @@
 import { container, UserError } from '@sapphire/framework';
-import { MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
+import { MessageFlags, type Interaction, type PermissionsString, type RepliableInteraction } from 'discord.js';
 import type { ValidationProblem } from './errors.js';
-import { formatPermissions, formatValidationProblems, translateInteraction, type Translate } from './i18n.js';
+import { dynamicKey, formatPermissions, formatValidationProblems, translateInteraction, type Translate } from './i18n.js';
 
 /** Discord's limit on a message's `content`: 2,000 characters. */
 export const MESSAGE_CONTENT_LIMIT = 2_000;
@@ -35,17 +35,18 @@ export async function replyEphemeral(interaction: RepliableInteraction, content:
 /**
  * Translates a UserError: its identifier is a translation key (`core:errors.unknownPlugin`) or the name of a
  * precondition error (`preconditionUserPermissions`, looked up under `core:preconditions.`); its context gives the
- * values. Missing permissions and config problems are translated too. Unknown keys give `core:preconditions.default`.
+ * values. Missing permissions and config problems are translated too. A key the default locale has no text for gives
+ * `core:preconditions.default`. The key is data here (thrown elsewhere, or named by Sapphire), hence {@link dynamicKey}.
  */
 export function translateUserError(t: Translate, error: UserError): string {
 	const context = (error.context ?? {}) as Record<string, unknown>;
 	const values: Record<string, unknown> = { ...context };
-	if (Array.isArray(context.missing)) values.permissions = formatPermissions(t, context.missing as string[]);
+	// Sapphire's permission preconditions put discord.js permission names in `missing`.
+	if (Array.isArray(context.missing)) values.permissions = formatPermissions(t, context.missing as PermissionsString[]);
 	if (typeof context.remaining === 'number') values.seconds = Math.ceil(context.remaining / 1_000);
 	if (Array.isArray(context.problems)) values.problems = formatValidationProblems(t, context.problems as ValidationProblem[]);
 	const key = error.identifier.includes(':') ? error.identifier : `core:preconditions.${error.identifier}`;
-	const text = t(key, { ...values, defaultValue: '' });
-	return text || t('core:preconditions.default');
+	return t(dynamicKey(key, 'core:preconditions.default'), values);
 }
 
 /** Answers an interaction with a translated UserError, ephemeral, in the guild's language. */

@@ -10,6 +10,7 @@ import {
 	type SlashCommandSubcommandsOnlyBuilder
 } from 'discord.js';
 import { translatedUserError } from '../errors.js';
+import type { CommandKeyBase } from '../i18n.js';
 import { localizedCommand } from './localized.js';
 
 /** The interaction every bot command gets: always in a guild (BotCommands are guild-only). */
@@ -137,7 +138,7 @@ export abstract class BotCommand<Options extends BotCommandOptions = BotCommandO
 	 */
 	protected registerChatInput(
 		registry: Command.Registry,
-		base: string,
+		base: CommandKeyBase,
 		build: (builder: SlashCommandBuilder) => ChatInputBuilderResult = (builder) => builder,
 		options?: ApplicationCommandRegistryRegisterOptions
 	): void {

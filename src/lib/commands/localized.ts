@@ -1,6 +1,7 @@
 import { container } from '@sapphire/framework';
 import { applyLocalizedBuilder, createLocalizedChoice, type BuilderWithNameAndDescription } from '@sapphire/plugin-i18next';
 import type { APIApplicationCommandOptionChoice } from 'discord.js';
+import type { ChoiceKeyBase, CommandKeyBase, DynamicTranslationKey, PlainTranslationKey } from '../i18n.js';
 
 /**
  * Localized slash command declarations from the locale files: the one way the core and every plugin name and describe
@@ -15,7 +16,9 @@ import type { APIApplicationCommandOptionChoice } from 'discord.js';
  * The default locale's text is what Discord shows by default and what interactions carry (subcommand names are matched
  * on it); every shipped locale is added as a Discord localization. Built on @sapphire/plugin-i18next's
  * `applyLocalizedBuilder` and `createLocalizedChoice`, so the i18n plugin must be initialized (it is when Sapphire
- * calls `registerApplicationCommands`).
+ * calls `registerApplicationCommands`). Key bases and keys are typed (src/lib/i18n/keys.ts): a base without `name` and
+ * `description`, or a choice key that does not exist, fails `tsc`; the run-time check below still catches generated
+ * key types that are out of date and keys from `dynamicKey()`.
  */
 
 /** Returned by i18next for a missing key instead of the key itself (an empty default counts as missing there too). */
@@ -41,7 +44,7 @@ function requireKey(key: string): void {
  * @returns the same builder, for chaining.
  * @throws Error when `<base>.name` or `<base>.description` is missing in the default locale.
  */
-export function localizedCommand<T extends BuilderWithNameAndDescription>(builder: T, base: string): T {
+export function localizedCommand<T extends BuilderWithNameAndDescription>(builder: T, base: CommandKeyBase): T {
 	requireKey(`${base}.name`);
 	requireKey(`${base}.description`);
 	return applyLocalizedBuilder(builder, `${base}.name`, `${base}.description`);
@@ -53,17 +56,23 @@ export function localizedCommand<T extends BuilderWithNameAndDescription>(builde
  * @returns the same option builder, for chaining.
  * @throws Error when a key is missing in the default locale.
  */
-export function localizedOption<T extends BuilderWithNameAndDescription>(option: T, base: string): T {
+export function localizedOption<T extends BuilderWithNameAndDescription>(option: T, base: CommandKeyBase): T {
 	return localizedCommand(option, base);
 }
 
 /**
  * One choice of a string or integer option, its name from `key` in every shipped locale.
- * @param key the full key of the choice's name, e.g. `core:languages.fr`.
+ * @param key the full key of the choice's name, e.g. `core:commands.language.choices.default` (a text without
+ *   placeholders), or a `dynamicKey()` for a name that is data (`core:languages.<shipped locale>`).
  * @param value what the bot receives when the choice is picked.
  * @throws Error when the key is missing in the default locale.
  */
-export function localizedChoice<V extends string | number>(key: string, value: V): APIApplicationCommandOptionChoice<V> {
+export function localizedChoice<V extends string | number>(key: PlainTranslationKey | DynamicTranslationKey, value: V): APIApplicationCommandOptionChoice<V> {
+	return checkedChoice(key, value);
+}
+
+/** {@link localizedChoice} once the key's type is checked by the caller (a literal key, or a base and a value). */
+function checkedChoice<V extends string | number>(key: string, value: V): APIApplicationCommandOptionChoice<V> {
 	requireKey(key);
 	return createLocalizedChoice<V>(key, { value });
 }
@@ -72,9 +81,10 @@ export function localizedChoice<V extends string | number>(key: string, value: V
  * Choices whose names live side by side under one key base, one key per value: `<base>.<value>`.
  * `localizedChoices('voice-xp:commands.xp.choices', ['off', 'channel', 'dm'])` reads
  * `voice-xp:commands.xp.choices.off`, `.channel` and `.dm`.
+ * @param base a key base with a text for every value ({@link ChoiceKeyBase}).
  * @returns the choices in the order of `values`.
  * @throws Error when a key is missing in the default locale.
  */
-export function localizedChoices<V extends string | number>(base: string, values: readonly V[]): APIApplicationCommandOptionChoice<V>[] {
-	return values.map((value) => localizedChoice(`${base}.${value}`, value));
+export function localizedChoices<const V extends string | number>(base: NoInfer<ChoiceKeyBase<V>>, values: readonly V[]): APIApplicationCommandOptionChoice<V>[] {
+	return values.map((value) => checkedChoice(`${base}.${value}`, value));
 }

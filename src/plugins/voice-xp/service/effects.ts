@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DiscordAPIError, RESTJSONErrorCodes, type Guild, type GuildMember } from 'discord.js';
-import type { Translate } from '../../../lib/i18n.js';
+import type { PlainTranslationKey, Translate } from '../../../lib/i18n.js';
 import type { BotLogger } from '../../../lib/observability/logger.js';
 import type { VoiceXpConfig, VoiceXpTier } from '../lib/config.js';
 import { setTierRoleId } from '../lib/stats.js';
@@ -35,7 +35,7 @@ export interface TierSyncContext {
 }
 
 /** Translation keys of the reasons a tier role cannot be managed. */
-export const TIER_PROBLEM_KEYS: Record<TierProblemReason, string> = {
+export const TIER_PROBLEM_KEYS: Record<TierProblemReason, PlainTranslationKey> = {
 	'missing-manage-roles': 'voice-xp:tiers.problems.missingManageRoles',
 	'role-above-bot': 'voice-xp:tiers.problems.roleAboveBot',
 	'role-missing': 'voice-xp:tiers.problems.roleMissing',
