@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIApplicationCommand } from 'discord-api-types/v10';
 import { EmulatorClock } from './clock.js';
-import { MemberControls, MessageControls, VoiceControls } from './controls.js';
+import { DmControls, MemberControls, MessageControls, ModerationControls, VoiceControls } from './controls.js';
 import type { EmulatorCore } from './core.js';
 import { GatewayServer, IDENTIFY_INTERVAL_MS } from './gateway/server.js';
 import { ALL_INTENTS } from './gateway/intents.js';
@@ -15,6 +15,7 @@ import { InteractionControls } from './interactions/controls.js';
 import { InteractionStore } from './interactions/store.js';
 import { FailureLog, Recorder } from './recorder.js';
 import { RateLimiter } from './rest/ratelimit.js';
+import { auditLogRoutes } from './rest/routes/auditLog.js';
 import { basicRoutes } from './rest/routes/basics.js';
 import { channelRoutes } from './rest/routes/channels.js';
 import { commandRoutes } from './rest/routes/commands.js';
@@ -55,6 +56,10 @@ export class DiscordEmulator {
 	public readonly voice: VoiceControls;
 	public readonly members: MemberControls;
 	public readonly messages: MessageControls;
+	/** Moderation by hand in Discord's client: `ban`, `unban`, `kick`, `timeout`, `untimeout`, `recordEntry`. */
+	public readonly moderation: ModerationControls;
+	/** DM settings of users (`close`, `open`, `refusal`) and the DMs the bot sent (`sent`). */
+	public readonly dms: DmControls;
 	public readonly interactions: InteractionControls;
 	public readonly gateway: GatewayServer;
 	public readonly recorder = new Recorder();
@@ -120,6 +125,8 @@ export class DiscordEmulator {
 		this.voice = new VoiceControls(core);
 		this.members = new MemberControls(core);
 		this.messages = new MessageControls(core);
+		this.moderation = new ModerationControls(core);
+		this.dms = new DmControls(core);
 		this.interactions = new InteractionControls(core);
 		const rest = new RestServer(core);
 		rest.addRoutes([
@@ -130,7 +137,8 @@ export class DiscordEmulator {
 			...channelRoutes,
 			...threadRoutes,
 			...guildRoutes,
-			...memberRoutes
+			...memberRoutes,
+			...auditLogRoutes
 		]);
 		server.on('request', (request, response) => void rest.handle(request, response));
 		server.on('upgrade', (request, socket, head) => this.gateway.handleUpgrade(request, socket, head));

@@ -24,8 +24,24 @@ export class Recorder {
 	public readonly gateway: GatewayRecord[] = [];
 	readonly #restWaiters = new Set<Waiter<RestRecord>>();
 	readonly #gatewayWaiters = new Set<Waiter<GatewayRecord>>();
+	#seq = 0;
 
-	public recordRest(record: RestRecord): void {
+	/** The `seq` of the last thing recorded (0 before any): remember it, then look at what comes after it. */
+	public get seq(): number {
+		return this.#seq;
+	}
+
+	/** Dispatch names (`t`) sent to the bot after `seq`, in order (optionally only those about `guildId`). */
+	public dispatchesSince(seq: number, guildId?: string): string[] {
+		return this.gateway
+			.filter((record) => record.seq > seq && record.direction === 'send' && record.t !== null)
+			.filter((record) => guildId === undefined || guildIdOf(record.d) === guildId)
+			.map((record) => record.t!);
+	}
+
+	/** Records a REST call (numbering it: `seq`, shared with gateway frames). */
+	public recordRest(entry: Omit<RestRecord, 'seq'>): void {
+		const record = Object.assign(entry, { seq: ++this.#seq });
 		this.rest.push(record);
 		for (const waiter of this.#restWaiters) {
 			if (waiter.predicate(record)) {
@@ -35,7 +51,9 @@ export class Recorder {
 		}
 	}
 
-	public recordGateway(record: GatewayRecord): void {
+	/** Records a gateway frame (numbering it: `seq`, shared with REST calls). */
+	public recordGateway(entry: Omit<GatewayRecord, 'seq'>): void {
+		const record = Object.assign(entry, { seq: ++this.#seq });
 		this.gateway.push(record);
 		for (const waiter of this.#gatewayWaiters) {
 			if (waiter.predicate(record)) {
@@ -122,6 +140,10 @@ export class Recorder {
 		this.rest.length = 0;
 		this.gateway.length = 0;
 	}
+}
+
+function guildIdOf(data: unknown): string | undefined {
+	return (data as { guild_id?: string } | null)?.guild_id;
 }
 
 /** The failure list with expectations (see DiscordEmulator.expectFailures). */

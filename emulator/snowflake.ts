@@ -21,6 +21,7 @@ export class SnowflakeGenerator {
 	#lastMs = 0n;
 	#increment = 0n;
 	#lastGuildMs = 0n;
+	readonly #pastIncrements = new Map<bigint, bigint>();
 
 	public constructor(
 		private readonly clock: Clock,
@@ -60,6 +61,20 @@ export class SnowflakeGenerator {
 		this.#lastGuildMs = ms;
 		// Guild ids use their own worker id, so they never collide with other ids minted in the same millisecond.
 		return this.#compose(ms, 0n, this.workerId + 1n);
+	}
+
+	/**
+	 * A snowflake for a given moment (ms since the Unix epoch), e.g. a message posted in the past. Ids minted this
+	 * way use their own worker id, so they never collide with {@link next} or {@link nextGuild}; up to 4096 per
+	 * millisecond.
+	 */
+	public at(ms: number): string {
+		const offset = BigInt(Math.floor(ms)) - DISCORD_EPOCH;
+		if (offset < 0n) throw new RangeError(`emulator: ${new Date(ms).toISOString()} is before Discord's epoch`);
+		const increment = this.#pastIncrements.get(offset) ?? 0n;
+		if (increment > 0xfffn) throw new RangeError(`emulator: more than 4096 ids at ${new Date(ms).toISOString()}`);
+		this.#pastIncrements.set(offset, increment + 1n);
+		return this.#compose(offset, increment, this.workerId + 2n);
 	}
 
 	#compose(ms: bigint, increment: bigint, workerId = this.workerId): string {

@@ -144,6 +144,29 @@ export interface AddMemberOptions {
 	communicationDisabledUntil?: string | null;
 }
 
+/** Options of the `emu.moderation` controls: a member acting in Discord's client. */
+export interface ModerationActionOptions {
+	/** The member who acts (they need the permission; see ModerationControls). */
+	actorId: string;
+	/** The user acted on. */
+	targetId: string;
+	/** What the moderator typed as the reason (at most 512 characters); becomes the audit log entry's `reason`. */
+	reason?: string;
+}
+
+/** A DM the bot sent successfully (`emu.dms.sent`). */
+export interface DmRecord {
+	userId: string;
+	channelId: string;
+	content: string;
+	embeds: APIEmbed[];
+	message: APIMessage;
+	/** The recorder's `seq` of the `POST /channels/{channel_id}/messages` call (see RestRecord.seq). */
+	seq: number;
+	/** Real time (ms since the epoch) the request arrived. */
+	at: number;
+}
+
 /** Flags of a voice state, as in VOICE_STATE_UPDATE. */
 export interface VoiceFlags {
 	selfMute?: boolean;
@@ -276,6 +299,9 @@ export interface RestRecord {
 	at: number;
 	/** Reason field (`X-Audit-Log-Reason`), decoded. */
 	reason?: string;
+	/** Position among everything recorded (REST calls and gateway frames share one counter, never reset), in the order
+	 * the emulator handled them: `a.seq < b.seq` means `a` happened first (e.g. a DM before a ban). */
+	seq: number;
 }
 
 /** One gateway frame in the recorder. */
@@ -288,6 +314,8 @@ export interface GatewayRecord {
 	s: number | null;
 	d: unknown;
 	at: number;
+	/** Position among everything recorded (see {@link RestRecord.seq}). */
+	seq: number;
 }
 
 /** Something Discord would have refused or a rule the bot broke. */

@@ -2,8 +2,9 @@
  * What a route handler gets: parameters, query, body, and lookups that throw Discord's errors (404 "Unknown ..."
  * codes, 403 Missing Access / Missing Permissions with the hierarchy rules of ../world/permissions.ts).
  */
-import { PermissionFlagsBits, type APIMessage } from 'discord-api-types/v10';
+import { PermissionFlagsBits, type APIAuditLogEntry, type APIMessage } from 'discord-api-types/v10';
 import type { EmulatorCore } from '../core.js';
+import type { AuditLogEntryInput } from '../world/audit.js';
 import type { GuildHandle } from '../world/guild.js';
 import {
 	canManageMember,
@@ -81,6 +82,14 @@ export class RouteContext {
 		const message = channel.messages.get(messageId);
 		if (!message) throw unknown(ErrorCodes.UnknownMessage, `message ${messageId} in ${channel.name ?? channel.id}`);
 		return message;
+	}
+
+	/**
+	 * Records an audit log entry for an action the bot made through this request: `user_id` is the bot, `reason`
+	 * the request's X-Audit-Log-Reason (see ../world/audit.ts).
+	 */
+	public audit(guild: GuildHandle, input: Omit<AuditLogEntryInput, 'userId' | 'reason'>): APIAuditLogEntry {
+		return guild.recordAuditLogEntry({ ...input, userId: this.botId, reason: this.reason });
 	}
 
 	/** The bot's permissions in a channel. */

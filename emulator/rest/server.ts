@@ -6,7 +6,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorCore } from '../core.js';
 import type { EmulatorFailure, RestRecord } from '../types.js';
+import type { BodyIssue } from '../validation/issues.js';
 import { specRouteFor } from '../validation/openapi.js';
+import { MAX_AUDIT_LOG_REASON_LENGTH } from '../world/audit.js';
 import { RouteContext } from './context.js';
 import { DiscordHttpError, ErrorCodes, errorTree } from './errors.js';
 import { Reply, Router, type RouteDefinition } from './router.js';
@@ -26,7 +28,7 @@ export class RestServer {
 		const started = Date.now();
 		const url = new URL(request.url ?? '/', 'http://localhost');
 		const method = (request.method ?? 'GET').toUpperCase();
-		const record: RestRecord = {
+		const record: Omit<RestRecord, 'seq'> = {
 			method,
 			route: url.pathname,
 			path: url.pathname.startsWith(PREFIX) ? url.pathname.slice(PREFIX.length) : url.pathname,
@@ -66,7 +68,7 @@ export class RestServer {
 		request: IncomingMessage,
 		method: string,
 		url: URL,
-		record: RestRecord,
+		record: Omit<RestRecord, 'seq'>,
 		raw: Buffer
 	): Promise<{ status: number; body?: unknown; headers: Record<string, string> }> {
 		if (!url.pathname.startsWith(`${PREFIX}/`)) {
@@ -104,14 +106,16 @@ export class RestServer {
 			return { status: 400, body: { message: 'The request body contains invalid JSON.', code: ErrorCodes.InvalidJson }, headers: limit.headers };
 		}
 		record.body = parsed.body;
-		if (parsed.body !== undefined) {
-			const issues = this.core.validator.validate(method, route.path, parsed.body);
-			if (issues.length) {
-				const summary = issues.map((issue) => `${issue.path || '(body)'}: ${issue.code} ${issue.message}`).join('; ');
-				this.#fail(record, 'invalid-body', `${method} ${route.path}: ${summary}`, 400, ErrorCodes.InvalidFormBody);
-				const error = new DiscordHttpError(400, ErrorCodes.InvalidFormBody, undefined, errorTree(issues));
-				return { status: 400, body: error.toJSON(), headers: limit.headers };
-			}
+		const issues = [
+			...this.core.validator.validateQuery(method, route.path, url.searchParams),
+			...(parsed.body === undefined ? [] : this.core.validator.validate(method, route.path, parsed.body)),
+			...reasonIssues(record.reason)
+		];
+		if (issues.length) {
+			const summary = issues.map((issue) => `${issue.path || '(body)'}: ${issue.code} ${issue.message}`).join('; ');
+			this.#fail(record, 'invalid-body', `${method} ${route.path}: ${summary}`, 400, ErrorCodes.InvalidFormBody);
+			const error = new DiscordHttpError(400, ErrorCodes.InvalidFormBody, undefined, errorTree(issues));
+			return { status: 400, body: error.toJSON(), headers: limit.headers };
 		}
 		const context = new RouteContext(this.core, method, route.path, params, url.searchParams, parsed.body, record.reason);
 		try {
@@ -125,7 +129,7 @@ export class RestServer {
 		}
 	}
 
-	#error(error: unknown, record: RestRecord): { status: number; body: unknown } {
+	#error(error: unknown, record: Omit<RestRecord, 'seq'>): { status: number; body: unknown } {
 		if (error instanceof DiscordHttpError) {
 			const kind: EmulatorFailure['kind'] =
 				error.code === ErrorCodes.UnknownInteraction ||
@@ -148,9 +152,19 @@ export class RestServer {
 		return { status: 500, body: { message: '500: Internal Server Error', code: 0 } };
 	}
 
-	#fail(record: RestRecord, kind: EmulatorFailure['kind'], message: string, status: number, code?: number): void {
+	#fail(record: Omit<RestRecord, 'seq'>, kind: EmulatorFailure['kind'], message: string, status: number, code?: number): void {
 		this.core.failures.add({ kind, message, method: record.method, route: record.route, path: record.path, status, code });
 	}
+}
+
+/**
+ * X-Audit-Log-Reason holds 1 to 512 characters once URL-decoded ("Audit Log Entry Object"). Discord refuses a longer
+ * one with 400 Invalid Form Body, the error under `reason`: `Must be 512 or fewer in length.` (BASE_TYPE_MAX_LENGTH),
+ * and performs nothing. Characters are Unicode code points.
+ */
+function reasonIssues(reason: string | undefined): BodyIssue[] {
+	if (reason === undefined || [...reason].length <= MAX_AUDIT_LOG_REASON_LENGTH) return [];
+	return [{ path: 'reason', code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${MAX_AUDIT_LOG_REASON_LENGTH} or fewer in length.` }];
 }
 
 function header(request: IncomingMessage, name: string): string | undefined {

@@ -50,6 +50,28 @@ export function specHasOperation(method: string, route: string): boolean {
 	return Boolean(spec.paths[route]?.[method.toLowerCase()]);
 }
 
+/** A query parameter the spec declares, with its schema (a `$ref` to a component resolved, one level). */
+export interface SpecQueryParameter {
+	name: string;
+	required: boolean;
+	schema: Record<string, any>;
+}
+
+/** The query parameters the spec declares for an operation ('GET', '/guilds/{guild_id}/audit-logs'). */
+export function specQueryParameters(method: string, route: string): SpecQueryParameter[] {
+	const { spec } = load();
+	const operation = spec.paths[route]?.[method.toLowerCase()];
+	const components = (spec as { components?: { schemas?: Record<string, any> } }).components?.schemas ?? {};
+	return ((operation?.parameters as Record<string, any>[] | undefined) ?? [])
+		.filter((parameter) => parameter.in === 'query')
+		.map((parameter) => {
+			let schema = (parameter.schema ?? {}) as Record<string, any>;
+			const ref = typeof schema.$ref === 'string' ? /^#\/components\/schemas\/(.+)$/.exec(schema.$ref)?.[1] : undefined;
+			if (ref) schema = components[ref] ?? {};
+			return { name: String(parameter.name), required: parameter.required === true, schema };
+		});
+}
+
 /** The spec's template for a concrete path ('/guilds/1/roles' -> '/guilds/{guild_id}/roles'), if it has the operation. */
 export function specRouteFor(method: string, path: string): string | undefined {
 	const { spec } = load();

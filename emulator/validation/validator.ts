@@ -1,13 +1,14 @@
 /**
- * Validation of REST request bodies: Discord's OpenAPI schema first (./openapi.ts), then the semantic limits the
- * schema leaves out (./messages.ts, ./commands.ts). Returns Discord-style issues; the REST server answers 400
- * Invalid Form Body (50035) with them.
+ * Validation of REST requests: bodies against Discord's OpenAPI schema first (./openapi.ts), then the semantic limits
+ * the schema leaves out (./messages.ts, ./commands.ts); query strings against the spec's parameters (./query.ts).
+ * Returns Discord-style issues; the REST server answers 400 Invalid Form Body (50035) with them.
  */
 import { InteractionResponseType } from 'discord-api-types/v10';
 import { checkCommand, checkCommandList } from './commands.js';
 import type { BodyIssue } from './issues.js';
 import { checkAutocomplete, checkMessageBody, checkModal } from './messages.js';
 import { validateAgainstSpec } from './openapi.js';
+import { checkQuery } from './query.js';
 
 type SemanticCheck = (body: any) => BodyIssue[];
 
@@ -43,6 +44,11 @@ function checkCallback(body: any): BodyIssue[] {
 export class RequestValidator {
 	/** Set to false to skip the OpenAPI schema check (semantic checks still run). */
 	public useSpec = true;
+
+	/** Issues of the query string of an operation, checked against the spec's parameters (see ./query.ts). */
+	public validateQuery(method: string, route: string, query: URLSearchParams): BodyIssue[] {
+		return this.useSpec ? checkQuery(method, route, query) : [];
+	}
 
 	/** Issues of a JSON body for an operation ('POST', '/channels/{channel_id}/messages'). */
 	public validate(method: string, route: string, body: unknown): BodyIssue[] {

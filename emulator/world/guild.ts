@@ -2,13 +2,14 @@
  * A guild of the world: builders for tests (roles, channels, members), readers for assertions, and the mutations the
  * REST routes and test controls share. Each mutation reports the gateway event Discord sends for it.
  */
-import { ChannelType, PermissionFlagsBits, type APIChannel, type APIRole } from 'discord-api-types/v10';
+import { ChannelType, PermissionFlagsBits, type APIAuditLogEntry, type APIChannel, type APIRole } from 'discord-api-types/v10';
 import type {
 	CreateChannelOptions,
 	CreateGuildOptions,
 	CreateRoleOptions,
 	OverwriteOptions
 } from '../types.js';
+import { recordAuditLogEntry, retainedEntries, type AuditLogEntryInput } from './audit.js';
 import { channelPermissions, basePermissions, isThread, toBits } from './permissions.js';
 import { channelPayload, guildCreatePayload, guildPayload, memberPayload, rolePayload, userPayload } from './payloads.js';
 import type { ChannelState, GuildState, MemberState, RoleState } from './state.js';
@@ -317,6 +318,22 @@ export class GuildHandle extends GuildMembers {
 	/** Sends GUILD_UPDATE with the guild's current state. */
 	public guildUpdated(): void {
 		this.world.dispatch('GUILD_UPDATE', guildPayload(this.state), this.id);
+	}
+
+	// ----- audit log -----
+
+	/**
+	 * Adds an audit log entry and sends GUILD_AUDIT_LOG_ENTRY_CREATE when the bot holds VIEW_AUDIT_LOG (see
+	 * ./audit.ts). The REST routes and `emu.moderation` call it; tests may too, for an action the emulator does not
+	 * perform (an automod timeout, a prune).
+	 */
+	public recordAuditLogEntry(input: AuditLogEntryInput): APIAuditLogEntry {
+		return recordAuditLogEntry(this.world, this.state, input);
+	}
+
+	/** The audit log entries still kept (45 days on the emulator clock), oldest first. */
+	public get auditLog(): APIAuditLogEntry[] {
+		return retainedEntries(this.state, this.world.context.clock.now());
 	}
 
 	// ----- permissions -----

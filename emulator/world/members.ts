@@ -1,12 +1,14 @@
 /**
  * Members, bans and voice states of a guild (base class of GuildHandle). Events follow Discord's gateway:
- * GUILD_MEMBER_ADD / UPDATE / REMOVE, GUILD_BAN_ADD / REMOVE, VOICE_STATE_UPDATE (with `member`), GUILD_DELETE when
- * the bot itself leaves.
+ * GUILD_MEMBER_ADD / UPDATE / REMOVE, GUILD_BAN_ADD / REMOVE (only to a bot with BAN_MEMBERS or VIEW_AUDIT_LOG,
+ * "Guild Ban Add" in the gateway events docs), VOICE_STATE_UPDATE (with `member`), GUILD_DELETE when the bot itself
+ * leaves.
  */
 import { randomBytes } from 'node:crypto';
-import { ChannelType, type APIGuildMember, type APIRole, type APIVoiceState } from 'discord-api-types/v10';
+import { ChannelType, PermissionFlagsBits, type APIGuildMember, type APIRole, type APIVoiceState } from 'discord-api-types/v10';
 import type { AddMemberOptions, CreateRoleOptions, VoiceFlags, VoiceUpdate } from '../types.js';
 import { memberPayload, userPayload, voiceStatePayload } from './payloads.js';
+import { basePermissions } from './permissions.js';
 import type { BanState, GuildState, MemberState, RoleState, VoiceStateState } from './state.js';
 import type { World } from './world.js';
 
@@ -112,21 +114,34 @@ export abstract class GuildMembers {
 		);
 	}
 
-	/** Bans a user (GUILD_BAN_ADD), removing them if they are a member (GUILD_MEMBER_REMOVE). */
+	/**
+	 * Bans a user (GUILD_BAN_ADD), removing them if they are a member (GUILD_MEMBER_REMOVE). No audit log entry: use
+	 * `emu.moderation.ban` for a ban made by a member, or the REST route for one made by the bot.
+	 */
 	public ban(userId: string, reason: string | null = null): void {
 		const { world, state } = this;
 		const user = world.users.get(userId);
 		if (!user) throw new Error(`emulator: no user ${userId}`);
 		state.bans.set(userId, { userId, reason });
-		world.dispatch('GUILD_BAN_ADD', { guild_id: state.id, user: userPayload(user) }, state.id);
+		if (this.botSeesBans()) world.dispatch('GUILD_BAN_ADD', { guild_id: state.id, user: userPayload(user) }, state.id);
 		if (state.members.has(userId)) this.removeMember(userId);
 	}
 
-	/** Lifts a ban (GUILD_BAN_REMOVE). */
+	/** Lifts a ban (GUILD_BAN_REMOVE). No audit log entry (see {@link ban}). */
 	public unban(userId: string): void {
 		const { world, state } = this;
 		if (!state.bans.delete(userId)) throw new Error(`emulator: ${userId} is not banned`);
-		world.dispatch('GUILD_BAN_REMOVE', { guild_id: state.id, user: userPayload(world.users.get(userId)!) }, state.id);
+		if (this.botSeesBans()) {
+			world.dispatch('GUILD_BAN_REMOVE', { guild_id: state.id, user: userPayload(world.users.get(userId)!) }, state.id);
+		}
+	}
+
+	/** GUILD_BAN_ADD / REMOVE go only to a bot with BAN_MEMBERS or VIEW_AUDIT_LOG (gateway events, "Guild Ban Add"). */
+	protected botSeesBans(): boolean {
+		const bot = this.state.members.get(this.world.context.bot.id);
+		if (!bot) return false;
+		const bits = basePermissions(this.state, bot, this.world.context.clock.now());
+		return (bits & (PermissionFlagsBits.BanMembers | PermissionFlagsBits.ViewAuditLog)) !== 0n;
 	}
 
 	// ----- voice -----

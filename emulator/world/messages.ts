@@ -25,14 +25,17 @@ export interface MessageInput {
 	messageReference?: { message_id?: string; channel_id?: string; guild_id?: string };
 	allowedMentions?: { parse?: string[]; users?: string[]; roles?: string[] } | null;
 	poll?: unknown;
+	/** When it was posted (ms since the epoch, at or before now): its id and `timestamp` say so. Default: now. */
+	at?: number;
 }
 
 /**
  * Creates a message in a channel. A non-ephemeral message is stored and sent as MESSAGE_CREATE; a message in a
- * thread counts towards its message_count.
+ * thread counts towards its message_count. A message dated in the past (`at`) takes its place in the channel's
+ * history by id, as the messages Discord lists are ordered by id.
  */
 export function createMessage(world: World, channel: ChannelState, input: MessageInput): APIMessage {
-	const id = world.context.ids.next();
+	const id = input.at === undefined ? world.context.ids.next() : world.context.ids.at(input.at);
 	const flags = input.flags ?? 0;
 	const content = input.content ?? '';
 	const mentions = parseMentions(world, channel, content, input.allowedMentions);
@@ -52,7 +55,7 @@ export function createMessage(world: World, channel: ChannelState, input: Messag
 		mention_everyone: mentions.everyone,
 		pinned: false,
 		tts: input.tts ?? false,
-		timestamp: world.timestamp(),
+		timestamp: world.timestamp(input.at),
 		edited_timestamp: null,
 		flags,
 		components: input.components ?? [],
@@ -75,7 +78,11 @@ export function createMessage(world: World, channel: ChannelState, input: Messag
 	} as APIMessage;
 	if (flags & MessageFlags.Ephemeral) return message;
 	channel.messages.set(id, message);
-	channel.lastMessageId = id;
+	if (channel.lastMessageId && BigInt(id) < BigInt(channel.lastMessageId)) {
+		const ordered = [...channel.messages.values()].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+		channel.messages.clear();
+		for (const stored of ordered) channel.messages.set(stored.id, stored);
+	} else channel.lastMessageId = id;
 	if (channel.messageCount !== undefined) {
 		channel.messageCount++;
 		channel.totalMessageSent = (channel.totalMessageSent ?? 0) + 1;

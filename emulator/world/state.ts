@@ -2,7 +2,7 @@
  * The emulator's in-memory world: plain records the REST routes and test controls mutate, serialized to Discord
  * payloads by ./payloads.ts. Bitfields are bigints; timestamps are ISO strings as Discord sends them.
  */
-import type { APIApplicationCommand, APIMessage, ChannelType, LocaleString } from 'discord-api-types/v10';
+import type { APIApplicationCommand, APIAuditLogEntry, APIMessage, ChannelType, LocaleString } from 'discord-api-types/v10';
 
 export interface UserState {
 	id: string;
@@ -128,4 +128,6 @@ export interface GuildState {
 	voiceStates: Map<string, VoiceStateState>;
 	bans: Map<string, BanState>;
 	commands: Map<string, APIApplicationCommand>;
+	/** Audit log entries, oldest first (see ./audit.ts). */
+	auditLog: APIAuditLogEntry[];
 }

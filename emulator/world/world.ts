@@ -124,7 +124,8 @@ export class World implements PayloadSource {
 			members: new Map(),
 			voiceStates: new Map(),
 			bans: new Map(),
-			commands: new Map()
+			commands: new Map(),
+			auditLog: []
 		};
 		this.guildStates.set(id, state);
 		const handle = new GuildHandle(this, state);
@@ -164,6 +165,30 @@ export class World implements PayloadSource {
 		this.channels.set(channel.id, channel);
 		this.#dmByUser.set(userId, channel.id);
 		return channel;
+	}
+
+	/** True when the user and the bot are both members of some guild. */
+	public sharesGuildWithBot(userId: string): boolean {
+		const botId = this.context.bot.id;
+		for (const guild of this.guildStates.values()) {
+			if (guild.members.has(botId) && guild.members.has(userId)) return true;
+		}
+		return false;
+	}
+
+	/**
+	 * Why a DM from the bot would not reach this user now (Discord answers 403 50007 "Cannot send messages to this
+	 * user"), or null when it would: 'bot' (bots cannot DM bots), 'closed' (the user does not accept DMs from the
+	 * bot: privacy settings, or they blocked it), 'no-mutual-guild' (they share no guild with the bot any more, e.g.
+	 * after a kick or ban).
+	 */
+	public dmRefusal(userId: string): 'bot' | 'closed' | 'no-mutual-guild' | 'unknown-user' | null {
+		const user = this.users.get(userId);
+		if (!user) return 'unknown-user';
+		if (user.bot) return 'bot';
+		if (!user.dmsOpen) return 'closed';
+		if (!this.sharesGuildWithBot(userId)) return 'no-mutual-guild';
+		return null;
 	}
 
 	/** The guild a channel belongs to, if any. */

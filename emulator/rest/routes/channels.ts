@@ -3,11 +3,15 @@
  * channels, permission overwrites (PUT / DELETE), slowmode through `rate_limit_per_user`. MANAGE_CHANNELS to
  * create, edit and delete (MANAGE_THREADS for threads, or the thread owner for name and archive); MANAGE_ROLES to
  * change overwrites, and a bot that is not an administrator can only allow or deny permissions it holds itself.
+ * Audit log ("Audit Log Events"): CHANNEL_CREATE / UPDATE / DELETE (THREAD_UPDATE / DELETE for threads) with the
+ * changed keys, and CHANNEL_OVERWRITE_CREATE / UPDATE / DELETE (options `id`, `type`, `role_name`) for each overwrite
+ * added, changed or removed, by PUT / DELETE or by a PATCH of `permission_overwrites`.
  */
-import { ChannelType, PermissionFlagsBits as P } from 'discord-api-types/v10';
+import { AuditLogEvent, ChannelType, PermissionFlagsBits as P } from 'discord-api-types/v10';
+import { auditChanges, overwriteValue, type AuditLogChange } from '../../world/audit.js';
 import type { GuildHandle } from '../../world/guild.js';
-import { ALL_PERMISSIONS, basePermissions, isThread, toBits } from '../../world/permissions.js';
-import type { ChannelState } from '../../world/state.js';
+import { ALL_PERMISSIONS, basePermissions, isThread, permissionNames, toBits } from '../../world/permissions.js';
+import type { ChannelState, OverwriteState } from '../../world/state.js';
 import type { RouteContext } from '../context.js';
 import { DiscordHttpError, ErrorCodes, invalidFormBody, missingPermissions } from '../errors.js';
 import { respond, type RouteDefinition } from '../router.js';
@@ -24,44 +28,64 @@ const CREATABLE = new Set<number>([
 	ChannelType.GuildMedia
 ]);
 
-/** 403 50013 when the overwrites allow or deny bits the (non-administrator) bot does not hold. */
+/**
+ * 403 50013 when the overwrites allow or deny bits the bot may not grant: "Only permissions your bot has in the guild
+ * or parent channel (if applicable) can be allowed/denied (unless your bot has a MANAGE_ROLES overwrite in the
+ * channel)" ("Edit Channel Permissions"). An administrator bot may grant anything. So a bot that denied itself
+ * SEND_MESSAGES in a channel (a lockdown of @everyone) can still change that overwrite.
+ */
 function checkOverwriteBits(ctx: RouteContext, guild: GuildHandle, channel: ChannelState | null, allow: bigint, deny: bigint): void {
-	const have = channel ? ctx.channelPermissions(guild, channel) : basePermissions(guild.state, guild.botMember, ctx.now());
-	if (have === ALL_PERMISSIONS) return;
+	const base = basePermissions(guild.state, guild.botMember, ctx.now());
+	if (base === ALL_PERMISSIONS) return;
+	if (channel && botManagesRolesByOverwrite(guild, channel)) return;
+	const parent = channel?.parentId ? ctx.world.channels.get(channel.parentId) : undefined;
+	const have = parent ? ctx.channelPermissions(guild, parent) : base;
 	const beyond = (allow | deny) & ~have;
-	if (beyond) throw missingPermissions(`overwrite touches permissions the bot lacks (${beyond})`);
+	if (beyond) throw missingPermissions(`overwrite touches permissions the bot lacks (${permissionNames(beyond).join(', ')})`);
 }
 
+/** True when an overwrite of the channel allows MANAGE_ROLES to the bot (its member id or one of its roles). */
+function botManagesRolesByOverwrite(guild: GuildHandle, channel: ChannelState): boolean {
+	const bot = guild.botMember;
+	return [bot.userId, ...bot.roles].some((id) => ((channel.overwrites.get(id)?.allow ?? 0n) & P.ManageRoles) !== 0n);
+}
+
+/** Applies a channel edit; every check (slowmode range, category, overwrite permissions) runs before any change. */
 function applyChannelEdit(ctx: RouteContext, guild: GuildHandle, channel: ChannelState, body: Json): void {
-	if (body.name !== undefined) channel.name = body.name;
-	if (body.topic !== undefined) channel.topic = body.topic;
-	if (body.nsfw !== undefined) channel.nsfw = Boolean(body.nsfw);
+	let seconds: number | undefined;
 	if (body.rate_limit_per_user !== undefined) {
-		const seconds = Number(body.rate_limit_per_user ?? 0);
+		seconds = Number(body.rate_limit_per_user ?? 0);
 		if (!Number.isInteger(seconds) || seconds < 0 || seconds > 21600) {
 			throw invalidFormBody('rate_limit_per_user', 'NUMBER_TYPE_MAX', 'int value should be less than or equal to 21600.');
 		}
-		channel.rateLimitPerUser = seconds;
 	}
-	if (body.position !== undefined && body.position !== null) channel.position = body.position;
-	if (body.bitrate !== undefined && body.bitrate !== null) channel.bitrate = body.bitrate;
-	if (body.user_limit !== undefined && body.user_limit !== null) channel.userLimit = body.user_limit;
-	if (body.parent_id !== undefined) {
-		const parent = body.parent_id ? ctx.world.channels.get(body.parent_id) : null;
-		if (body.parent_id && (!parent || parent.type !== ChannelType.GuildCategory || parent.guildId !== guild.id)) {
+	if (body.parent_id) {
+		const parent = ctx.world.channels.get(body.parent_id);
+		if (!parent || parent.type !== ChannelType.GuildCategory || parent.guildId !== guild.id) {
 			throw invalidFormBody('parent_id', 'CHANNEL_PARENT_INVALID', 'Category does not exist');
 		}
-		channel.parentId = body.parent_id ?? null;
 	}
+	let overwrites: OverwriteState[] | undefined;
 	if (Array.isArray(body.permission_overwrites)) {
 		ctx.requirePermissions(guild, P.ManageRoles, channel);
-		channel.overwrites.clear();
-		for (const overwrite of body.permission_overwrites as Json[]) {
+		overwrites = (body.permission_overwrites as Json[]).map((overwrite) => {
 			const allow = toBits(overwrite.allow ?? '0');
 			const deny = toBits(overwrite.deny ?? '0');
 			checkOverwriteBits(ctx, guild, channel, allow, deny);
-			guild.putOverwrite(channel, { id: overwrite.id, type: overwrite.type, allow, deny });
-		}
+			return { id: String(overwrite.id), type: overwrite.type as 0 | 1, allow, deny };
+		});
+	}
+	if (body.name !== undefined) channel.name = body.name;
+	if (body.topic !== undefined) channel.topic = body.topic;
+	if (body.nsfw !== undefined) channel.nsfw = Boolean(body.nsfw);
+	if (seconds !== undefined) channel.rateLimitPerUser = seconds;
+	if (body.position !== undefined && body.position !== null) channel.position = body.position;
+	if (body.bitrate !== undefined && body.bitrate !== null) channel.bitrate = body.bitrate;
+	if (body.user_limit !== undefined && body.user_limit !== null) channel.userLimit = body.user_limit;
+	if (body.parent_id !== undefined) channel.parentId = body.parent_id ?? null;
+	if (overwrites) {
+		channel.overwrites.clear();
+		for (const overwrite of overwrites) guild.putOverwrite(channel, overwrite);
 	}
 	if (channel.thread) {
 		if (body.archived !== undefined && body.archived !== null) {
@@ -72,6 +96,61 @@ function applyChannelEdit(ctx: RouteContext, guild: GuildHandle, channel: Channe
 		if (body.auto_archive_duration) channel.thread.autoArchiveDuration = body.auto_archive_duration;
 		if (body.invitable !== undefined && channel.type === ChannelType.PrivateThread) channel.thread.invitable = Boolean(body.invitable);
 	}
+}
+
+/** The audited fields of a channel, by their API names. */
+function auditedFields(channel: ChannelState): Record<string, unknown> {
+	return {
+		name: channel.name,
+		topic: channel.topic,
+		nsfw: channel.nsfw,
+		rate_limit_per_user: channel.rateLimitPerUser,
+		position: channel.position,
+		bitrate: channel.bitrate,
+		user_limit: channel.userLimit,
+		parent_id: channel.parentId,
+		...(channel.thread
+			? {
+					archived: channel.thread.archived,
+					locked: channel.thread.locked,
+					auto_archive_duration: channel.thread.autoArchiveDuration,
+					invitable: channel.thread.invitable
+				}
+			: {})
+	};
+}
+
+/** Changes between two snapshots of {@link auditedFields}. */
+function fieldChanges(before: Record<string, unknown>, after: Record<string, unknown>): AuditLogChange[] {
+	return auditChanges(Object.keys(after).map((key) => [key, before[key], after[key]]));
+}
+
+/** One CHANNEL_OVERWRITE_* entry for an overwrite added (`before` undefined), changed or removed (`after` undefined). */
+function auditOverwrite(
+	ctx: RouteContext,
+	guild: GuildHandle,
+	channel: ChannelState,
+	before: OverwriteState | undefined,
+	after: OverwriteState | undefined
+): void {
+	const overwrite = (after ?? before)!;
+	const old = before && overwriteValue(before);
+	const next = after && overwriteValue(after);
+	const actionType = !before
+		? AuditLogEvent.ChannelOverwriteCreate
+		: !after
+			? AuditLogEvent.ChannelOverwriteDelete
+			: AuditLogEvent.ChannelOverwriteUpdate;
+	const keys = actionType === AuditLogEvent.ChannelOverwriteUpdate ? (['allow', 'deny'] as const) : (['id', 'type', 'allow', 'deny'] as const);
+	const changes = auditChanges(keys.map((key) => [key, old?.[key], next?.[key]]));
+	if (!changes.length) return;
+	const roleName = overwrite.type === 0 ? guild.state.roles.get(overwrite.id)?.name : undefined;
+	ctx.audit(guild, {
+		actionType,
+		targetId: channel.id,
+		changes,
+		options: { id: overwrite.id, type: String(overwrite.type), ...(roleName === undefined ? {} : { role_name: roleName }) }
+	});
 }
 
 function editChannel(ctx: RouteContext) {
@@ -85,8 +164,34 @@ function editChannel(ctx: RouteContext) {
 		if (!(ownerOnly && isOwner)) ctx.requirePermissions(guild, P.ManageThreads, channel);
 		if (channel.thread?.locked && body.archived === false) ctx.requirePermissions(guild, P.ManageThreads, channel);
 	} else ctx.requirePermissions(guild, P.ManageChannels, channel);
+	const fields = auditedFields(channel);
+	const overwrites = new Map(channel.overwrites);
 	applyChannelEdit(ctx, guild, channel, body);
-	return guild.channelUpdated(channel);
+	const payload = guild.channelUpdated(channel);
+	const changes = fieldChanges(fields, auditedFields(channel));
+	if (changes.length) {
+		const actionType = isThread(channel.type) ? AuditLogEvent.ThreadUpdate : AuditLogEvent.ChannelUpdate;
+		ctx.audit(guild, { actionType, targetId: channel.id, changes });
+	}
+	if (Array.isArray(body.permission_overwrites)) {
+		for (const id of new Set([...overwrites.keys(), ...channel.overwrites.keys()])) {
+			auditOverwrite(ctx, guild, channel, overwrites.get(id), channel.overwrites.get(id));
+		}
+	}
+	return payload;
+}
+
+/** The changes of a CHANNEL_CREATE (new values) or CHANNEL_DELETE (old values) entry. */
+function channelSnapshot(channel: ChannelState, deleted: boolean): AuditLogChange[] {
+	const values: [string, unknown][] = [
+		['name', channel.name],
+		['type', channel.type],
+		['permission_overwrites', [...channel.overwrites.values()].map(overwriteValue)],
+		['nsfw', channel.nsfw],
+		['rate_limit_per_user', channel.rateLimitPerUser],
+		['flags', channel.flags]
+	];
+	return auditChanges(values.map(([key, value]) => (deleted ? [key, value, undefined] : [key, undefined, value])));
 }
 
 function createGuildChannel(ctx: RouteContext) {
@@ -121,6 +226,7 @@ function createGuildChannel(ctx: RouteContext) {
 		position: body.position ?? undefined,
 		permissionOverwrites: overwrites
 	});
+	ctx.audit(guild, { actionType: AuditLogEvent.ChannelCreate, targetId: channel.id, changes: channelSnapshot(channel, false) });
 	return respond(201, ctx.world.channelPayload(channel));
 }
 
@@ -141,7 +247,11 @@ export const channelRoutes: RouteDefinition[] = [
 			if (!channel.guildId) return ctx.world.channelPayload(channel);
 			const guild = ctx.guild(channel.guildId);
 			ctx.requirePermissions(guild, isThread(channel.type) ? P.ManageThreads : P.ManageChannels, channel);
-			return guild.deleteChannel(channel.id);
+			const changes = channelSnapshot(channel, true);
+			const payload = guild.deleteChannel(channel.id);
+			const actionType = isThread(channel.type) ? AuditLogEvent.ThreadDelete : AuditLogEvent.ChannelDelete;
+			ctx.audit(guild, { actionType, targetId: channel.id, changes });
+			return payload;
 		}
 	},
 	{
@@ -171,8 +281,10 @@ export const channelRoutes: RouteDefinition[] = [
 			const allow = toBits(body.allow ?? '0');
 			const deny = toBits(body.deny ?? '0');
 			checkOverwriteBits(ctx, guild, channel, allow, deny);
+			const before = channel.overwrites.get(id);
 			guild.putOverwrite(channel, { id, type, allow, deny });
 			guild.channelUpdated(channel);
+			auditOverwrite(ctx, guild, channel, before, channel.overwrites.get(id));
 			return undefined;
 		}
 	},
@@ -185,7 +297,12 @@ export const channelRoutes: RouteDefinition[] = [
 			if (!channel.guildId) throw new DiscordHttpError(400, ErrorCodes.InvalidChannelType);
 			const guild = ctx.guild(channel.guildId);
 			ctx.requirePermissions(guild, P.ManageRoles, channel);
-			if (channel.overwrites.delete(ctx.params.overwrite_id!)) guild.channelUpdated(channel);
+			const before = channel.overwrites.get(ctx.params.overwrite_id!);
+			if (before) {
+				channel.overwrites.delete(before.id);
+				guild.channelUpdated(channel);
+				auditOverwrite(ctx, guild, channel, before, undefined);
+			}
 			return undefined;
 		}
 	}

@@ -2,9 +2,11 @@
  * Guild and roles (resources/guild "Endpoints", topics/permissions "Role Hierarchy"): get and edit the guild
  * (MANAGE_GUILD), list / get / create / edit / reorder / delete roles. Roles need MANAGE_ROLES, can only be edited,
  * moved or deleted below the bot's highest role, and a bot that is not an administrator cannot grant permissions
- * it lacks (403 50013 in each case). New roles start at position 1, as on Discord.
+ * it lacks (403 50013 in each case). New roles start at position 1, as on Discord. Audit log: GUILD_UPDATE,
+ * ROLE_CREATE / ROLE_UPDATE / ROLE_DELETE with the changed keys (role reordering is not logged here).
  */
-import { PermissionFlagsBits as P } from 'discord-api-types/v10';
+import { AuditLogEvent, PermissionFlagsBits as P } from 'discord-api-types/v10';
+import { auditChanges } from '../../world/audit.js';
 import { guildPayload, rolePayload } from '../../world/payloads.js';
 import { ALL_PERMISSIONS, basePermissions, compareRoles, highestRole, toBits } from '../../world/permissions.js';
 import type { GuildHandle } from '../../world/guild.js';
@@ -33,11 +35,41 @@ function roleChanges(body: Json): Partial<RoleState> {
 	return changes;
 }
 
+/** The audited fields of a role, by their API names. */
+function roleFields(role: RoleState): Record<string, unknown> {
+	return {
+		name: role.name,
+		permissions: role.permissions.toString(),
+		color: role.color,
+		hoist: role.hoist,
+		mentionable: role.mentionable
+	};
+}
+
+function roleAuditChanges(before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined) {
+	const keys = Object.keys((after ?? before)!);
+	return auditChanges(keys.map((key) => [key, before?.[key], after?.[key]]));
+}
+
+/** The audited fields of a guild, by their API names. */
+function guildFields(state: GuildHandle['state']): Record<string, unknown> {
+	return {
+		name: state.name,
+		afk_channel_id: state.afkChannelId,
+		afk_timeout: state.afkTimeout,
+		system_channel_id: state.systemChannelId,
+		preferred_locale: state.preferredLocale,
+		description: state.description,
+		verification_level: state.verificationLevel
+	};
+}
+
 function editGuild(ctx: RouteContext) {
 	const guild = ctx.guild();
 	ctx.requirePermissions(guild, P.ManageGuild);
 	const body = (ctx.body ?? {}) as Json;
 	const state = guild.state;
+	const before = guildFields(state);
 	if (body.afk_channel_id !== undefined) {
 		if (body.afk_channel_id !== null) guild.requireChannel(body.afk_channel_id);
 		state.afkChannelId = body.afk_channel_id;
@@ -49,6 +81,8 @@ function editGuild(ctx: RouteContext) {
 	if (body.description !== undefined) state.description = body.description;
 	if (body.verification_level !== undefined && body.verification_level !== null) state.verificationLevel = body.verification_level;
 	guild.guildUpdated();
+	const changes = roleAuditChanges(before, guildFields(state));
+	if (changes.length) ctx.audit(guild, { actionType: AuditLogEvent.GuildUpdate, targetId: guild.id, changes });
 	return guildPayload(state);
 }
 
@@ -113,6 +147,7 @@ export const guildRoutes: RouteDefinition[] = [
 				},
 				true
 			);
+			ctx.audit(guild, { actionType: AuditLogEvent.RoleCreate, targetId: role.id, changes: roleAuditChanges(undefined, roleFields(role)) });
 			return rolePayload(role);
 		}
 	},
@@ -127,7 +162,11 @@ export const guildRoutes: RouteDefinition[] = [
 			ctx.requireRoleBelowBot(guild, role);
 			const changes = roleChanges((ctx.body ?? {}) as Json);
 			if (changes.permissions !== undefined) checkGrant(ctx, guild, changes.permissions, role.permissions);
-			return guild.editRole(role.id, changes);
+			const before = roleFields(role);
+			const payload = guild.editRole(role.id, changes);
+			const changed = roleAuditChanges(before, roleFields(role));
+			if (changed.length) ctx.audit(guild, { actionType: AuditLogEvent.RoleUpdate, targetId: role.id, changes: changed });
+			return payload;
 		}
 	},
 	{
@@ -170,7 +209,9 @@ export const guildRoutes: RouteDefinition[] = [
 			if (role.id === guild.id) throw invalidFormBody('role_id', 'INVALID_ROLE', 'Cannot delete @everyone');
 			ctx.requireRoleBelowBot(guild, role);
 			if (role.managed) throw invalidFormBody('role_id', 'INVALID_ROLE', 'Cannot delete a managed role');
+			const before = roleFields(role);
 			guild.deleteRole(role.id);
+			ctx.audit(guild, { actionType: AuditLogEvent.RoleDelete, targetId: role.id, changes: roleAuditChanges(before, undefined) });
 			return undefined;
 		}
 	}

@@ -2,23 +2,32 @@
  * Members and bans (resources/guild "Endpoints"): get, list (needs the GUILD_MEMBERS intent approved, else 403
  * 50001), search, add / remove a role, edit (nick: MANAGE_NICKNAMES; roles: MANAGE_ROLES; mute / deaf; channel_id
  * move or disconnect: MOVE_MEMBERS; communication_disabled_until timeout: MODERATE_MEMBERS, at most 28 days ahead,
- * never on an administrator), kick (KICK_MEMBERS), bans (BAN_MEMBERS). Roles must sit below the bot's highest role;
- * nick, timeout, kick and ban need the target's highest role below the bot's and not the owner (403 50013).
+ * never on an administrator), kick (KICK_MEMBERS), bans (BAN_MEMBERS; the list sorted by user id with `limit`
+ * 1–1000, `before`, `after`). Roles must sit below the bot's highest role; nick, timeout, kick and ban need the
+ * target's highest role below the bot's and not the owner (403 50013). Each change is written to the audit log
+ * with the bot as actor and the X-Audit-Log-Reason ("Audit Log Events": MEMBER_UPDATE with `nick`,
+ * `communication_disabled_until`, `mute`, `deaf` changes; MEMBER_ROLE_UPDATE with `$add` / `$remove`; MEMBER_MOVE,
+ * MEMBER_DISCONNECT, MEMBER_KICK, MEMBER_BAN_ADD, MEMBER_BAN_REMOVE).
  */
-import { GatewayIntentBits, PermissionFlagsBits as P } from 'discord-api-types/v10';
+import { AuditLogEvent, GatewayIntentBits, PermissionFlagsBits as P } from 'discord-api-types/v10';
+import { auditChanges, type AuditLogChange } from '../../world/audit.js';
 import type { MemberChanges } from '../../world/members.js';
 import type { GuildHandle } from '../../world/guild.js';
-import { deleteMessage } from '../../world/messages.js';
-import { basePermissions } from '../../world/permissions.js';
+import {
+	banUser,
+	isAdministrator,
+	kickMember,
+	MAX_BAN_DELETE_SECONDS,
+	MAX_TIMEOUT_MS,
+	normalizeTimeout,
+	unbanUser
+} from '../../world/moderation.js';
 import type { MemberState } from '../../world/state.js';
 import type { RouteContext } from '../context.js';
 import { DiscordHttpError, ErrorCodes, invalidFormBody, missingAccess, missingPermissions, unknown } from '../errors.js';
 import type { RouteDefinition } from '../router.js';
 
 type Json = Record<string, any>;
-
-/** Discord's maximum timeout ("Modify Guild Member": up to 28 days in the future). */
-const MAX_TIMEOUT_MS = 28 * 86_400_000;
 
 function assignableRole(ctx: RouteContext, guild: GuildHandle, roleId: string) {
 	const role = ctx.role(guild, roleId);
@@ -33,6 +42,13 @@ function editMember(ctx: RouteContext) {
 	const target = ctx.member(guild, ctx.params.user_id!);
 	const body = (ctx.body ?? {}) as Json;
 	const changes: MemberChanges = {};
+	const before = {
+		nick: target.nick,
+		communication_disabled_until: target.communicationDisabledUntil,
+		mute: target.mute,
+		deaf: target.deaf,
+		roles: [...target.roles]
+	};
 	if (body.nick !== undefined) {
 		if (target.userId === ctx.botId) ctx.requirePermissions(guild, P.ChangeNickname);
 		else {
@@ -51,9 +67,7 @@ function editMember(ctx: RouteContext) {
 	if (body.communication_disabled_until !== undefined) {
 		ctx.requirePermissions(guild, P.ModerateMembers);
 		ctx.requireMemberBelowBot(guild, target);
-		if (basePermissions(guild.state, target, ctx.now()) & P.Administrator) {
-			throw missingPermissions('administrators cannot be timed out');
-		}
+		if (isAdministrator(guild, target.userId)) throw missingPermissions('administrators cannot be timed out');
 		const until = body.communication_disabled_until as string | null;
 		if (until !== null) {
 			const at = Date.parse(until);
@@ -62,7 +76,7 @@ function editMember(ctx: RouteContext) {
 				throw invalidFormBody('communication_disabled_until', 'BASE_TYPE_BAD_TIME', 'Timeouts cannot be longer than 28 days.');
 			}
 		}
-		changes.communicationDisabledUntil = until;
+		changes.communicationDisabledUntil = normalizeTimeout(until);
 	}
 	if (body.mute !== undefined && body.mute !== null) {
 		ctx.requirePermissions(guild, P.MuteMembers);
@@ -93,8 +107,40 @@ function editMember(ctx: RouteContext) {
 			...(changes.deaf !== undefined ? { deaf: changes.deaf } : {})
 		});
 	}
+	auditMemberEdit(ctx, guild, target.userId, before, changes);
+	if (move) ctx.audit(guild, { actionType: AuditLogEvent.MemberMove, targetId: null, options: { channel_id: move, count: '1' } });
+	if (move === null) ctx.audit(guild, { actionType: AuditLogEvent.MemberDisconnect, targetId: null, options: { count: '1' } });
 	const { id: _id, ...member } = view;
 	return member;
+}
+
+/** MEMBER_UPDATE (nick, timeout, mute, deaf) and MEMBER_ROLE_UPDATE ($add / $remove) entries for what changed. */
+function auditMemberEdit(
+	ctx: RouteContext,
+	guild: GuildHandle,
+	userId: string,
+	before: { nick: string | null; communication_disabled_until: string | null; mute: boolean; deaf: boolean; roles: string[] },
+	changes: MemberChanges
+): void {
+	const updated = auditChanges([
+		['nick', before.nick, changes.nick === undefined ? before.nick : changes.nick],
+		['communication_disabled_until', before.communication_disabled_until, changes.communicationDisabledUntil === undefined ? before.communication_disabled_until : changes.communicationDisabledUntil],
+		['mute', before.mute, changes.mute ?? before.mute],
+		['deaf', before.deaf, changes.deaf ?? before.deaf]
+	]);
+	if (updated.length) ctx.audit(guild, { actionType: AuditLogEvent.MemberUpdate, targetId: userId, changes: updated });
+	if (changes.roles) auditRoles(ctx, guild, userId, before.roles, changes.roles);
+}
+
+/** A MEMBER_ROLE_UPDATE entry: `$add` and `$remove` changes whose new_value lists `{ id, name }` of the roles. */
+function auditRoles(ctx: RouteContext, guild: GuildHandle, userId: string, before: string[], after: string[]): void {
+	const named = (ids: string[]) => ids.map((id) => ({ id, name: guild.state.roles.get(id)?.name ?? '' }));
+	const added = after.filter((id) => !before.includes(id));
+	const removed = before.filter((id) => !after.includes(id));
+	const changes: AuditLogChange[] = [];
+	if (added.length) changes.push({ key: '$add', new_value: named(added) });
+	if (removed.length) changes.push({ key: '$remove', new_value: named(removed) });
+	if (changes.length) ctx.audit(guild, { actionType: AuditLogEvent.MemberRoleUpdate, targetId: userId, changes });
 }
 
 function setRole(ctx: RouteContext, add: boolean) {
@@ -102,9 +148,12 @@ function setRole(ctx: RouteContext, add: boolean) {
 	ctx.requirePermissions(guild, P.ManageRoles);
 	const target = ctx.member(guild, ctx.params.user_id!);
 	const role = assignableRole(ctx, guild, ctx.params.role_id!);
-	const has = target.roles.includes(role.id);
-	if (add && !has) guild.updateMember(target.userId, { roles: [...target.roles, role.id] });
-	if (!add && has) guild.updateMember(target.userId, { roles: target.roles.filter((id) => id !== role.id) });
+	const before = [...target.roles];
+	const has = before.includes(role.id);
+	if (add === has) return undefined;
+	const roles = add ? [...before, role.id] : before.filter((id) => id !== role.id);
+	guild.updateMember(target.userId, { roles });
+	auditRoles(ctx, guild, target.userId, before, roles);
 	return undefined;
 }
 
@@ -168,7 +217,10 @@ export const memberRoutes: RouteDefinition[] = [
 			const guild = ctx.guild();
 			ctx.requirePermissions(guild, P.ChangeNickname);
 			const nick = ((ctx.body ?? {}) as Json).nick;
+			const before = guild.botMember.nick;
 			const { id: _id, ...member } = guild.updateMember(ctx.botId, { nick: nick || null });
+			const changes = auditChanges([['nick', before, nick || null]]);
+			if (changes.length) ctx.audit(guild, { actionType: AuditLogEvent.MemberUpdate, targetId: ctx.botId, changes });
 			return member;
 		}
 	},
@@ -183,7 +235,7 @@ export const memberRoutes: RouteDefinition[] = [
 			ctx.requirePermissions(guild, P.KickMembers);
 			const target = ctx.member(guild, ctx.params.user_id!);
 			ctx.requireMemberBelowBot(guild, target);
-			guild.removeMember(target.userId);
+			kickMember(guild, { actorId: ctx.botId, targetId: target.userId, reason: ctx.reason });
 			return undefined;
 		}
 	},
@@ -194,7 +246,14 @@ export const memberRoutes: RouteDefinition[] = [
 		handler: (ctx) => {
 			const guild = ctx.guild();
 			ctx.requirePermissions(guild, P.BanMembers);
-			return guild.bans;
+			const limit = Number(ctx.query.get('limit') ?? 1000);
+			const before = ctx.query.get('before');
+			const after = ctx.query.get('after');
+			const sorted = guild.bans
+				.filter((ban) => (before === null || BigInt(ban.user.id) < BigInt(before)) && (after === null || BigInt(ban.user.id) > BigInt(after)))
+				.sort((a, b) => (BigInt(a.user.id) < BigInt(b.user.id) ? -1 : 1));
+			// With `before` alone, the bans just before that user (the page before it), still in ascending order.
+			return before !== null && after === null ? sorted.slice(-limit) : sorted.slice(0, limit);
 		}
 	},
 	{
@@ -221,21 +280,10 @@ export const memberRoutes: RouteDefinition[] = [
 			if (member) ctx.requireMemberBelowBot(guild, member);
 			const body = (ctx.body ?? {}) as Json;
 			const seconds = Number(body.delete_message_seconds ?? (body.delete_message_days ?? 0) * 86400);
-			if (seconds < 0 || seconds > 604800) {
-				throw invalidFormBody('delete_message_seconds', 'NUMBER_TYPE_MAX', 'int value should be less than or equal to 604800.');
+			if (seconds < 0 || seconds > MAX_BAN_DELETE_SECONDS) {
+				throw invalidFormBody('delete_message_seconds', 'NUMBER_TYPE_MAX', `int value should be less than or equal to ${MAX_BAN_DELETE_SECONDS}.`);
 			}
-			guild.ban(user.id, ctx.reason ?? null);
-			if (seconds > 0) {
-				const since = ctx.now() - seconds * 1000;
-				for (const channelId of guild.state.channelIds) {
-					const channel = ctx.world.channels.get(channelId)!;
-					for (const message of [...channel.messages.values()]) {
-						if (message.author.id === user.id && Date.parse(message.timestamp) >= since) {
-							deleteMessage(ctx.world, channel, message.id);
-						}
-					}
-				}
-			}
+			banUser(guild, { actorId: ctx.botId, targetId: user.id, reason: ctx.reason, deleteMessageSeconds: seconds });
 			return undefined;
 		}
 	},
@@ -247,7 +295,7 @@ export const memberRoutes: RouteDefinition[] = [
 			const guild = ctx.guild();
 			ctx.requirePermissions(guild, P.BanMembers);
 			if (!guild.state.bans.has(ctx.params.user_id!)) throw unknown(ErrorCodes.UnknownBan, `no ban for ${ctx.params.user_id}`);
-			guild.unban(ctx.params.user_id!);
+			unbanUser(guild, { actorId: ctx.botId, targetId: ctx.params.user_id!, reason: ctx.reason });
 			return undefined;
 		}
 	}

@@ -3,9 +3,12 @@
  * Permission rules: VIEW_CHANNEL (else 403 50001), SEND_MESSAGES (SEND_MESSAGES_IN_THREADS in threads),
  * READ_MESSAGE_HISTORY to read, MANAGE_MESSAGES to delete others' messages and to bulk delete (2–100 messages, none
  * older than 14 days: 50034); only the author edits content (50005); an empty message is 50006; DMs to a user who
- * does not accept them, or to a bot, are 50007. Sending in an archived, unlocked thread unarchives it.
+ * does not accept them, shares no guild with the bot, or is a bot, are 50007 (World.dmRefusal). Sending in an
+ * archived, unlocked thread unarchives it.
+ * Audit log ("Audit Log Events"): deleting another user's message is MESSAGE_DELETE (target: the author; options
+ * `channel_id`, `count`), a bulk delete is MESSAGE_BULK_DELETE (target: the channel; option `count`).
  */
-import { ChannelType, PermissionFlagsBits as P, type APIMessage } from 'discord-api-types/v10';
+import { AuditLogEvent, ChannelType, PermissionFlagsBits as P, type APIMessage } from 'discord-api-types/v10';
 import { snowflakeTimestamp } from '../../snowflake.js';
 import { bulkDeleteMessages, createMessage, deleteMessage, editMessage } from '../../world/messages.js';
 import { isThread } from '../../world/permissions.js';
@@ -39,10 +42,17 @@ function sendMessage(ctx: RouteContext): APIMessage {
 			guild.channelUpdated(channel);
 		}
 	} else {
-		const recipient = ctx.world.users.get(channel.recipients?.[0] ?? '');
-		if (!recipient || recipient.bot || !recipient.dmsOpen) {
-			throw new DiscordHttpError(403, ErrorCodes.CannotMessageUser, undefined, undefined,
-				`${recipient?.username ?? 'the user'} does not accept DMs from the bot`);
+		const recipientId = channel.recipients?.[0] ?? '';
+		const refusal = ctx.world.dmRefusal(recipientId);
+		if (refusal) {
+			const name = ctx.world.users.get(recipientId)?.username ?? recipientId;
+			const why = {
+				'unknown-user': 'is not a user',
+				bot: 'is a bot',
+				closed: 'does not accept DMs from the bot',
+				'no-mutual-guild': 'shares no guild with the bot'
+			}[refusal];
+			throw new DiscordHttpError(403, ErrorCodes.CannotMessageUser, undefined, undefined, `${name} ${why}`);
 		}
 	}
 	const empty =
@@ -129,11 +139,19 @@ export const messageRoutes: RouteDefinition[] = [
 		handler: (ctx) => {
 			const channel = ctx.channel();
 			const message = ctx.message(channel, ctx.params.message_id!);
-			if (message.author.id !== ctx.botId) {
+			const byOther = message.author.id !== ctx.botId;
+			if (byOther) {
 				if (!channel.guildId) throw new DiscordHttpError(403, ErrorCodes.MissingPermissions, undefined, undefined, 'cannot delete a DM message of another user');
 				ctx.requirePermissions(ctx.guild(channel.guildId), P.ManageMessages, channel);
 			}
 			deleteMessage(ctx.world, channel, message.id);
+			if (byOther) {
+				ctx.audit(ctx.guild(channel.guildId!), {
+					actionType: AuditLogEvent.MessageDelete,
+					targetId: message.author.id,
+					options: { channel_id: channel.id, count: '1' }
+				});
+			}
 			return undefined;
 		}
 	},
@@ -144,14 +162,17 @@ export const messageRoutes: RouteDefinition[] = [
 		handler: (ctx) => {
 			const channel = ctx.channel();
 			if (!channel.guildId) throw new DiscordHttpError(403, ErrorCodes.MissingPermissions, undefined, undefined, 'bulk delete in a DM');
-			ctx.requirePermissions(ctx.guild(channel.guildId), P.ManageMessages, channel);
+			const guild = ctx.guild(channel.guildId);
+			ctx.requirePermissions(guild, P.ManageMessages, channel);
 			const ids = [...new Set(((ctx.body ?? {}) as Json).messages as string[])];
 			if (ids.length < 2 || ids.length > 100) throw new DiscordHttpError(400, ErrorCodes.TooFewOrManyMessages);
 			const now = ctx.now();
 			if (ids.some((id) => now - snowflakeTimestamp(id) > FOURTEEN_DAYS_MS)) {
 				throw new DiscordHttpError(400, ErrorCodes.MessageTooOldToBulkDelete);
 			}
-			bulkDeleteMessages(ctx.world, channel, ids.filter((id) => channel.messages.has(id)));
+			const existing = ids.filter((id) => channel.messages.has(id));
+			bulkDeleteMessages(ctx.world, channel, existing);
+			ctx.audit(guild, { actionType: AuditLogEvent.MessageBulkDelete, targetId: channel.id, options: { count: String(existing.length) } });
 			return undefined;
 		}
 	},
