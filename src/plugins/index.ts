@@ -1,8 +1,9 @@
 import type { AnyPluginManifest } from '../lib/plugins/definePlugin.js';
+import { moderationPlugin } from './moderation/index.js';
 import { voiceXpPlugin } from './voice-xp/index.js';
 
 /**
  * The one list of the bot's plugins. The core knows a plugin only through this list: add a plugin by creating its
  * folder `src/plugins/<name>/` (see docs/writing-a-plugin.md) and adding its manifest here.
  */
-export const plugins: readonly AnyPluginManifest[] = [voiceXpPlugin];
+export const plugins: readonly AnyPluginManifest[] = [voiceXpPlugin, moderationPlugin];
