@@ -136,13 +136,15 @@ export class RestServer {
 				error.code === ErrorCodes.AlreadyAcknowledged ||
 				error.code === ErrorCodes.InvalidWebhookToken
 					? 'interaction'
-					: error.status === 403
-						? 'missing-permissions'
-						: error.status === 404
-							? 'unknown-resource'
-							: error.code === ErrorCodes.InvalidFormBody || error.code === ErrorCodes.EmptyMessage
-								? 'invalid-body'
-								: 'refused';
+					: error.code === ErrorCodes.CannotMessageUser
+						? 'refused'
+						: error.status === 403
+							? 'missing-permissions'
+							: error.status === 404
+								? 'unknown-resource'
+								: error.code === ErrorCodes.InvalidFormBody || error.code === ErrorCodes.EmptyMessage
+									? 'invalid-body'
+									: 'refused';
 			const detail = error.detail ? ` (${error.detail})` : '';
 			this.#fail(record, kind, `${record.method} ${record.route}: ${error.code} ${error.message}${detail}`, error.status, error.code);
 			return { status: error.status, body: error.toJSON() };

@@ -128,7 +128,11 @@ describe('entries for what the bot does through REST', () => {
 		await api('PUT', `/channels/${channel}/permissions/${everyone}`, { type: 0, deny: sendAndThreads });
 		await api('PUT', `/channels/${channel}/permissions/${everyone}`, { type: 0, deny: sendAndThreads });
 		await api('DELETE', `/channels/${channel}/permissions/${everyone}`, undefined, { reason: 'unlock' });
-		await api('DELETE', `/channels/${channel}/permissions/${everyone}`);
+		emu.expectFailures((failure) => failure.code === 10009);
+		expect(await api('DELETE', `/channels/${channel}/permissions/${everyone}`)).toMatchObject({
+			status: 404,
+			body: { code: 10009, message: 'Unknown Overwrite' }
+		});
 		await api('PATCH', `/channels/${channel}`, { rate_limit_per_user: 30, topic: 'calm' }, { reason: 'slowmode' });
 		await api('PATCH', `/channels/${channel}`, {
 			permission_overwrites: [{ id: member.id, type: 1, allow: '0', deny: send }]
@@ -263,6 +267,28 @@ describe('entries for what the bot does through REST', () => {
 		emu.moderation.ban(blind.id, { actorId: moderator.id, targetId: other.id });
 		expect(emu.recorder.dispatchesSince(before, weak.id)).toEqual(['GUILD_MEMBER_REMOVE']);
 		expect(emu.recorder.dispatchesSince(before, blind.id)).toEqual(['GUILD_BAN_ADD', 'GUILD_MEMBER_REMOVE']);
+	});
+});
+
+describe('the GUILD_MODERATION intent', () => {
+	test('a session without it gets neither GUILD_AUDIT_LOG_ENTRY_CREATE nor GUILD_BAN_ADD', async () => {
+		const other = await DiscordEmulator.start();
+		const raw = await RawGateway.connect(other.gatewayUrl);
+		try {
+			raw.identify(other.bot.token, I.Guilds | I.GuildMembers);
+			await raw.dispatch('READY');
+			await other.gateway.waitForReady(1);
+			const guild = other.world.createGuild({ name: 'No moderation intent' });
+			const member = guild.addMember({ username: 'member' });
+			const mark = other.recorder.seq;
+			expect((await restClient(other)('PUT', `/guilds/${guild.id}/bans/${member.id}`, {}, { reason: 'spam' })).status).toBe(204);
+			expect(other.recorder.dispatchesSince(mark, guild.id)).toEqual(['GUILD_MEMBER_REMOVE']);
+			expect(guild.auditLog).toHaveLength(1);
+			other.assertNoFailures();
+		} finally {
+			raw.close();
+			await other.stop();
+		}
 	});
 });
 

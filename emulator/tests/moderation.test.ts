@@ -173,9 +173,9 @@ describe('DMs', () => {
 		const ban = emu.recorder.calls('PUT /guilds/:id/bans/:id').at(-1)!;
 		expect(sent[1]!.seq).toBeLessThan(ban.seq);
 		expect(emu.messages.dmsTo(member.id).map((message) => message.content)).toEqual(['You were warned: spam', 'You were banned: spam']);
-		expect(emu.failures.filter((failure) => failure.code === 50007).map((failure) => failure.message)).toEqual([
-			expect.stringMatching(/does not accept DMs/),
-			expect.stringMatching(/shares no guild/)
+		expect(emu.failures.filter((failure) => failure.code === 50007).map((failure) => [failure.kind, failure.message])).toEqual([
+			['refused', expect.stringMatching(/does not accept DMs/)],
+			['refused', expect.stringMatching(/shares no guild/)]
 		]);
 	});
 

@@ -2,10 +2,11 @@
  * Channels (resources/channel and guild "Endpoints"): get / edit / delete a channel, list and create guild
  * channels, permission overwrites (PUT / DELETE), slowmode through `rate_limit_per_user`. MANAGE_CHANNELS to
  * create, edit and delete (MANAGE_THREADS for threads, or the thread owner for name and archive); MANAGE_ROLES to
- * change overwrites, and a bot that is not an administrator can only allow or deny permissions it holds itself.
- * Audit log ("Audit Log Events"): CHANNEL_CREATE / UPDATE / DELETE (THREAD_UPDATE / DELETE for threads) with the
- * changed keys, and CHANNEL_OVERWRITE_CREATE / UPDATE / DELETE (options `id`, `type`, `role_name`) for each overwrite
- * added, changed or removed, by PUT / DELETE or by a PATCH of `permission_overwrites`.
+ * change overwrites, and a bot that is not an administrator can only allow or deny permissions it holds itself;
+ * deleting an overwrite the channel does not have answers 404 Unknown Overwrite (10009). Audit log ("Audit Log
+ * Events"): CHANNEL_CREATE / UPDATE / DELETE (THREAD_UPDATE / DELETE for threads) with the changed keys, and
+ * CHANNEL_OVERWRITE_CREATE / UPDATE / DELETE (options `id`, `type`, `role_name`) for each overwrite added, changed or
+ * removed, by PUT / DELETE or by a PATCH of `permission_overwrites`.
  */
 import { AuditLogEvent, ChannelType, PermissionFlagsBits as P } from 'discord-api-types/v10';
 import { auditChanges, overwriteValue, type AuditLogChange } from '../../world/audit.js';
@@ -13,7 +14,7 @@ import type { GuildHandle } from '../../world/guild.js';
 import { ALL_PERMISSIONS, basePermissions, isThread, permissionNames, toBits } from '../../world/permissions.js';
 import type { ChannelState, OverwriteState } from '../../world/state.js';
 import type { RouteContext } from '../context.js';
-import { DiscordHttpError, ErrorCodes, invalidFormBody, missingPermissions } from '../errors.js';
+import { DiscordHttpError, ErrorCodes, invalidFormBody, missingPermissions, unknown } from '../errors.js';
 import { respond, type RouteDefinition } from '../router.js';
 
 type Json = Record<string, any>;
@@ -298,11 +299,11 @@ export const channelRoutes: RouteDefinition[] = [
 			const guild = ctx.guild(channel.guildId);
 			ctx.requirePermissions(guild, P.ManageRoles, channel);
 			const before = channel.overwrites.get(ctx.params.overwrite_id!);
-			if (before) {
-				channel.overwrites.delete(before.id);
-				guild.channelUpdated(channel);
-				auditOverwrite(ctx, guild, channel, before, undefined);
-			}
+			// Deleting an overwrite the channel does not have is a 404 on Discord, not a silent success.
+			if (!before) throw unknown(ErrorCodes.UnknownOverwrite, `no overwrite ${ctx.params.overwrite_id} on ${channel.name}`);
+			channel.overwrites.delete(before.id);
+			guild.channelUpdated(channel);
+			auditOverwrite(ctx, guild, channel, before, undefined);
 			return undefined;
 		}
 	}
