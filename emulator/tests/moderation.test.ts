@@ -213,6 +213,9 @@ describe('routes moderation commands call', () => {
 		expect((await api('POST', `/channels/${channel}/messages/bulk-delete`, { messages: many })).body.errors.messages._errors[0].code).toBe('BASE_TYPE_MAX_LENGTH');
 		expect((await api('POST', `/channels/${channel}/messages/bulk-delete`, { messages: [fresh!.id, recent!.id] })).status).toBe(204);
 		expect(guild.messages(channel).map((message) => message.id)).toEqual([old!.id]);
+		// Ids of messages already gone are skipped: nothing deleted, nothing logged.
+		expect((await api('POST', `/channels/${channel}/messages/bulk-delete`, { messages: [fresh!.id, recent!.id] })).status).toBe(204);
+		expect(guild.auditLog.map((entry) => [entry.action_type, entry.options])).toEqual([[AuditLogEvent.MessageBulkDelete, { count: '2' }]]);
 
 		const weak = emu.world.createGuild({ name: 'No purge', botPermissions: P.ViewChannel | P.SendMessages | P.ReadMessageHistory });
 		const ids = [1, 2].map(() => emu.messages.send({ channelId: general(weak), userId: weak.ownerId, content: 'x' }).id);

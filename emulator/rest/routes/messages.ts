@@ -171,8 +171,10 @@ export const messageRoutes: RouteDefinition[] = [
 				throw new DiscordHttpError(400, ErrorCodes.MessageTooOldToBulkDelete);
 			}
 			const existing = ids.filter((id) => channel.messages.has(id));
-			bulkDeleteMessages(ctx.world, channel, existing);
-			ctx.audit(guild, { actionType: AuditLogEvent.MessageBulkDelete, targetId: channel.id, options: { count: String(existing.length) } });
+			if (existing.length) {
+				bulkDeleteMessages(ctx.world, channel, existing);
+				ctx.audit(guild, { actionType: AuditLogEvent.MessageBulkDelete, targetId: channel.id, options: { count: String(existing.length) } });
+			}
 			return undefined;
 		}
 	},
