@@ -345,6 +345,27 @@ describe('escalation and decay', () => {
 		}
 	});
 
+	it('30 warnings given at once: numbers without gaps, each count reached once, the threshold applied once', async () => {
+		await configure({ escalation: [{ warnings: 10, action: 'timeout', durationSeconds: 600 }], dm: { warn: false } });
+		try {
+			const rita = newMember();
+			const results = await Promise.all(Array.from({ length: 30 }, () => service.warn(guild.id, { targetId: rita.id, moderatorId: mod.id, reason: 'flood' })));
+			const numbers = results.map((result) => result.case.number).sort((a, b) => a - b);
+			expect(results.map((result) => result.activeWarnings).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, index) => index + 1));
+			const escalated = results.filter((result) => result.escalation !== null);
+			expect(escalated).toHaveLength(1);
+			expect(escalated[0]).toMatchObject({ activeWarnings: 10, escalation: { status: 'applied', result: { case: { triggeredByCase: escalated[0]!.case.number } } } });
+			// The tenth warning by number is the one that crossed.
+			expect(escalated[0]!.case.number).toBe(numbers[9]);
+			// With the escalation's timeout, 31 cases numbered one after another (it took its number among the warnings').
+			const escalation = escalated[0]!.escalation;
+			const all = [...numbers, escalation?.status === 'applied' ? escalation.result.case.number : 0].sort((a, b) => a - b);
+			expect(all).toEqual(Array.from({ length: 31 }, (_, index) => all[0]! + index));
+		} finally {
+			await configure({ escalation: undefined, dm: undefined });
+		}
+	});
+
 	it('reports an escalation that cannot apply, keeping the warning', async () => {
 		await configure({ escalation: [{ warnings: 1, action: 'timeout', durationSeconds: 60 }] });
 		try {
