@@ -2,7 +2,8 @@
  * The moderation service (src/plugins/moderation/service/ModerationService.ts) in the real bot on the Discord
  * emulator: actions through REST with the audit-log reason, cases and their numbers, the mod log, DMs (before kicks and
  * bans; closed DMs), the refusals of issue 8 (nothing changes), escalation, warning decay on a manual clock, temporary
- * bans ended exactly once by the `moderationUnban` task and never after a newer ban, amendments, deletion, pardons.
+ * bans ended exactly once by the `moderationUnban` task and never after a newer ban, amendments, deletion, pardons,
+ * and actions done by hand in Discord recorded as external cases from the audit log.
  */
 import { DiscordEmulator, type GuildHandle, type MemberView } from '@hearth/discord-emulator';
 import { UserError } from '@sapphire/framework';
@@ -79,6 +80,8 @@ beforeAll(async () => {
 	bot = await startTestBot({ emulator: emu, plugins: [moderationPlugin], clock });
 	service = bot.handle.pluginHost.service('moderation');
 	await configure({ modLogChannelId: modLogId, protectedRoleIds: [roles.protected] });
+	// On in the guild, so its audit-log listener runs: the bot's own actions must not come back as external cases.
+	await bot.handle.settings.setPluginEnabled(guild.id, 'moderation', true);
 });
 
 afterEach(() => {
@@ -160,6 +163,17 @@ describe('kick and ban', () => {
 		const dm = emu.recorder.rest.find((call) => call.method === 'POST' && call.body !== null && JSON.stringify(call.body).includes('You were kicked from'))!;
 		expect(emu.recorder.rest.indexOf(dm)).toBeLessThan(emu.recorder.rest.indexOf(kick));
 		expect(emu.messages.dmsTo(carol.id).map((message) => message.content)).toEqual(['You were kicked from **Moderated**.\nReason: raiding']);
+	});
+
+	it('cuts a long audit-log reason to the 512 characters Discord accepts (code points, not UTF-16 units)', async () => {
+		const member = newMember();
+		const reason = '😀'.repeat(512);
+		const { case: kicked } = await service.kick(guild.id, { targetId: member.id, moderatorId: mod.id, reason });
+		expect(kicked.reason).toBe(reason);
+		const kick = emu.recorder.calls('DELETE /guilds/:id/members/:id').find((call) => call.path.endsWith(`/${member.id}`))!;
+		expect(kick.status).toBe(204);
+		expect([...(kick.reason ?? '')]).toHaveLength(512);
+		expect(kick.reason).toMatch(/^moddy \(\d+\): 😀+…$/u);
 	});
 
 	it('says "not notified" when DMs are closed, and acts anyway', async () => {
@@ -430,5 +444,61 @@ describe('cases', () => {
 		} finally {
 			await configure({ modLogChannelId: modLogId });
 		}
+	});
+});
+
+describe('external cases', () => {
+	/** The newest case of a user, once it is there. */
+	const waitForCase = (userId: string, type: string) =>
+		vi.waitFor(
+			async () => {
+				const [latest] = (await service.casesOf(guild.id, userId)).cases;
+				expect(latest?.type).toBe(type);
+				return latest!;
+			},
+			{ timeout: 10_000 }
+		);
+
+	it('records bans, unbans, kicks and timeouts done by hand in Discord, with the moderator and reason Discord recorded', async () => {
+		const sam = newMember();
+		emu.moderation.timeout(guild.id, { actorId: mod.id, targetId: sam.id, reason: 'by hand', until: clock.now() + HOUR });
+		expect(await waitForCase(sam.id, 'timeout')).toMatchObject({ source: 'external', moderatorId: mod.id, reason: 'by hand', endsAt: clock.now() + HOUR, durationMs: HOUR });
+		emu.moderation.untimeout(guild.id, { actorId: mod.id, targetId: sam.id });
+		expect(await waitForCase(sam.id, 'untimeout')).toMatchObject({ source: 'external', reason: null });
+		emu.moderation.kick(guild.id, { actorId: mod.id, targetId: sam.id, reason: 'out' });
+		await waitForCase(sam.id, 'kick');
+		emu.moderation.ban(guild.id, { actorId: guild.ownerId, targetId: sam.id, reason: 'and stay out' });
+		expect(await waitForCase(sam.id, 'ban')).toMatchObject({ source: 'external', moderatorId: guild.ownerId, reason: 'and stay out', endsAt: null });
+		// Posted to the mod log once recorded (the post may wait for Discord's rate limit of the channel).
+		const banCase = (await service.casesOf(guild.id, sam.id)).cases[0]!;
+		const messageId = await vi.waitFor(async () => {
+			const id = (await service.case(guild.id, banCase.number))?.modLogMessageId;
+			expect(id).toBeTruthy();
+			return id!;
+		}, { timeout: 10_000 });
+		const posted = emu.messages.in(modLogId).find((message) => message.id === messageId)?.embeds[0];
+		expect(posted?.title).toBe(`Case #${banCase.number} · Ban`);
+		expect(posted?.fields).toEqual(expect.arrayContaining([{ name: 'Source', value: 'Done in Discord', inline: true }]));
+		const history = (await service.casesOf(guild.id, sam.id)).cases;
+		expect(history.map((each) => each.type)).toEqual(['ban', 'kick', 'untimeout', 'timeout']);
+		expect(history[3]?.endedAt).not.toBeNull(); // the untimeout ended it
+	});
+
+	it('a ban lifted by hand ends the temporary ban case and cancels its timed end', async () => {
+		const tom = newMember();
+		const { case: ban } = await service.ban(guild.id, { targetId: tom.id, moderatorId: mod.id, durationMs: DAY });
+		emu.moderation.unban(guild.id, { actorId: mod.id, targetId: tom.id, reason: 'forgiven' });
+		expect(await waitForCase(tom.id, 'unban')).toMatchObject({ source: 'external', reason: 'forgiven' });
+		expect((await service.case(guild.id, ban.number))?.endedAt).toBe(clock.now());
+		expect(await unbanState(tom.id, ban.number)).toBeNull();
+	});
+
+	it('records an audit-log entry once, even when it comes again', async () => {
+		const uma = newMember();
+		const entry = emu.moderation.kick(guild.id, { actorId: mod.id, targetId: uma.id });
+		const first = await waitForCase(uma.id, 'kick');
+		const again = await service.recordExternal(guild.id, { type: 'kick', targetId: uma.id, moderatorId: mod.id, reason: null }, entry.id);
+		expect(again).toBeNull();
+		expect((await service.casesOf(guild.id, uma.id)).cases).toEqual([first]);
 	});
 });

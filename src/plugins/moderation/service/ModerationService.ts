@@ -6,7 +6,8 @@ import { translatedUserError } from '../../../lib/errors.js';
 import type { Translate } from '../../../lib/i18n.js';
 import type { PluginContext } from '../../../lib/plugins/context.js';
 import { CASE_SOURCES, CASE_TYPES, type CaseSource, type CaseType } from '../entities/ModerationCase.js';
-import { auditReason, characterCount } from '../lib/auditReason.js';
+import { auditReason, characterCount, truncateCharacters } from '../lib/auditReason.js';
+import type { ExternalAction } from '../lib/auditLog.js';
 import { snowflakeSchema, type EscalationStep, type ModerationConfig, type moderationConfigSchema } from '../lib/config.js';
 import { BAN_BOUNDS, checkDuration, TIMEOUT_BOUNDS } from '../lib/durations.js';
 import { crossedThreshold } from '../lib/escalation.js';
@@ -454,6 +455,55 @@ export class ModerationService {
 		const text = normalizeReason(options.text);
 		if (text === null) throw translatedUserError('moderation:errors.emptyNote');
 		return this.createCase(guildId, { type: 'note', targetId: options.targetId, moderatorId: options.moderatorId, reason: text, source: 'command' });
+	}
+
+	/**
+	 * Records an action done by hand in Discord (or by another bot), read from the audit log, as a case of source
+	 * `external` with the moderator and reason Discord recorded, and posts it. Nothing is done on Discord and nobody is
+	 * told. Under the target's lock like every action: an external ban replaces a running temporary ban (its end is
+	 * cancelled), an external unban ends the running bans, an external timeout replaces a running one and an external
+	 * untimeout ends it. An audit-log entry is recorded once, even if the gateway delivers it again (its id is kept in
+	 * Redis for 7 days; while Redis is down, entries are recorded without that check).
+	 * @param entryId the audit-log entry's id.
+	 * @returns the case, or null when this entry was already recorded.
+	 */
+	public async recordExternal(guildId: string, action: ExternalAction, entryId: string): Promise<CaseRecord | null> {
+		if (!(await this.#firstSight(entryId))) return null;
+		const reason = truncateCharacters(action.reason ?? '', MAX_REASON_LENGTH) || null;
+		const now = this.ctx.clock.now();
+		const { record, ended, replaced } = await this.#withTargetLock(guildId, action.targetId, async (tx) => {
+			const base = { guildId, type: action.type, targetId: action.targetId, moderatorId: action.moderatorId, reason, source: 'external' as const, createdAt: now };
+			let ended: CaseRecord[] = [];
+			let replaced: CaseRecord[] = [];
+			let extra: Partial<NewCase> = {};
+			if (action.type === 'ban') {
+				replaced = await store.runningCases(tx, guildId, action.targetId, 'ban', now);
+			} else if (action.type === 'unban') {
+				ended = await store.runningCases(tx, guildId, action.targetId, 'ban', now, { openEnded: true });
+			} else if (action.type === 'timeout' || action.type === 'untimeout') {
+				ended = await store.runningCases(tx, guildId, action.targetId, 'timeout', now);
+				if (action.type === 'timeout') extra = { durationMs: Math.max(0, action.until - now), endsAt: action.until };
+			}
+			await store.markEnded(tx, guildId, ended.map((running) => running.number), now);
+			const inserted = await store.insertCase(tx, { ...base, ...extra });
+			return { record: inserted, ended: ended.map((running) => ({ ...running, endedAt: now })), replaced };
+		});
+		await this.#cancelBanEnds(guildId, [...replaced, ...ended.filter((running) => running.type === 'ban')]);
+		this.#recorded(record);
+		const config = await this.ctx.config(guildId);
+		const posted = await this.#postModLog(record, config);
+		for (const previous of ended) await this.#refreshModLog(previous);
+		return posted;
+	}
+
+	/** Whether an audit-log entry is seen here for the first time (Redis `SET NX`, 7 days); true when Redis cannot tell. */
+	async #firstSight(entryId: string): Promise<boolean> {
+		try {
+			return (await this.ctx.redis.set(this.ctx.redisKey('audit-entry', entryId), '1', 'EX', 7 * 86_400, 'NX')) === 'OK';
+		} catch (error) {
+			this.ctx.logger.warn(`Audit-log entry ${entryId}: Redis did not answer whether it was recorded already; recording it:`, error);
+			return true;
+		}
 	}
 
 	// ------------------------------------------------------------------ cases
