@@ -275,7 +275,8 @@ export class ModerationService {
 		this.#recorded(record);
 		const posted = await this.#postModLog(record, prep.config, prep);
 		const dm = await this.#dmAfter(prep, 'warn', options.targetId, prep.config.dm.warn, {});
-		const before = (await store.activeWarnings(this.ctx.em(), guildId, options.targetId, this.ctx.clock.now(), record.number)).length;
+		// Counted at the warning's own time, among the warnings numbered before it (see the docstring).
+		const before = (await store.activeWarnings(this.ctx.em(), guildId, options.targetId, now, record.number)).length;
 		const active = before + 1;
 		const step = crossedThreshold(prep.config.escalation, before, active);
 		const escalation = step ? await this.#escalate(guildId, posted, step, active, prep) : null;
@@ -649,8 +650,9 @@ export class ModerationService {
 				if (ban.endsAt !== null) await this.#scheduleBanEnd(ban, ban.endsAt, false);
 			}
 			seen += page.length;
-			if (page.length < pageSize) return seen;
-			afterId = page[page.length - 1]!.id;
+			const last = page.at(-1);
+			if (page.length < pageSize || !last) return seen;
+			afterId = last.id;
 		}
 	}
 
