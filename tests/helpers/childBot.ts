@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { projectRoot } from '../../src/lib/paths.js';
+import type { PluginName, PluginServices } from '../../src/lib/plugins/services.js';
 import type { ScheduleOptions, TaskName, TaskPayloads } from '../../src/lib/tasks/types.js';
 import type { DiscordEmulator } from '@hearth/discord-emulator';
 import { withTimeout } from '../../src/lib/timeout.js';
@@ -32,11 +33,21 @@ export interface ChildScheduleRequest {
 	options: ScheduleOptions<unknown>;
 }
 
+/** A method of a plugin's service the parent asks the child to call (arguments and result cross as JSON). */
+export interface ChildServiceCall {
+	type: 'call';
+	id: number;
+	plugin: string;
+	method: string;
+	args: unknown[];
+}
+
 /** Messages from the child over IPC. */
 export type ChildBotMessage =
 	| { type: 'ready'; httpPort: number | null }
 	| { type: 'clock-ack'; id: number; now: number }
-	| { type: 'scheduled'; id: number; jobId?: string; outcome?: string; error?: string };
+	| { type: 'scheduled'; id: number; jobId?: string; outcome?: string; error?: string }
+	| { type: 'called'; id: number; result?: unknown; error?: string };
 
 /** Options of {@link startChildBot}. */
 export interface ChildBotOptions {
@@ -75,6 +86,16 @@ export interface ChildBot {
 	kill(): Promise<void>;
 	/** Schedules a job through the child's own task queue. @returns its job id. @throws what the child's schedule threw. */
 	schedule<T extends TaskName>(task: T, options: ScheduleOptions<TaskPayloads[T]>): Promise<string>;
+	/**
+	 * Calls a method of a plugin's service in the child (`pluginHost.service(plugin)[method](...args)`), for tests that
+	 * act in a second process (two processes numbering cases). Arguments and the result cross as JSON.
+	 * @throws Error with the child's error text when the call failed there.
+	 */
+	call<N extends PluginName, M extends keyof PluginServices[N] & string>(
+		plugin: N,
+		method: M,
+		...args: PluginServices[N][M] extends (...params: infer P) => unknown ? P : never
+	): Promise<unknown>;
 }
 
 const childMain = fileURLToPath(new URL('./childBotMain.ts', import.meta.url));
@@ -153,6 +174,19 @@ export async function startChildBot(options: ChildBotOptions): Promise<ChildBot>
 		async kill() {
 			if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 			await exited;
+		},
+		call(plugin, method, ...args) {
+			return new Promise<unknown>((resolve, reject) => {
+				const id = nextId++;
+				const onMessage = (message: ChildBotMessage) => {
+					if (message.type !== 'called' || message.id !== id) return;
+					child.off('message', onMessage);
+					if (message.error === undefined) resolve(message.result);
+					else reject(new Error(`The child bot's ${plugin}.${method} failed: ${message.error}`));
+				};
+				child.on('message', onMessage);
+				child.send({ type: 'call', id, plugin, method, args } satisfies ChildServiceCall);
+			});
 		},
 		schedule(task, scheduleOptions) {
 			return new Promise<string>((resolve, reject) => {

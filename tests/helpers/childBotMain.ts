@@ -7,7 +7,7 @@
 import { startBot } from '../../src/lib/bot.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import type { AnyPluginManifest } from '../../src/lib/plugins/definePlugin.js';
-import type { ChildBotMessage, ChildBotLaunch, ChildScheduleRequest } from './childBot.js';
+import type { ChildBotMessage, ChildBotLaunch, ChildScheduleRequest, ChildServiceCall } from './childBot.js';
 
 const send = (message: ChildBotMessage) => process.send?.(message);
 
@@ -27,9 +27,14 @@ try {
 	}
 	const clock = launch.clockStartMs === undefined ? undefined : new ManualClock(launch.clockStartMs);
 	let scheduleJob: ((message: ChildScheduleRequest) => void) | null = null;
+	let callService: ((message: ChildServiceCall) => void) | null = null;
 	process.on('message', (message: { type: string; id: number; op: 'set' | 'advance'; ms: number } | ChildScheduleRequest) => {
 		if (message.type === 'schedule') {
 			scheduleJob?.(message as ChildScheduleRequest);
+			return;
+		}
+		if (message.type === 'call') {
+			callService?.(message as unknown as ChildServiceCall);
 			return;
 		}
 		if (message.type !== 'clock' || !clock || !('op' in message)) return;
@@ -51,6 +56,15 @@ try {
 			(job) => send({ type: 'scheduled', id: request.id, jobId: job.jobId, outcome: job.outcome }),
 			(error: unknown) => send({ type: 'scheduled', id: request.id, error: String(error) })
 		);
+	};
+	callService = (request) => {
+		const service = handle.pluginHost.service(request.plugin as never) as Record<string, (...args: unknown[]) => unknown>;
+		Promise.resolve()
+			.then(() => service[request.method]!(...request.args))
+			.then(
+				(result) => send({ type: 'called', id: request.id, result: JSON.parse(JSON.stringify(result ?? null)) as unknown }),
+				(error: unknown) => send({ type: 'called', id: request.id, error: String(error) })
+			);
 	};
 	await handle.ready;
 	send({ type: 'ready', httpPort: handle.httpPort });
