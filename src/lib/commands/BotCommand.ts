@@ -1,7 +1,9 @@
-import { CommandOptionsRunTypeEnum, type ApplicationCommandRegistryRegisterOptions, type Args, type ChatInputCommand, type Command } from '@sapphire/framework';
+import { CommandOptionsRunTypeEnum, container, type ApplicationCommandRegistryRegisterOptions, type Args, type ChatInputCommand, type Command } from '@sapphire/framework';
+import { getLocalizedData } from '@sapphire/plugin-i18next';
 import { Subcommand, type SubcommandMapping, type SubcommandMappingMethod } from '@sapphire/plugin-subcommands';
 import {
 	ApplicationCommandOptionType,
+	ApplicationCommandType,
 	InteractionContextType,
 	type ChatInputCommandInteraction,
 	type RESTPostAPIChatInputApplicationCommandsJSONBody,
@@ -10,11 +12,14 @@ import {
 	type SlashCommandSubcommandsOnlyBuilder
 } from 'discord.js';
 import { translatedUserError } from '../errors.js';
-import type { CommandKeyBase } from '../i18n.js';
+import type { CommandKeyBase, PlainTranslationKey } from '../i18n.js';
 import { localizedCommand } from './localized.js';
 
 /** The interaction every bot command gets: always in a guild (BotCommands are guild-only). */
 export type GuildChatInputInteraction = ChatInputCommandInteraction<'cached' | 'raw'>;
+
+/** Discord's bounds on a USER or MESSAGE context menu command's name, in characters: 1 to 32 (spaces and capitals allowed). */
+export const CONTEXT_MENU_NAME_LENGTH = { min: 1, max: 32 } as const;
 
 /** What a command's builder callback may return once options or subcommands were added. */
 export type ChatInputBuilderResult = SlashCommandBuilder | SlashCommandSubcommandsOnlyBuilder | SlashCommandOptionsOnlyBuilder;
@@ -62,6 +67,8 @@ interface SubcommandRun {
  *   (src/lib/commands/localized.ts), makes it guild-only, declares {@link BotCommandOptions.memberPermission} as
  *   `default_member_permissions`, and checks that the declared subcommands and the mapping agree (a subcommand
  *   without a handler, or a handler for a name Discord never sends, fails at registration).
+ * - **user context menus** declared the same way: {@link registerUserContextMenu} (named from the locale files,
+ *   guild-only, the member permission declared and checked); the command implements Sapphire's `contextMenuRun`.
  *
  * `chatInputRun` belongs to this class: do not override it.
  */
@@ -151,6 +158,31 @@ export abstract class BotCommand<Options extends BotCommandOptions = BotCommandO
 		}, options);
 	}
 
+	/**
+	 * Registers a **user context menu command** (Discord's "Apps" menu on a member) handled by this command's
+	 * `contextMenuRun`: its name from the text at `key` in the locale files, with every shipped locale as a Discord
+	 * localization (context menu names may hold spaces and capitals: "Moderation history"), guild-only, and with
+	 * `default_member_permissions` when the command has a {@link BotCommandOptions.memberPermission}; that permission
+	 * is also checked by the bot (Sapphire's `requiredUserPermissions` runs for context menus too), and a refusal is
+	 * answered by the core's `contextMenuDeniedReply` listener.
+	 *
+	 * Keep the name's text outside a `.name` key: tests/core/contracts.test.ts holds every `*.name` text to the slash
+	 * command rules (lowercase, no spaces). A command may register both a slash command and a context menu.
+	 * @param key a text without placeholders, e.g. `moderation:menus.history`.
+	 * @param options Sapphire's registration options (guild ids, id hints).
+	 * @throws Error when the default locale has no text at `key`, or a locale's text is not 1 to 32 characters
+	 *   (Discord's rule for USER and MESSAGE command names; Sapphire logs it as a registry error and the command is
+	 *   not registered).
+	 */
+	protected registerUserContextMenu(registry: Command.Registry, key: PlainTranslationKey, options?: ApplicationCommandRegistryRegisterOptions): void {
+		registry.registerContextMenuCommand((builder) => {
+			const { value, localizations } = contextMenuName(key);
+			builder.setType(ApplicationCommandType.User).setName(value).setNameLocalizations(localizations).setContexts(InteractionContextType.Guild);
+			if (this.memberPermission !== null) builder.setDefaultMemberPermissions(this.memberPermission);
+			return builder;
+		}, options);
+	}
+
 	/** The mapping entry with its `chatInputRun` wrapped so the routing result reaches {@link chatInputRun}. */
 	#track(mapping: SubcommandMapping): SubcommandMapping {
 		if (mapping.type === 'group') return { ...mapping, entries: mapping.entries.map((entry) => this.#trackMethod(entry)) };
@@ -214,6 +246,25 @@ export abstract class BotCommand<Options extends BotCommandOptions = BotCommandO
 		);
 		return translatedUserError('core:errors.unknownSubcommand', { command: this.name, group, subcommand });
 	}
+}
+
+/**
+ * A context menu command's name and its localizations from the locale files.
+ * @throws Error when the default locale has no text at `key`, or any locale's text is not 1 to 32 characters long.
+ */
+export function contextMenuName(key: PlainTranslationKey): { value: string; localizations: Record<string, string> } {
+	const defaultT = container.i18n.getT(container.i18n.options.defaultName ?? 'en-US');
+	const missing = '\u0000missing';
+	if (defaultT(key, { defaultValue: missing }) === missing) throw new Error(`Missing translation "${key}" in the default locale (locales/<locale>/<namespace>.json)`);
+	const { value, localizations } = getLocalizedData(key as never);
+	const texts = Object.fromEntries(Object.entries(localizations).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+	for (const [locale, text] of [['default', value] as const, ...Object.entries(texts)]) {
+		const length = [...text].length;
+		if (length < CONTEXT_MENU_NAME_LENGTH.min || length > CONTEXT_MENU_NAME_LENGTH.max) {
+			throw new Error(`Context menu name "${key}" in ${locale} is ${length} characters; Discord allows ${CONTEXT_MENU_NAME_LENGTH.min} to ${CONTEXT_MENU_NAME_LENGTH.max}`);
+		}
+	}
+	return { value, localizations: texts };
 }
 
 /** Sapphire options that make a command guild-only and, with a member permission, checked by the bot. */
