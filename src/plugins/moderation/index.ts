@@ -2,6 +2,7 @@ import { GatewayIntentBits, PermissionFlagsBits } from 'discord.js';
 import { definePlugin } from '../../lib/plugins/definePlugin.js';
 import { ModerationCase } from './entities/ModerationCase.js';
 import { ModerationCaseCounter } from './entities/ModerationCaseCounter.js';
+import { ModerationLockdown } from './entities/ModerationLockdown.js';
 import { MODERATION_PLUGIN_NAME, moderationConfigSchema } from './lib/config.js';
 import { ModerationService } from './service/ModerationService.js';
 
@@ -21,7 +22,7 @@ import { ModerationService } from './service/ModerationService.js';
 export const moderationPlugin = definePlugin({
 	name: MODERATION_PLUGIN_NAME,
 	configSchema: moderationConfigSchema,
-	entities: [ModerationCase, ModerationCaseCounter],
+	entities: [ModerationCase, ModerationCaseCounter, ModerationLockdown],
 	enabledByDefault: false,
 	directory: import.meta.dirname,
 	intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers, GatewayIntentBits.GuildModeration],

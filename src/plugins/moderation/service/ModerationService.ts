@@ -14,6 +14,7 @@ import { crossedThreshold } from '../lib/escalation.js';
 import { assertMayAct } from '../lib/hierarchy.js';
 import { dmContent, type DmKind } from '../views/dm.js';
 import { modLogEmbed } from '../views/modLog.js';
+import { ChannelTools } from './ChannelTools.js';
 import * as store from './caseStore.js';
 import type { CasePage, CaseRecord, NewCase } from './caseStore.js';
 import {
@@ -209,8 +210,11 @@ type InternalOptions<O extends ActionOptions> = Omit<O, 'source'> & { source?: '
  */
 export class ModerationService {
 	readonly #cases: Counter<'type' | 'source'>;
+	/** `/purge`, `/slowmode`, `/lockdown` and `/unlock` (service/ChannelTools.ts). */
+	public readonly channels: ChannelTools;
 
 	public constructor(public readonly ctx: ModerationContext) {
+		this.channels = new ChannelTools(ctx, this);
 		this.#cases = ctx.metrics.counter({
 			name: 'cases_total',
 			help: 'Moderation cases recorded by this process, by type and source.',
