@@ -41,13 +41,15 @@ export const moderationPlugin = definePlugin({
 	/** The service: the plugin's public API (service/ModerationService.ts); it holds no state of its own. */
 	setup: (ctx) => new ModerationService(ctx),
 	/**
-	 * Every shard of this process is ready: put back in the task queue the end of every temporary ban still running
-	 * whose job is missing (Redis lost it, or scheduling failed right after the ban). Keyed jobs make this harmless in
-	 * every process at once.
+	 * Every shard of this process is ready: put back in the task queue the end of every temporary ban and timed lockdown
+	 * still running whose job is missing (Redis lost it, or scheduling failed right after the action). Keyed jobs make
+	 * this harmless in every process at once.
 	 */
 	async onReady(service) {
 		const seen = await service.reconcileTemporaryBans();
 		if (seen > 0) service.ctx.logger.info(`Checked the scheduled end of ${seen} running temporary ban(s)`);
+		const lockdowns = await service.channels.reconcileLockdownEnds();
+		if (lockdowns > 0) service.ctx.logger.info(`Checked the scheduled end of ${lockdowns} timed lockdown(s)`);
 	}
 });
 
