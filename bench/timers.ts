@@ -562,8 +562,6 @@ async function main(): Promise<void> {
 		const calls = [...result.calls.entries()].sort((a, b) => b[1] - a[1]);
 		for (const line of table([['', 'calls', 'per ended ban'], ...calls.map(([route, calls]) => [route, count(calls), result.ended ? (calls / result.ended).toFixed(2) : '—'])], '    ')) out(line);
 	}
-	out('  GET guild and GET member: a job that runs in the process not holding the guild\'s shard fetches the guild and the bot\'s own member');
-	out('  first (service/discord.ts loadGuild, fetchBotMember: the audit-log reason names the bot), about half the jobs');
 	out();
 	out('Bot processes');
 	for (const line of table([
