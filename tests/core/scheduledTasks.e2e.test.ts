@@ -189,8 +189,8 @@ describe('restarts and time', () => {
 		await vi.waitFor(() => expect(echo().notes('echoReminder', on.id)).toEqual(['due while down']), { timeout: 10_000 });
 		await vi.waitFor(async () => {
 			const schedulers = await queue.getJobSchedulers();
-			expect(schedulers.map((scheduler) => `${scheduler.key} every ${scheduler.every}`)).toEqual(['echoHeartbeat every 60000']);
-		});
+			expect(schedulers.map((scheduler) => `${scheduler.key} (${scheduler.name}) every ${scheduler.every}`)).toEqual(['echoHeartbeat@every:60000 (echoHeartbeat) every 60000']);
+		}, { timeout: 5_000 });
 		expect(await bot.handle.taskQueue.stateOf('echoReminder', on.id, 'down')).toBe('completed');
 	});
 

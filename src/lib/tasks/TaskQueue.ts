@@ -74,6 +74,11 @@ export const TASK_JOB_RETENTION = {
 /** BullMQ's queue name of the bot's tasks (its keys are `<redis prefix>bull:tasks:*`). */
 export const TASK_QUEUE_NAME = 'tasks';
 
+/** The id of a repeating task's schedule: its name and timing (`echoHeartbeat@every:60000`, `x@cron:0 * * * *@UTC`). */
+export function repeatScheduleId(task: Pick<RunnableTask, 'name' | 'interval' | 'pattern' | 'timezone'>): string {
+	return task.interval !== null ? `${task.name}@every:${task.interval}` : `${task.name}@cron:${task.pattern}@${task.timezone}`;
+}
+
 /** BullMQ's key prefix for a bot Redis prefix: `hearth:` -> `hearth:bull`. */
 export function bullPrefixOf(redisPrefix: string): string {
 	return `${redisPrefix}bull`;
@@ -301,16 +306,20 @@ export class TaskQueue {
 	/**
 	 * Creates the repeat schedule of every loaded repeating task and removes every other schedule of the queue (a task
 	 * that was deleted, or whose interval or pattern changed), so processes sharing the queue converge on the
-	 * schedules of the code they run. @returns the names of the removed schedules.
+	 * schedules of the code they run. A schedule's id carries its timing (`echoHeartbeat@every:60000`,
+	 * {@link repeatScheduleId}): a changed interval is a new schedule and the old one is removed, so a run of the old
+	 * schedule that is finishing right now cannot write its timing back over the new one.
+	 * @returns the ids of the removed schedules.
 	 */
 	public async syncRepeatSchedules(): Promise<string[]> {
 		const wanted = new Set<string>();
 		for (const task of this.#options.listTasks()) {
 			if (task.interval === null && task.pattern === null) continue;
-			wanted.add(task.name);
+			const id = repeatScheduleId(task);
+			wanted.add(id);
 			const envelope: TaskEnvelope<undefined> = { guildId: null, plugin: task.pluginName, key: null, dueAt: 0, payload: undefined };
 			await this.#queue.upsertJobScheduler(
-				task.name,
+				id,
 				task.interval !== null ? { every: task.interval } : { pattern: task.pattern!, tz: task.timezone },
 				{ name: task.name, data: envelope, opts: { attempts: task.retry.attempts, backoff: { type: 'exponential', delay: task.retry.backoffMs } } }
 			);
