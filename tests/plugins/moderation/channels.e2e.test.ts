@@ -16,11 +16,8 @@ import { LOCKDOWN_DENIED_BITS } from '../../../src/plugins/moderation/lib/lockdo
 import { LOCKDOWN_END_TASK, lockdownTaskKey } from '../../../src/plugins/moderation/service/ChannelTools.js';
 import type { ModerationService } from '../../../src/plugins/moderation/service/ModerationService.js';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
+import { DAY, enableModeration, finalAnswer, generalChannelId, HOUR, MINUTE, mutations, slashCommand, START, type CommandOptions, type SlashCommandRun } from './e2eHelpers.js';
 
-const START = Date.UTC(2026, 0, 5, 12);
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 const P = PermissionFlagsBits;
 
 let emu: DiscordEmulator;
@@ -39,9 +36,6 @@ let channelSeq = 0;
 /** A new text channel of the test guild (optionally with overwrites), by id. */
 const newChannel = (options: { type?: ChannelType.GuildText | ChannelType.GuildAnnouncement; permissionOverwrites?: { id: string; type: 0 | 1; allow?: bigint; deny?: bigint }[] } = {}, where: GuildHandle = guild) =>
 	where.createChannel({ name: `channel-${++channelSeq}`, type: options.type ?? ChannelType.GuildText, permissionOverwrites: options.permissionOverwrites as never }).id;
-
-/** REST calls that change something on Discord (answers to interactions left out). */
-const mutations = () => emu.recorder.rest.filter((call) => call.method !== 'GET' && !/^\/(interactions|webhooks)\//.test(call.path)).length;
 
 /** A guild channel as the emulator holds it (overwrites, slowmode). */
 const channelOf = (channelId: string, where: GuildHandle = guild) => where.channel(channelId) as APIGuildTextChannel<GuildTextChannelType>;
@@ -63,41 +57,13 @@ function post(channelId: string, author: MemberView, count: number, content = 'h
 	return Array.from({ length: count }, (_, index) => emu.messages.send({ channelId, userId: author.id, content: `${content} ${index}`, ...(at === undefined ? {} : { at }) }).id);
 }
 
-interface CommandExtra {
-	subcommand?: string;
-	channelId?: string;
-	where?: GuildHandle;
-	permissionOverride?: boolean;
-}
+/** How long this file waits for the answer to a deferred command (the helpers' default is 10 s). */
+const ANSWER_TIMEOUT_MS = 20_000;
 
-/** What the actor finally sees of an interaction: its reply, or for a deferred one its edit or ephemeral follow-up. */
-async function answerOf(handle: ReturnType<DiscordEmulator['interactions']['command']>, name: string): Promise<MessageView> {
-	await handle.response;
-	if (!handle.deferred) return handle.waitForReply();
-	return vi.waitFor(
-		() => {
-			const answer = handle.followUps.at(-1) ?? handle.edits.at(-1);
-			if (!answer) throw new Error(`/${name}: no answer yet`);
-			return answer;
-		},
-		{ timeout: 20_000 }
-	);
-}
-
-/** Runs a slash command as `actor` in a channel (default #general of the guild). */
-function command(name: string, options: Record<string, string | number | boolean>, actor: MemberView = mod, extra: CommandExtra = {}): Promise<MessageView> {
-	const where = extra.where ?? guild;
-	const channelId = extra.channelId ?? where.channels.find((channel) => channel.name === 'general')!.id;
-	const handle = emu.interactions.command({
-		guildId: where.id,
-		channelId,
-		userId: actor.id,
-		name,
-		options,
-		...(extra.subcommand ? { subcommand: extra.subcommand } : {}),
-		...(extra.permissionOverride ? { permissionOverride: true } : {})
-	});
-	return answerOf(handle, name);
+/** Runs a slash command as `actor` in a channel of `where` (default #general of the guild). */
+function command(name: string, options: CommandOptions, actor: MemberView = mod, extra: Pick<SlashCommandRun, 'subcommand' | 'channelId' | 'permissionOverride'> & { where?: GuildHandle } = {}): Promise<MessageView> {
+	const { where = guild, ...run } = extra;
+	return slashCommand(emu, where, actor, name, options, { ...run, timeoutMs: ANSWER_TIMEOUT_MS });
 }
 
 beforeAll(async () => {
@@ -115,7 +81,7 @@ beforeAll(async () => {
 	bot = await startTestBot({ emulator: emu, plugins: [moderationPlugin], clock });
 	service = bot.handle.pluginHost.service('moderation');
 	await service.ctx.updateConfig(guild.id, () => ({ modLogChannelId: modLogId }));
-	await bot.handle.settings.setPluginEnabled(guild.id, 'moderation', true);
+	await enableModeration(bot, guild);
 });
 
 afterEach(() => emu.assertNoFailures());
@@ -196,7 +162,7 @@ describe('/purge', () => {
 	it('refuses, deleting nothing: a count outside 1 to 1,000, a member without Manage Messages', async () => {
 		const channelId = newChannel();
 		const ids = post(channelId, alice, 3);
-		const before = mutations();
+		const before = mutations(emu);
 		// Discord's client refuses a count outside the option's bounds...
 		for (const count of [0, 1_001]) {
 			expect(() => emu.interactions.command({ guildId: guild.id, channelId, userId: mod.id, name: 'purge', options: { count } })).toThrow(/count/);
@@ -209,12 +175,12 @@ describe('/purge', () => {
 			name: 'purge',
 			options: [{ name: 'count', type: ApplicationCommandOptionType.Integer, value: 1_001 }]
 		});
-		expect((await answerOf(forged, 'purge')).content).toBe('The number of messages must be a whole number from 1 to 1000; 1001 is not.');
+		expect((await finalAnswer(forged, '/purge', ANSWER_TIMEOUT_MS)).content).toBe('The number of messages must be a whole number from 1 to 1000; 1001 is not.');
 		const refused = await command('purge', { count: 2 }, helper, { channelId, permissionOverride: true });
 		expect(refused.ephemeral).toBe(true);
 		expect(refused.content).toBe('You need the following permission(s) to use this command: Manage Messages.');
 		expect(messageIds(channelId)).toEqual(ids);
-		expect(mutations()).toBe(before);
+		expect(mutations(emu)).toBe(before);
 	});
 });
 
@@ -232,14 +198,14 @@ describe('/slowmode', () => {
 		expect((await command('slowmode', { duration: '5s' }, mod, { channelId })).content).toBe(`Slowmode in <#${channelId}> is now 5 seconds.`);
 		expect((await command('slowmode', { duration: '0' }, mod, { channelId })).content).toBe(`Slowmode in <#${channelId}> is off.`);
 
-		const before = mutations();
+		const before = mutations(emu);
 		expect((await command('slowmode', { duration: '7h', channel: channelId })).content).toBe('7 hours is out of range here: it must be between 0 seconds and 6 hours.');
 		expect((await command('slowmode', { duration: 'soon', channel: channelId })).content).toBe('“soon” is not a duration. Write it like 1d 2h, 90m, 2w or 1h30m.');
 		expect((await command('slowmode', { duration: '10s', channel: channelId }, helper, { permissionOverride: true })).content).toBe(
 			'You need the following permission(s) to use this command: Manage Channels.'
 		);
 		expect(rate()).toBe(0);
-		expect(mutations()).toBe(before);
+		expect(mutations(emu)).toBe(before);
 	});
 });
 
@@ -292,7 +258,7 @@ describe('/lockdown channel and /unlock channel', () => {
 		await command('lockdown', { channel: channelId }, mod, { subcommand: 'channel' });
 		const overwritesBefore = allOverwrites(guild);
 		const cases = (await service.casesOf(guild.id, channelId)).total;
-		const before = mutations();
+		const before = mutations(emu);
 		expect((await command('lockdown', { channel: channelId }, mod, { subcommand: 'channel' })).content).toBe(
 			`<#${channelId}> is already locked. Lift the lockdown with /unlock channel first.`
 		);
@@ -313,7 +279,7 @@ describe('/lockdown channel and /unlock channel', () => {
 		expect((await command('lockdown', {}, mod, { subcommand: 'channel', channelId: voiceId })).content).toBe(
 			`<#${voiceId}> cannot be locked: only text and announcement channels can.`
 		);
-		expect(mutations()).toBe(before);
+		expect(mutations(emu)).toBe(before);
 		expect(allOverwrites(guild)).toEqual(overwritesBefore);
 		expect((await service.casesOf(guild.id, channelId)).total).toBe(cases);
 		expect(await service.channels.lockdownOf(guild.id, unlockedChannel)).toBeNull();
@@ -391,7 +357,7 @@ describe('timed lockdowns', () => {
 	it('ends even where the plugin was turned off meanwhile', async () => {
 		const elsewhere = emu.world.createGuild({ name: 'Turned off later' });
 		elsewhere.addMember({ username: 'moddy', userId: mod.id, permissions: P.ManageChannels });
-		await bot.handle.settings.setPluginEnabled(elsewhere.id, 'moderation', true);
+		await enableModeration(bot, elsewhere);
 		const channelId = newChannel({}, elsewhere);
 		await command('lockdown', { channel: channelId, duration: '5m' }, mod, { subcommand: 'channel', where: elsewhere });
 		await bot.handle.settings.setPluginEnabled(elsewhere.id, 'moderation', false);
@@ -416,8 +382,8 @@ describe('/lockdown server and /unlock server', () => {
 	it('locks every text and announcement channel the bot can manage, says which it could not, and unlocks them exactly', async () => {
 		const server = emu.world.createGuild({ name: 'Server lockdown' });
 		server.addMember({ username: 'moddy', userId: mod.id, permissions: P.ManageChannels });
-		await bot.handle.settings.setPluginEnabled(server.id, 'moderation', true);
-		const generalId = server.channels.find((channel) => channel.name === 'general')!.id;
+		await enableModeration(bot, server);
+		const generalId = generalChannelId(server);
 		const news = newChannel({ type: ChannelType.GuildAnnouncement, permissionOverwrites: [{ id: server.everyoneRoleId, type: 0, allow: P.AddReactions, deny: P.AttachFiles }] }, server);
 		const hidden = newChannel({ permissionOverwrites: [{ id: server.everyoneRoleId, type: 0, deny: P.ViewChannel }] }, server);
 		const refused = newChannel({ permissionOverwrites: [{ id: server.botRoleId, type: 0, deny: P.ManageRoles }] }, server);
@@ -450,9 +416,9 @@ describe('/lockdown server and /unlock server', () => {
 		}
 		// Again: nothing new to lock. (The channel the bot cannot manage is named again while it exists.)
 		server.deleteChannel(refused);
-		const before = mutations();
+		const before = mutations(emu);
 		expect((await command('lockdown', {}, mod, { subcommand: 'server', where: server })).content).toBe('Every channel I can lock is already locked.');
-		expect(mutations()).toBe(before);
+		expect(mutations(emu)).toBe(before);
 
 		const unlocked = await command('unlock', {}, mod, { subcommand: 'server', where: server });
 		expect(unlocked.content).toBe('Unlocked 3 channel(s); their permissions are back as they were.');
@@ -483,7 +449,7 @@ describe('at once', () => {
 	it('a timed server lockdown of twelve channels ends everywhere at its time', async () => {
 		const big = emu.world.createGuild({ name: 'Twelve channels' });
 		big.addMember({ username: 'moddy', userId: mod.id, permissions: P.ManageChannels });
-		await bot.handle.settings.setPluginEnabled(big.id, 'moderation', true);
+		await enableModeration(bot, big);
 		for (let index = 0; index < 11; index++) newChannel({}, big);
 		const texts = big.channels.filter((channel) => channel.type === ChannelType.GuildText).map((channel) => channel.id);
 		expect(texts).toHaveLength(12);
@@ -499,7 +465,7 @@ describe('languages', () => {
 	it('answers a French guild in French', async () => {
 		const french = emu.world.createGuild({ name: 'Salons', preferredLocale: 'fr' });
 		french.addMember({ username: 'moddy', userId: mod.id, permissions: P.ManageChannels | P.ManageMessages });
-		await bot.handle.settings.setPluginEnabled(french.id, 'moderation', true);
+		await enableModeration(bot, french);
 		const channelId = newChannel({}, french);
 		const locked = await command('lockdown', { channel: channelId }, mod, { subcommand: 'channel', where: french });
 		expect(locked.content).toMatch(new RegExp(`^Dossier n° 1 : <#${channelId}> est verrouillé : les membres ne peuvent plus y écrire ni y créer de fils\\.`));

@@ -11,10 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { ManualClock } from '../../../src/lib/clock.js';
 import { moderationPlugin } from '../../../src/plugins/moderation/index.js';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
-
-const START = Date.UTC(2026, 0, 5, 12);
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
+import { DAY, enableModeration, generalChannelId, HOUR, isBanned, memberMaker, MOD_PERMISSIONS, mutations, slashCommand, START, type CommandOptions } from './e2eHelpers.js';
 
 let emu: DiscordEmulator;
 let bot: TestBot;
@@ -27,31 +24,15 @@ let mod: MemberView;
 let helper: MemberView;
 let boss: MemberView;
 const roles: Record<string, string> = {};
-let memberSeq = 0;
 
-const newMember = (where: GuildHandle = guild) => where.addMember({ username: `member${++memberSeq}`, roles: where === guild ? [roles.member!] : [] });
-/** REST calls that change something in the guild (answers to interactions left out). */
-const mutations = () => emu.recorder.rest.filter((call) => call.method !== 'GET' && !/^\/(interactions|webhooks)\//.test(call.path)).length;
-const isBanned = (userId: string, where: GuildHandle = guild) => where.bans.some((ban) => ban.user.id === userId);
+const addMember = memberMaker();
+/** A new member of `where` (of the main guild: with the Member role). */
+const newMember = (where: GuildHandle = guild) => addMember(where, where === guild ? [roles.member!] : []);
 
-/**
- * Runs a slash command as `actor` and returns what the actor finally sees: the reply, or for a deferred answer its
- * edit (an action) or its ephemeral follow-up (a refusal after deferring).
- */
-async function command(name: string, options: Record<string, string | number | boolean>, actor: MemberView = mod, extra: { subcommand?: string; where?: GuildHandle; permissionOverride?: boolean } = {}): Promise<MessageView> {
-	const where = extra.where ?? guild;
-	const channelId = where.channels.find((channel) => channel.name === 'general')!.id;
-	const handle = emu.interactions.command({ guildId: where.id, channelId, userId: actor.id, name, options, ...(extra.subcommand ? { subcommand: extra.subcommand } : {}), ...(extra.permissionOverride ? { permissionOverride: true } : {}) });
-	await handle.response;
-	if (!handle.deferred) return handle.waitForReply();
-	return vi.waitFor(
-		() => {
-			const answer = handle.followUps.at(-1) ?? handle.edits.at(-1);
-			if (!answer) throw new Error(`/${name}: no answer yet`);
-			return answer;
-		},
-		{ timeout: 10_000 }
-	);
+/** Runs a slash command as `actor` (default the moderator) in #general of `where` (default the main guild). */
+function command(name: string, options: CommandOptions, actor: MemberView = mod, extra: { subcommand?: string; where?: GuildHandle; permissionOverride?: boolean } = {}): Promise<MessageView> {
+	const { where = guild, ...run } = extra;
+	return slashCommand(emu, where, actor, name, options, run);
 }
 
 beforeAll(async () => {
@@ -60,18 +41,18 @@ beforeAll(async () => {
 	guild = emu.world.createGuild({ name: 'Moderated' });
 	roles.member = guild.createRole({ name: 'Member' }).id;
 	roles.helpers = guild.createRole({ name: 'Helpers', permissions: PermissionFlagsBits.ModerateMembers }).id;
-	roles.mods = guild.createRole({ name: 'Mods', permissions: PermissionFlagsBits.BanMembers | PermissionFlagsBits.KickMembers | PermissionFlagsBits.ModerateMembers }).id;
+	roles.mods = guild.createRole({ name: 'Mods', permissions: MOD_PERMISSIONS }).id;
 	roles.boss = guild.createRole({ name: 'Boss', position: guild.role(guild.botRoleId)!.position + 1 }).id;
 	mod = guild.addMember({ username: 'moddy', roles: [roles.mods] });
 	helper = guild.addMember({ username: 'helper', roles: [roles.helpers] });
 	boss = guild.addMember({ username: 'boss', roles: [roles.boss] });
-	generalId = guild.channels.find((channel) => channel.name === 'general')!.id;
+	generalId = generalChannelId(guild);
 	french = emu.world.createGuild({ name: 'Modéré', preferredLocale: 'fr' });
 	french.addMember({ username: 'moddy', userId: mod.id, permissions: PermissionFlagsBits.BanMembers | PermissionFlagsBits.ModerateMembers });
 	off = emu.world.createGuild({ name: 'Not moderated' });
 	off.addMember({ username: 'moddy', userId: mod.id, permissions: PermissionFlagsBits.ModerateMembers });
 	bot = await startTestBot({ emulator: emu, plugins: [moderationPlugin], clock });
-	for (const where of [guild, french]) await bot.handle.settings.setPluginEnabled(where.id, 'moderation', true);
+	await enableModeration(bot, guild, french);
 	guild.createChannel({ name: 'mod-log', type: ChannelType.GuildText });
 });
 
@@ -104,13 +85,13 @@ describe('actions', () => {
 		const target = newMember();
 		const answer = await command('ban', { user: target.id, duration: '1d', 'delete-messages': 86_400, reason: 'raid' });
 		expect(answer.content).toBe(`Case #4: <@${target.id}> was banned for 1 day, until <t:${(START + DAY) / 1_000}:f> (<t:${(START + DAY) / 1_000}:R>).\nReason: raid`);
-		expect(isBanned(target.id)).toBe(true);
+		expect(isBanned(guild, target.id)).toBe(true);
 		const stranger = emu.world.createUser({ username: 'stranger' });
 		expect((await command('ban', { user: stranger.id })).content).toBe(`Case #5: <@${stranger.id}> was banned.\nReason: No reason given`);
-		expect(isBanned(stranger.id)).toBe(true);
+		expect(isBanned(guild, stranger.id)).toBe(true);
 		clock.advance(DAY);
-		await vi.waitFor(() => expect(isBanned(target.id)).toBe(false), { timeout: 10_000 });
-		expect(isBanned(stranger.id)).toBe(true);
+		await vi.waitFor(() => expect(isBanned(guild, target.id)).toBe(false), { timeout: 10_000 });
+		expect(isBanned(guild, stranger.id)).toBe(true);
 	});
 
 	it('/kick, /softban, /unban and /note', async () => {
@@ -119,7 +100,7 @@ describe('actions', () => {
 		expect(guild.member(kicked.id)).toBeUndefined();
 		const softbanned = newMember();
 		expect((await command('softban', { member: softbanned.id })).content).toContain(`Case #7: <@${softbanned.id}> was softbanned`);
-		expect(isBanned(softbanned.id)).toBe(false);
+		expect(isBanned(guild, softbanned.id)).toBe(false);
 		const banned = emu.world.createUser({ username: 'banned' });
 		await command('ban', { user: banned.id });
 		expect((await command('unban', { user: banned.id, reason: 'appeal accepted' })).content).toBe(`Case #9: <@${banned.id}> was unbanned.\nReason: appeal accepted`);
@@ -131,21 +112,21 @@ describe('actions', () => {
 describe('refusals: a translated, ephemeral answer, and nothing changes', () => {
 	it('a member without the permission (where the server settings show them the command all the same)', async () => {
 		const target = newMember();
-		const before = mutations();
+		const before = mutations(emu);
 		const answer = await command('ban', { user: target.id }, helper, { permissionOverride: true });
 		expect(answer.ephemeral).toBe(true);
 		expect(answer.content).toBe('You need the following permission(s) to use this command: Ban Members.');
-		expect(mutations()).toBe(before);
+		expect(mutations(emu)).toBe(before);
 	});
 
 	it('a target above the bot, the actor, a bad duration, an unknown case', async () => {
-		const before = mutations();
+		const before = mutations(emu);
 		expect((await command('kick', { member: boss.id })).content).toBe(`<@${boss.id}>'s highest role is at or above yours.`);
 		expect((await command('warn', { member: mod.id })).content).toBe('You cannot use this on yourself.');
 		expect((await command('timeout', { member: newMember().id, duration: 'soon' })).content).toBe('“soon” is not a duration. Write it like 1d 2h, 90m, 2w or 1h30m.');
 		expect((await command('timeout', { member: newMember().id, duration: '30d' })).content).toMatch(/^30 days is out of range here/);
 		expect((await command('case', { number: 999 }, mod, { subcommand: 'view' })).content).toBe('There is no case #999 in this server.');
-		expect(mutations()).toBe(before);
+		expect(mutations(emu)).toBe(before);
 	});
 
 	it('where the plugin is off, its commands are refused', async () => {

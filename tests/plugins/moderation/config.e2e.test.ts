@@ -13,9 +13,7 @@ import { ManualClock } from '../../../src/lib/clock.js';
 import type { ModerationConfig } from '../../../src/plugins/moderation/lib/config.js';
 import { moderationPlugin } from '../../../src/plugins/moderation/index.js';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
-
-const START = Date.UTC(2026, 0, 5, 12);
-const HOUR = 3_600_000;
+import { enableModeration, generalChannelId, HOUR, memberMaker, MOD_PERMISSIONS, slashCommand, START, type CommandOptions } from './e2eHelpers.js';
 
 let emu: DiscordEmulator;
 let bot: TestBot;
@@ -26,35 +24,20 @@ let generalId: string;
 let admin: MemberView;
 let mod: MemberView;
 const roles: Record<string, string> = {};
-let memberSeq = 0;
 
-const newMember = (extraRoles: string[] = []) => guild.addMember({ username: `member${++memberSeq}`, roles: [roles.member!, ...extraRoles] });
+const addMember = memberMaker();
+/** A new member of the guild with the Member role and `extraRoles`. */
+const newMember = (extraRoles: string[] = []) => addMember(guild, [roles.member!, ...extraRoles]);
 const config = (where: GuildHandle = guild): Promise<ModerationConfig> => bot.handle.pluginHost.service('moderation').ctx.config(where.id);
 
-/** What the actor finally sees of an interaction: the reply, or the edit / follow-up of a deferred one. */
-async function finalAnswer(handle: ReturnType<DiscordEmulator['interactions']['command']>, what: string): Promise<MessageView> {
-	await handle.response;
-	if (!handle.deferred) return handle.waitForReply();
-	return vi.waitFor(
-		() => {
-			const answer = handle.followUps.at(-1) ?? handle.edits.at(-1);
-			if (!answer) throw new Error(`${what}: no answer yet`);
-			return answer;
-		},
-		{ timeout: 10_000 }
-	);
-}
-
 /** `/moderation <group> <subcommand> ...options` as `actor` (default: the admin with Manage Server). */
-function moderation(group: string, subcommand: string, options: Record<string, string | number | boolean> = {}, actor: MemberView = admin, where: GuildHandle = guild, extra: { permissionOverride?: boolean } = {}): Promise<MessageView> {
-	const channelId = where.channels.find((channel) => channel.name === 'general')!.id;
-	const handle = emu.interactions.command({ guildId: where.id, channelId, userId: actor.id, name: 'moderation', subcommandGroup: group, subcommand, options, ...extra });
-	return finalAnswer(handle, `/moderation ${group} ${subcommand}`);
+function moderation(group: string, subcommand: string, options: CommandOptions = {}, actor: MemberView = admin, where: GuildHandle = guild, extra: { permissionOverride?: boolean } = {}): Promise<MessageView> {
+	return slashCommand(emu, where, actor, 'moderation', options, { subcommandGroup: group, subcommand, ...extra });
 }
 
 /** A moderation slash command (`/warn`, `/kick`, ...) as the moderator. */
-function command(name: string, options: Record<string, string | number | boolean>): Promise<MessageView> {
-	return finalAnswer(emu.interactions.command({ guildId: guild.id, channelId: generalId, userId: mod.id, name, options }), `/${name}`);
+function command(name: string, options: CommandOptions): Promise<MessageView> {
+	return slashCommand(emu, guild, mod, name, options);
 }
 
 /** Runs a refused change and checks the answer and that the config is exactly as before. */
@@ -74,14 +57,14 @@ beforeAll(async () => {
 	roles.member = guild.createRole({ name: 'Member' }).id;
 	roles.vip = guild.createRole({ name: 'VIP' }).id;
 	roles.admins = guild.createRole({ name: 'Admins', permissions: PermissionFlagsBits.ManageGuild }).id;
-	roles.mods = guild.createRole({ name: 'Mods', permissions: PermissionFlagsBits.BanMembers | PermissionFlagsBits.KickMembers | PermissionFlagsBits.ModerateMembers }).id;
+	roles.mods = guild.createRole({ name: 'Mods', permissions: MOD_PERMISSIONS }).id;
 	admin = guild.addMember({ username: 'admin', roles: [roles.admins] });
 	mod = guild.addMember({ username: 'moddy', roles: [roles.mods] });
-	generalId = guild.channels.find((channel) => channel.name === 'general')!.id;
+	generalId = generalChannelId(guild);
 	french = emu.world.createGuild({ name: 'Configuré', preferredLocale: 'fr' });
 	french.addMember({ username: 'admin', userId: admin.id, permissions: PermissionFlagsBits.ManageGuild });
 	bot = await startTestBot({ emulator: emu, plugins: [moderationPlugin], clock });
-	for (const where of [guild, french]) await bot.handle.settings.setPluginEnabled(where.id, 'moderation', true);
+	await enableModeration(bot, guild, french);
 });
 
 afterEach(() => emu.assertNoFailures());

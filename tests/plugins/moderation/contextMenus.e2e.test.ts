@@ -9,13 +9,11 @@
  */
 import { DiscordEmulator, type GuildHandle, type MemberView, type MessageView } from '@hearth/discord-emulator';
 import { ApplicationCommandType, PermissionFlagsBits } from 'discord-api-types/v10';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/lib/clock.js';
 import { moderationPlugin } from '../../../src/plugins/moderation/index.js';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
-
-const START = Date.UTC(2026, 0, 5, 12);
-const HOUR = 3_600_000;
+import { enableModeration, finalAnswer, generalChannelId, HOUR, memberMaker, MOD_PERMISSIONS, mutations, START } from './e2eHelpers.js';
 
 let emu: DiscordEmulator;
 let bot: TestBot;
@@ -26,17 +24,15 @@ let off: GuildHandle;
 let mod: MemberView;
 let helper: MemberView;
 const roles: Record<string, string> = {};
-let memberSeq = 0;
 
-const newMember = (where: GuildHandle = guild) => where.addMember({ username: `member${++memberSeq}`, roles: where === guild ? [roles.member!] : [] });
-const generalOf = (where: GuildHandle) => where.channels.find((channel) => channel.name === 'general')!.id;
+const addMember = memberMaker();
+/** A new member of `where` (of the main guild: with the Member role). */
+const newMember = (where: GuildHandle = guild) => addMember(where, where === guild ? [roles.member!] : []);
 const service = () => bot.handle.pluginHost.service('moderation');
-/** REST calls that change something in the guild (answers to interactions left out). */
-const mutations = () => emu.recorder.rest.filter((call) => call.method !== 'GET' && !/^\/(interactions|webhooks)\//.test(call.path)).length;
 
 /** A user context menu command on `target`, as `actor`. */
 function menu(name: string, target: { id: string }, actor: MemberView = mod, where: GuildHandle = guild, extra: { permissionOverride?: boolean } = {}) {
-	return emu.interactions.command({ guildId: where.id, channelId: generalOf(where), userId: actor.id, name, commandType: ApplicationCommandType.User, targetId: target.id, ...extra });
+	return emu.interactions.command({ guildId: where.id, channelId: generalChannelId(where), userId: actor.id, name, commandType: ApplicationCommandType.User, targetId: target.id, ...extra });
 }
 
 /** Opens "Warn" on `target` and submits its modal with `reason`; returns what the actor finally sees. */
@@ -50,17 +46,8 @@ async function warnByMenu(target: { id: string }, reason: string, actor: MemberV
 
 /** Submits an opened warn modal; returns the edit of the deferred answer, or the ephemeral refusal. */
 async function submit(customId: string, reason: string, actor: MemberView = mod, where: GuildHandle = guild): Promise<MessageView> {
-	const handle = emu.interactions.modalSubmit({ guildId: where.id, channelId: generalOf(where), userId: actor.id, customId, fields: { 'moderation:warn-reason': reason } });
-	await handle.response;
-	if (!handle.deferred) return handle.waitForReply();
-	return vi.waitFor(
-		() => {
-			const answer = handle.followUps.at(-1) ?? handle.edits.at(-1);
-			if (!answer) throw new Error('warn modal: no answer yet');
-			return answer;
-		},
-		{ timeout: 10_000 }
-	);
+	const handle = emu.interactions.modalSubmit({ guildId: where.id, channelId: generalChannelId(where), userId: actor.id, customId, fields: { 'moderation:warn-reason': reason } });
+	return finalAnswer(handle, 'warn modal');
 }
 
 beforeAll(async () => {
@@ -69,7 +56,7 @@ beforeAll(async () => {
 	guild = emu.world.createGuild({ name: 'Moderated' });
 	roles.member = guild.createRole({ name: 'Member' }).id;
 	roles.helpers = guild.createRole({ name: 'Helpers', permissions: PermissionFlagsBits.ManageMessages }).id;
-	roles.mods = guild.createRole({ name: 'Mods', permissions: PermissionFlagsBits.BanMembers | PermissionFlagsBits.KickMembers | PermissionFlagsBits.ModerateMembers }).id;
+	roles.mods = guild.createRole({ name: 'Mods', permissions: MOD_PERMISSIONS }).id;
 	mod = guild.addMember({ username: 'moddy', roles: [roles.mods] });
 	helper = guild.addMember({ username: 'helper', roles: [roles.helpers] });
 	french = emu.world.createGuild({ name: 'Modéré', preferredLocale: 'fr' });
@@ -77,7 +64,7 @@ beforeAll(async () => {
 	off = emu.world.createGuild({ name: 'Not moderated' });
 	off.addMember({ username: 'moddy', userId: mod.id, permissions: PermissionFlagsBits.ModerateMembers });
 	bot = await startTestBot({ emulator: emu, plugins: [moderationPlugin], clock });
-	for (const where of [guild, french]) await bot.handle.settings.setPluginEnabled(where.id, 'moderation', true);
+	await enableModeration(bot, guild, french);
 });
 
 afterEach(() => emu.assertNoFailures());
@@ -116,7 +103,7 @@ describe('"Moderation history"', () => {
 		expect(first.embeds[0]!.footer?.text).toBe('Page 1 of 2');
 		const next = (first.components[0] as { components: { custom_id: string }[] }).components[1]!;
 		expect(next.custom_id).toBe(`moderation:cases-page:${target.id}:2:next`);
-		const second = await emu.interactions.button({ guildId: guild.id, channelId: generalOf(guild), userId: mod.id, messageId: first.id, customId: next.custom_id }).waitForReply();
+		const second = await emu.interactions.button({ guildId: guild.id, channelId: generalChannelId(guild), userId: mod.id, messageId: first.id, customId: next.custom_id }).waitForReply();
 		expect(second.embeds[0]!.footer?.text).toBe('Page 2 of 2');
 		expect(second.embeds[0]!.description).toMatch(/· note 1$/m);
 	});
@@ -176,12 +163,12 @@ describe('"Warn"', () => {
 		const opened = menu('Warn', target);
 		await opened.response;
 		expect((opened.modal as { components: { component: { required: boolean } }[] }).components[0]!.component.required).toBe(true);
-		const before = mutations();
+		const before = mutations(emu);
 		const answer = await submit(`moderation:warn-modal:${target.id}`, '');
 		expect(answer.ephemeral).toBe(true);
 		expect(answer.content).toBe('This server requires a reason for every moderation action.');
 		expect(await service().activeWarnings(guild.id, target.id)).toEqual([]);
-		expect(mutations()).toBe(before);
+		expect(mutations(emu)).toBe(before);
 		await service().ctx.updateConfig(guild.id, () => ({ requireReason: false }));
 	});
 
@@ -198,12 +185,12 @@ describe('"Warn"', () => {
 		await opened.response;
 		expect(opened.modal).toBeDefined();
 		guild.updateMember(demoted.id, { roles: [] });
-		const before = mutations();
+		const before = mutations(emu);
 		const answer = await submit(`moderation:warn-modal:${target.id}`, 'too late', demoted);
 		expect(answer.ephemeral).toBe(true);
 		expect(answer.content).toBe('You need the following permission(s) to use this command: Timeout Members.');
 		expect(await service().activeWarnings(guild.id, target.id)).toEqual([]);
-		expect(mutations()).toBe(before);
+		expect(mutations(emu)).toBe(before);
 	});
 
 	it('is hidden from, and refused to, members without Moderate Members (no modal)', async () => {

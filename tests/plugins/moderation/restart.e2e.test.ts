@@ -12,10 +12,7 @@ import { ManualClock } from '../../../src/lib/clock.js';
 import { moderationPlugin } from '../../../src/plugins/moderation/index.js';
 import { unbanTaskKey, UNBAN_TASK, type ModerationService } from '../../../src/plugins/moderation/service/ModerationService.js';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
-
-const START = Date.UTC(2026, 0, 5, 12);
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
+import { HOUR, isBanned, memberMaker, MINUTE, START, unbanCalls, unbanState } from './e2eHelpers.js';
 
 let emu: DiscordEmulator;
 let clock: ManualClock;
@@ -26,13 +23,10 @@ let memberRole: string;
 let bot: TestBot;
 /** The first bot: it created the database and Redis prefix the restarted bots reuse, and drops them at the end. */
 let owner: TestBot;
-let seq = 0;
 
 const service = (): ModerationService => bot.handle.pluginHost.service('moderation');
-const newMember = () => guild.addMember({ username: `member${++seq}`, roles: [memberRole] });
-const isBanned = (userId: string) => guild.bans.some((ban) => ban.user.id === userId);
-const unbanCalls = (userId: string) => emu.recorder.calls('DELETE /guilds/:id/bans/:id').filter((call) => call.path.endsWith(`/${userId}`));
-const unbanState = (userId: string, caseNumber: number) => bot.handle.taskQueue.stateOf(UNBAN_TASK, guild.id, unbanTaskKey(userId, caseNumber));
+const addMember = memberMaker();
+const newMember = () => addMember(guild, [memberRole]);
 
 /** Drops the running bot without any flush, as if the process died, and starts another on the same database and Redis. */
 async function crashAndRestart(downtimeMs: number): Promise<void> {
@@ -67,19 +61,19 @@ describe('a temporary ban', () => {
 		const alice = newMember();
 		const { case: ban } = await service().ban(guild.id, { targetId: alice.id, moderatorId: mod.id, durationMs: HOUR });
 		await crashAndRestart(10 * MINUTE);
-		expect(await unbanState(alice.id, ban.number)).toBe('delayed');
+		expect(await unbanState(bot, guild.id, alice.id, ban.number)).toBe('delayed');
 		clock.advance(HOUR - 10 * MINUTE - 1_000);
 		await bot.handle.taskQueue.promoteDue();
-		expect(isBanned(alice.id)).toBe(true);
+		expect(isBanned(guild, alice.id)).toBe(true);
 		clock.advance(1_000);
 		await vi.waitFor(async () => expect((await service().case(guild.id, ban.number))?.endedAt).toBe(START + HOUR), { timeout: 10_000 });
-		expect(isBanned(alice.id)).toBe(false);
-		expect(unbanCalls(alice.id)).toHaveLength(1);
+		expect(isBanned(guild, alice.id)).toBe(false);
+		expect(unbanCalls(emu, alice.id)).toHaveLength(1);
 		// Another restart later: nothing runs again.
 		await crashAndRestart(MINUTE);
 		clock.advance(HOUR);
 		await bot.handle.taskQueue.promoteDue();
-		expect(unbanCalls(alice.id)).toHaveLength(1);
+		expect(unbanCalls(emu, alice.id)).toHaveLength(1);
 	});
 
 	it('whose end the task queue lost gets it back when the bot starts', async () => {
@@ -88,11 +82,11 @@ describe('a temporary ban', () => {
 		// Redis lost the job (a flush, a failover without persistence): the case is all that is left.
 		expect(await bot.handle.taskQueue.cancel(UNBAN_TASK, guild.id, unbanTaskKey(bob.id, ban.number))).toBe(true);
 		await crashAndRestart(MINUTE);
-		await vi.waitFor(async () => expect(await unbanState(bob.id, ban.number)).toBe('delayed'), { timeout: 10_000 });
+		await vi.waitFor(async () => expect(await unbanState(bot, guild.id, bob.id, ban.number)).toBe('delayed'), { timeout: 10_000 });
 		expect(bot.logs.find('Checked the scheduled end of 1 running temporary ban(s)')).toHaveLength(1);
 		clock.advance(HOUR);
-		await vi.waitFor(() => expect(isBanned(bob.id)).toBe(false), { timeout: 10_000 });
-		expect(unbanCalls(bob.id)).toHaveLength(1);
+		await vi.waitFor(() => expect(isBanned(guild, bob.id)).toBe(false), { timeout: 10_000 });
+		expect(unbanCalls(emu, bob.id)).toHaveLength(1);
 	});
 
 	it('never undoes a permanent ban given after it by the restarted bot', async () => {
@@ -101,13 +95,13 @@ describe('a temporary ban', () => {
 		await crashAndRestart(MINUTE);
 		const { case: permanent } = await service().ban(guild.id, { targetId: carol.id, moderatorId: mod.id, reason: 'for good' });
 		expect(permanent.endsAt).toBeNull();
-		expect(await unbanState(carol.id, temporary.number)).toBeNull();
+		expect(await unbanState(bot, guild.id, carol.id, temporary.number)).toBeNull();
 		clock.advance(2 * HOUR);
 		await bot.handle.taskQueue.promoteDue();
-		expect(isBanned(carol.id)).toBe(true);
-		expect(unbanCalls(carol.id)).toHaveLength(0);
+		expect(isBanned(guild, carol.id)).toBe(true);
+		expect(unbanCalls(emu, carol.id)).toHaveLength(0);
 		// Even the end itself, run by hand, leaves the newer ban alone.
 		expect(await service().endTemporaryBan(guild.id, carol.id, temporary.number)).toBe('superseded');
-		expect(isBanned(carol.id)).toBe(true);
+		expect(isBanned(guild, carol.id)).toBe(true);
 	});
 });

@@ -11,6 +11,7 @@ import { moderationPlugin } from '../../../src/plugins/moderation/index.js';
 import type { ModerationService } from '../../../src/plugins/moderation/service/ModerationService.js';
 import { startChildBot, type ChildBot, type ChildPluginSpec } from '../../helpers/childBot.js';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
+import { enableModeration, isBanned, unbanCalls } from './e2eHelpers.js';
 
 const moderationSpec: ChildPluginSpec = { module: new URL('../../../src/plugins/moderation/index.ts', import.meta.url).href, exports: ['moderationPlugin'] };
 
@@ -22,9 +23,6 @@ let guild: GuildHandle;
 let mod: MemberView;
 const members: MemberView[] = [];
 
-const isBanned = (userId: string) => guild.bans.some((ban) => ban.user.id === userId);
-const unbanCalls = (userId: string) => emu.recorder.calls('DELETE /guilds/:id/bans/:id').filter((call) => call.path.endsWith(`/${userId}`));
-
 beforeAll(async () => {
 	emu = await DiscordEmulator.start({ shardCount: 2 });
 	guild = emu.world.createGuild({ name: 'Busy', shard: [0, 2] });
@@ -32,7 +30,7 @@ beforeAll(async () => {
 	for (let index = 0; index < 20; index++) members.push(guild.addMember({ username: `member${index}` }));
 	bot = await startTestBot({ emulator: emu, plugins: [moderationPlugin], env: { SHARD_COUNT: '2', SHARD_IDS: '0' } });
 	service = bot.handle.pluginHost.service('moderation');
-	await bot.handle.settings.setPluginEnabled(guild.id, 'moderation', true);
+	await enableModeration(bot, guild);
 	// No DMs for warnings: 200 of them would only slow the test down.
 	await service.ctx.updateConfig(guild.id, () => ({ dm: { warn: false, timeout: true, kick: true, ban: true } }));
 	child = await startChildBot({ emulator: emu, database: bot.database, redisPrefix: bot.redisPrefix, plugins: [moderationSpec], env: { SHARD_COUNT: '2', SHARD_IDS: '1' } });
@@ -64,21 +62,21 @@ describe('two processes', () => {
 		for (const member of [temporary, madePermanent]) {
 			await child!.call('moderation', 'ban', guild.id, { targetId: member.id, moderatorId: mod.id, reason: 'cool off', durationMs: 2_000 });
 		}
-		expect(isBanned(temporary.id) && isBanned(madePermanent.id)).toBe(true);
+		expect(isBanned(guild, temporary.id) && isBanned(guild, madePermanent.id)).toBe(true);
 		await child!.kill();
 		child = undefined;
 		// Through the surviving process, before the temporary ban ends: a permanent ban replaces it.
 		await service.ban(guild.id, { targetId: madePermanent.id, moderatorId: mod.id, reason: 'for good' });
 
-		await vi.waitFor(() => expect(isBanned(temporary.id)).toBe(false), { timeout: 15_000, interval: 100 });
-		const lifted = unbanCalls(temporary.id);
+		await vi.waitFor(() => expect(isBanned(guild, temporary.id)).toBe(false), { timeout: 15_000, interval: 100 });
+		const lifted = unbanCalls(emu, temporary.id);
 		expect(lifted).toHaveLength(1);
 		expect(lifted[0]!.at).toBeGreaterThanOrEqual(started + 2_000);
 		// Both ends have come due by now (they were given a moment apart): the replaced one did nothing.
 		await vi.waitFor(async () => expect(await bot.handle.taskQueue.queue.getDelayedCount()).toBe(0), { timeout: 10_000 });
 		await vi.waitFor(async () => expect(await bot.handle.taskQueue.queue.getActiveCount()).toBe(0));
-		expect(isBanned(madePermanent.id)).toBe(true);
-		expect(unbanCalls(madePermanent.id)).toHaveLength(0);
-		expect(unbanCalls(temporary.id)).toHaveLength(1);
+		expect(isBanned(guild, madePermanent.id)).toBe(true);
+		expect(unbanCalls(emu, madePermanent.id)).toHaveLength(0);
+		expect(unbanCalls(emu, temporary.id)).toHaveLength(1);
 	}, 60_000);
 });
