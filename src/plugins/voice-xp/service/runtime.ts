@@ -1,5 +1,6 @@
 import type { BotLogger } from '../../../lib/observability/logger.js';
 import type { PluginContext } from '../../../lib/plugins/context.js';
+import { withTimeout } from '../../../lib/timeout.js';
 import type { voiceXpConfigSchema } from '../lib/config.js';
 import { sweepGuildTiers, TIER_SWEEP_TASK, type TierSweepReport } from './tierSweep.js';
 import { VoiceXpService, type FlushReport } from './VoiceXpService.js';
@@ -79,20 +80,12 @@ export class VoiceXpPlugin {
 	 * @returns true when queued; false (logged) when the task queue did not accept it within {@link QUEUE_SWEEP_TIMEOUT_MS}.
 	 */
 	public async queueTierSweep(guildId: string, logger: BotLogger = this.ctx.logger): Promise<boolean> {
-		let timer: NodeJS.Timeout | undefined;
 		try {
-			await Promise.race([
-				this.ctx.tasks.schedule(TIER_SWEEP_TASK, { guildId, payload: {} }),
-				new Promise<never>((_, reject) => {
-					timer = setTimeout(() => reject(new Error(`the task queue did not answer within ${QUEUE_SWEEP_TIMEOUT_MS} ms`)), QUEUE_SWEEP_TIMEOUT_MS);
-				})
-			]);
+			await withTimeout(this.ctx.tasks.schedule(TIER_SWEEP_TASK, { guildId, payload: {} }), QUEUE_SWEEP_TIMEOUT_MS, 'Queueing the tier sweep');
 			return true;
 		} catch (error) {
 			logger.error('Tier sweep could not be queued; tier roles follow when members next earn:', error);
 			return false;
-		} finally {
-			clearTimeout(timer);
 		}
 	}
 }
