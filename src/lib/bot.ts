@@ -11,7 +11,7 @@ import {
 } from '@sapphire/framework';
 import type { InternationalizationContext } from '@sapphire/plugin-i18next';
 import { ScheduledTask, ScheduledTaskStore } from '@sapphire/plugin-scheduled-tasks';
-import { Status, type ClientOptions, type Interaction } from 'discord.js';
+import { Status, type ClientOptions } from 'discord.js';
 import type { Redis } from 'ioredis';
 import { join } from 'node:path';
 import { plugins as defaultPlugins } from '../plugins/index.js';

@@ -167,7 +167,7 @@ export class PluginHost {
 
 	#createContext(plugin: AnyPluginManifest): PluginContext {
 		const options = this.#options;
-		const { settings, registry } = options;
+		const { settings } = options;
 		const name = plugin.name;
 		const dependencies = new Set(plugin.dependsOn ?? []);
 		const host = this;

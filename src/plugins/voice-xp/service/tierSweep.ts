@@ -1,10 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { container } from '@sapphire/framework';
 import { DiscordAPIError, RESTJSONErrorCodes, type Client, type Guild } from 'discord.js';
-import { translatorFor, type Translate } from '../../../lib/i18n.js';
+import type { Translate } from '../../../lib/i18n.js';
 import type { BotLogger } from '../../../lib/observability/logger.js';
 import type { VoiceXpConfig } from '../lib/config.js';
-import { VOICE_XP_PLUGIN_NAME } from '../lib/config.js';
 import { memberTierPage, TIER_SWEEP_PAGE_SIZE } from '../lib/stats.js';
 import type { TierStatus } from '../lib/tiers.js';
 import { describeBlocked, syncTierRoles } from './effects.js';
