@@ -16,11 +16,12 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { testRedisUrl, uniqueId } from '../tools/infra.js';
 import { deleteRedisKeys } from '../tools/redisKeys.js';
-import { count, duration, median, table } from './lib/format.js';
+import { benchCommand, type BenchCommand } from './lib/cli.js';
+import { count, duration, median, ms, pass, share, table } from './lib/format.js';
+import { Cleanups, out, runBenchmark, step } from './lib/run.js';
 import { baselineDriver, botDriver, latenessSummary, measure, type QueueDriver, type TaskBenchPlan, type TaskBenchResult } from './lib/taskBench.js';
 
 const LATE_MS = 1_000;
@@ -52,55 +53,26 @@ Defaults take about 50 s (twice that with --with-retries). Exit code 0 when the 
 benchmark failed, 2 for bad options. See bench/README.md.
 `;
 
-/** The command line, or exit 2 with the usage for an unknown option or a stray argument. */
-function parseOptions() {
-	try {
-		return parseArgs({
-			options: {
-				jobs: { type: 'string', default: '2000' },
-				'spread-ms': { type: 'string', default: '5000' },
-				'lead-ms': { type: 'string', default: 'auto' },
-				concurrency: { type: 'string', default: '10' },
-				'in-flight': { type: 'string', default: '10' },
-				runs: { type: 'string', default: '3' },
-				'with-retries': { type: 'boolean', default: false },
-				'retry-percent': { type: 'string', default: '10' },
-				'redis-url': { type: 'string', default: testRedisUrl },
-				help: { type: 'boolean', default: false }
-			}
-		}).values;
-	} catch (error) {
-		process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
-		process.exit(2);
-	}
-}
-
-/** Exits 2 with a message (a bad option value). */
-function badOption(message: string): never {
-	process.stderr.write(`${message}\n\nSee npm run bench:tasks -- --help\n`);
-	process.exit(2);
-}
-
-/** A whole number option within [min, max], or exit 2. */
-function wholeNumber(name: string, text: string, min: number, max: number): number {
-	const value = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
-	if (!Number.isSafeInteger(value) || value < min || value > max) badOption(`--${name} must be a whole number from ${count(min)} to ${count(max)}, got "${text}"`);
-	return value;
-}
-
-const args = parseOptions();
-if (args.help) {
-	process.stdout.write(USAGE);
-	process.exit(0);
-}
-const JOBS = wholeNumber('jobs', args.jobs, 1, 100_000);
-const SPREAD_MS = wholeNumber('spread-ms', args['spread-ms'], 0, 600_000);
-const LEAD_MS = args['lead-ms'] === 'auto' ? null : wholeNumber('lead-ms', args['lead-ms'], 0, 600_000);
-const CONCURRENCY = wholeNumber('concurrency', args.concurrency, 1, 1_000);
-const IN_FLIGHT = wholeNumber('in-flight', args['in-flight'], 1, 1_000);
-const RUNS = wholeNumber('runs', args.runs, 1, 20);
+const cli: BenchCommand = benchCommand('tasks', USAGE);
+const args = cli.parse({
+	jobs: { type: 'string', default: '2000' },
+	'spread-ms': { type: 'string', default: '5000' },
+	'lead-ms': { type: 'string', default: 'auto' },
+	concurrency: { type: 'string', default: '10' },
+	'in-flight': { type: 'string', default: '10' },
+	runs: { type: 'string', default: '3' },
+	'with-retries': { type: 'boolean', default: false },
+	'retry-percent': { type: 'string', default: '10' },
+	'redis-url': { type: 'string', default: testRedisUrl }
+});
+const JOBS = cli.wholeNumber('jobs', args.jobs, 1, 100_000);
+const SPREAD_MS = cli.wholeNumber('spread-ms', args['spread-ms'], 0, 600_000);
+const LEAD_MS = args['lead-ms'] === 'auto' ? null : cli.wholeNumber('lead-ms', args['lead-ms'], 0, 600_000);
+const CONCURRENCY = cli.wholeNumber('concurrency', args.concurrency, 1, 1_000);
+const IN_FLIGHT = cli.wholeNumber('in-flight', args['in-flight'], 1, 1_000);
+const RUNS = cli.wholeNumber('runs', args.runs, 1, 20);
 const WITH_RETRIES = args['with-retries'];
-const RETRY_PERCENT = wholeNumber('retry-percent', args['retry-percent'], 1, 100);
+const RETRY_PERCENT = cli.wholeNumber('retry-percent', args['retry-percent'], 1, 100);
 /** A measurement gives up this long after its last due time (15 s, plus 1 ms per job for a backlog to drain). */
 const TIMEOUT_AFTER_LAST_DUE_MS = 15_000 + JOBS;
 const REDIS_URL = args['redis-url'];
@@ -109,21 +81,16 @@ const REDIS_URL = args['redis-url'];
 	try {
 		url = new URL(REDIS_URL);
 	} catch {
-		badOption(`--redis-url is not a URL: "${REDIS_URL}"`);
+		cli.badOption(`--redis-url is not a URL: "${REDIS_URL}"`);
 	}
 	if (url.protocol !== 'redis:' || !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
-		badOption(`--redis-url must be redis:// on this machine (127.0.0.1, localhost or [::1]), got "${REDIS_URL}"`);
+		cli.badOption(`--redis-url must be redis:// on this machine (127.0.0.1, localhost or [::1]), got "${REDIS_URL}"`);
 	}
 }
 /** Every `RETRY_EVERY`-th job (in due order) fails its first attempt in the retry scenario. */
 const RETRY_EVERY = Math.max(1, Math.round(100 / RETRY_PERCENT));
 
-const out = (line = '') => process.stdout.write(`${line}\n`);
-const step = (text: string) => process.stderr.write(`· ${text}\n`);
-const pass = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 const load = () => os.loadavg()[0] ?? 0;
-const ms = (value: number) => (Number.isNaN(value) ? '—' : duration(value));
-const share = (part: number, whole: number) => `${count(part)} of ${count(whole)} (${whole ? ((100 * part) / whole).toFixed(2) : '0.00'}%)`;
 
 /**
  * Watchdog: every measurement gives up on its own; this also covers a Redis that stops answering mid-call. Armed for
@@ -134,7 +101,7 @@ function armWatchdog(budgetMs: number): void {
 	clearTimeout(watchdog);
 	watchdog = setTimeout(() => {
 		process.stderr.write(`benchmark failed: still running after ${duration(budgetMs)} more; stopping\n`);
-		void cleanUp().finally(() => process.exit(1));
+		void cleanups.run().finally(() => process.exit(1));
 	}, budgetMs);
 }
 
@@ -142,17 +109,7 @@ const runId = uniqueId();
 const rootPrefix = `bench-tasks-${runId}:`;
 
 /** Cleanup steps, run last-in first-out whatever happens. */
-const cleanups: { what: string; run: () => Promise<unknown> }[] = [];
-async function cleanUp(): Promise<void> {
-	while (cleanups.length > 0) {
-		const { what, run } = cleanups.pop()!;
-		try {
-			await run();
-		} catch (error) {
-			process.stderr.write(`cleanup (${what}) failed: ${(error as Error).message}\n`);
-		}
-	}
-}
+const cleanups = new Cleanups();
 
 /** Redis's version and `hz` (how often it checks blocking timeouts when idle). @throws when Redis cannot be reached. */
 async function redisInfo(): Promise<{ version: string; hz: string }> {
@@ -404,19 +361,5 @@ async function main(): Promise<void> {
 	out(`Took ${duration(Date.now() - startedAt.getTime())}.`);
 }
 
-let exitCode = 0;
 armWatchdog(120_000 + 2 * (WARM_UP_JOBS + TIMEOUT_AFTER_LAST_DUE_MS));
-process.once('SIGINT', () => {
-	process.stderr.write('interrupted: cleaning up\n');
-	void cleanUp().finally(() => process.exit(130));
-});
-try {
-	await main();
-} catch (error) {
-	process.stderr.write(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-	exitCode = 1;
-} finally {
-	await cleanUp();
-	clearTimeout(watchdog);
-}
-process.exit(exitCode);
+await runBenchmark(main, cleanups, { afterCleanUp: () => clearTimeout(watchdog) });

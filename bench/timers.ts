@@ -36,7 +36,6 @@
  * options. Needs Node 24 (run it through npm), PostgreSQL (TEST_DATABASE_URL) and Redis (TEST_REDIS_URL).
  */
 import os from 'node:os';
-import { parseArgs } from 'node:util';
 import { DiscordEmulator, type GuildHandle } from '@hearth/discord-emulator';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -47,7 +46,9 @@ import { unbanTaskKey } from '../src/plugins/moderation/service/ModerationServic
 import { insertCase } from '../src/plugins/moderation/service/caseStore.js';
 import { testDatabaseServerUrl, testRedisUrl, uniqueId } from '../tools/infra.js';
 import { deleteRedisKeys } from '../tools/redisKeys.js';
-import { count, duration, mebibytes, table } from './lib/format.js';
+import { benchCommand, type BenchCommand } from './lib/cli.js';
+import { count, duration, mebibytes, ms, pass, share, table } from './lib/format.js';
+import { Cleanups, out, runBenchmark, step } from './lib/run.js';
 import { latenessSummary } from './lib/taskBench.js';
 import type { BareUnbanJob, BareWorkerLaunch } from './lib/timersBareWorker.js';
 import type { TimersBotLaunch, TimersBotProbe } from './lib/timersBotMain.js';
@@ -82,47 +83,18 @@ redis://127.0.0.1:6379). The defaults take about 2 minutes on 2 cores: each proc
 the benchmark failed, 2 for bad options. See bench/README.md.
 `;
 
-/** The command line, or exit 2 with the usage for an unknown option or a stray argument. */
-function parseOptions() {
-	try {
-		return parseArgs({
-			options: {
-				bans: { type: 'string', default: '2500' },
-				guilds: { type: 'string', default: 'auto' },
-				'spread-ms': { type: 'string', default: '1000' },
-				'lead-ms': { type: 'string', default: 'auto' },
-				'skip-baseline': { type: 'boolean', default: false },
-				help: { type: 'boolean', default: false }
-			}
-		}).values;
-	} catch (error) {
-		process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
-		process.exit(2);
-	}
-}
-
-/** Exits 2 with a message (a bad option value). */
-function badOption(message: string): never {
-	process.stderr.write(`${message}\n\nSee npm run bench:timers -- --help\n`);
-	process.exit(2);
-}
-
-/** A whole number option within [min, max], or exit 2. */
-function wholeNumber(name: string, text: string, min: number, max: number): number {
-	const value = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
-	if (!Number.isSafeInteger(value) || value < min || value > max) badOption(`--${name} must be a whole number from ${count(min)} to ${count(max)}, got "${text}"`);
-	return value;
-}
-
-const args = parseOptions();
-if (args.help) {
-	process.stdout.write(USAGE);
-	process.exit(0);
-}
-const BANS = wholeNumber('bans', args.bans, 1, 100_000);
-const GUILDS = args.guilds === 'auto' ? Math.min(10_000, Math.ceil(BANS / 10)) : wholeNumber('guilds', args.guilds, 1, Math.min(10_000, BANS));
-const SPREAD_MS = wholeNumber('spread-ms', args['spread-ms'], 0, 60_000);
-const LEAD_MS = args['lead-ms'] === 'auto' ? null : wholeNumber('lead-ms', args['lead-ms'], 0, 600_000);
+const cli: BenchCommand = benchCommand('timers', USAGE);
+const args = cli.parse({
+	bans: { type: 'string', default: '2500' },
+	guilds: { type: 'string', default: 'auto' },
+	'spread-ms': { type: 'string', default: '1000' },
+	'lead-ms': { type: 'string', default: 'auto' },
+	'skip-baseline': { type: 'boolean', default: false }
+});
+const BANS = cli.wholeNumber('bans', args.bans, 1, 100_000);
+const GUILDS = args.guilds === 'auto' ? Math.min(10_000, Math.ceil(BANS / 10)) : cli.wholeNumber('guilds', args.guilds, 1, Math.min(10_000, BANS));
+const SPREAD_MS = cli.wholeNumber('spread-ms', args['spread-ms'], 0, 60_000);
+const LEAD_MS = args['lead-ms'] === 'auto' ? null : cli.wholeNumber('lead-ms', args['lead-ms'], 0, 600_000);
 const SKIP_BASELINE = args['skip-baseline'];
 /** A phase gives up this long after its last due time. */
 const GIVE_UP_AFTER_LAST_DUE_MS = 60_000 + 40 * BANS;
@@ -140,52 +112,25 @@ const botLeadMs = LEAD_MS ?? Math.max(5_000, Math.ceil(BANS * 2) + 3_000);
  */
 const GLOBAL_REQUESTS_PER_SECOND = 50;
 
-const out = (line = '') => process.stdout.write(`${line}\n`);
-const step = (text: string) => process.stderr.write(`· ${text}\n`);
-const pass = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 const load = () => os.loadavg()[0] ?? 0;
-const ms = (value: number) => (Number.isNaN(value) ? '—' : duration(value));
-const share = (part: number, whole: number) => `${count(part)} of ${count(whole)} (${whole ? ((100 * part) / whole).toFixed(2) : '0.00'}%)`;
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 /** Cleanup steps, run last-in first-out whatever happens. */
-const cleanups: { what: string; run: () => Promise<unknown> }[] = [];
-async function cleanUp(): Promise<void> {
-	while (cleanups.length > 0) {
-		const { what, run } = cleanups.pop()!;
-		try {
-			await run();
-		} catch (error) {
-			process.stderr.write(`cleanup (${what}) failed: ${(error as Error).message}\n`);
-		}
-	}
-}
+const cleanups = new Cleanups();
 
 /**
  * Cleanup steps of one phase: run (last-in first-out) when the phase is over, or with the global ones if the
  * benchmark is interrupted meanwhile.
  */
 function phaseCleanups(what: string) {
-	const steps: { what: string; run: () => Promise<unknown> }[] = [];
-	const runAll = async () => {
-		while (steps.length > 0) {
-			const { what: name, run } = steps.pop()!;
-			try {
-				await run();
-			} catch (error) {
-				process.stderr.write(`cleanup (${name}) failed: ${(error as Error).message}\n`);
-			}
-		}
-	};
-	const global = { what, run: runAll };
-	cleanups.push(global);
+	const steps = new Cleanups();
+	const global = cleanups.push({ what, run: () => steps.run() });
 	return {
 		push: (name: string, run: () => Promise<unknown>) => steps.push({ what: name, run }),
 		/** Runs the phase's steps now and forgets them. */
 		async done() {
-			const index = cleanups.indexOf(global);
-			if (index >= 0) cleanups.splice(index, 1);
-			await runAll();
+			cleanups.remove(global);
+			await steps.run();
 		}
 	};
 }
@@ -357,14 +302,9 @@ async function runBaseline(emu: DiscordEmulator, bans: Ban[], runId: string): Pr
 		return {
 			scheduleMs,
 			scheduledInTime,
-			lateness: seen.lateness,
-			ended: seen.ended,
-			endedTwice: seen.endedTwice,
-			deletes: seen.deletes,
-			calls: seen.calls,
+			...seen,
 			perProcess: counts.map((each) => each.processed),
 			failures: counts.reduce((sum, each) => sum + each.failed, 0),
-			drainMs: seen.drainMs,
 			loadAfter
 		};
 	} finally {
@@ -456,14 +396,9 @@ async function runBot(emu: DiscordEmulator, bans: Ban[], runId: string, moderato
 	return {
 		scheduleMs,
 		scheduledInTime,
-		lateness: seen.lateness,
-		ended: seen.ended,
-		endedTwice: seen.endedTwice,
-		deletes: seen.deletes,
-		calls: seen.calls,
+		...seen,
 		perProcess: probes.map((probe) => probe.runs.success ?? 0),
 		failures: probes.reduce((sum, probe) => sum + (probe.runs.failed ?? 0) + (probe.runs.retry ?? 0), 0),
-		drainMs: seen.drainMs,
 		loadAfter,
 		reconcile,
 		probes,
@@ -595,25 +530,14 @@ async function main(): Promise<void> {
 	out();
 }
 
-let exitCode = 0;
-let watchdog: NodeJS.Timeout | undefined;
-process.once('SIGINT', () => {
-	process.stderr.write('interrupted: cleaning up\n');
-	void cleanUp().finally(() => process.exit(130));
+const budgetMs = 2 * (READY_TIMEOUT_MS + botLeadMs + SPREAD_MS + GIVE_UP_AFTER_LAST_DUE_MS) + 120_000;
+const watchdog = setTimeout(() => {
+	process.stderr.write(`benchmark failed: still running after ${duration(budgetMs)}; stopping\n`);
+	void cleanups.run().finally(() => process.exit(1));
+}, budgetMs);
+await runBenchmark(main, cleanups, {
+	beforeCleanUp: () => {
+		clearTimeout(watchdog);
+		step('cleanup: child processes, database, Redis keys, emulator');
+	}
 });
-try {
-	const budgetMs = 2 * (READY_TIMEOUT_MS + botLeadMs + SPREAD_MS + GIVE_UP_AFTER_LAST_DUE_MS) + 120_000;
-	watchdog = setTimeout(() => {
-		process.stderr.write(`benchmark failed: still running after ${duration(budgetMs)}; stopping\n`);
-		void cleanUp().finally(() => process.exit(1));
-	}, budgetMs);
-	await main();
-} catch (error) {
-	process.stderr.write(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-	exitCode = 1;
-} finally {
-	clearTimeout(watchdog);
-	step('cleanup: child processes, database, Redis keys, emulator');
-	await cleanUp();
-}
-process.exit(exitCode);

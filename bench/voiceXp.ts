@@ -25,7 +25,6 @@
  * Takes about 2.5 minutes at full size on 2 cores, most of it the one-at-a-time flush.
  */
 import os from 'node:os';
-import { parseArgs } from 'node:util';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { createDatabase, createOrm, dropDatabase, type BotOrm } from '../src/lib/database.js';
 import { loadBotConfig } from '../src/lib/config.js';
@@ -38,9 +37,11 @@ import { testDatabaseServerUrl, testRedisUrl, uniqueId } from '../tools/infra.js
 import { deleteRedisKeys } from '../tools/redisKeys.js';
 import { startBotProcess, type BotFlushInfo, type BotProbe, type BotProcess } from './lib/botProcess.js';
 import { buildTracker, INTERVAL_MS, playInterval, timeFlush, vacuum, type TimedFlush } from './lib/flushBench.js';
-import { count, duration, mebibytes, median, table, times } from './lib/format.js';
+import { benchCommand } from './lib/cli.js';
+import { count, duration, mebibytes, median, pass, table, times } from './lib/format.js';
 import { buildPopulation, playChurnOnEmulator, type Population } from './lib/population.js';
 import { RoundTripCounter } from './lib/roundTrips.js';
+import { Cleanups, out, runBenchmark, step } from './lib/run.js';
 
 const TARGET_BATCHED_MS = 1_000;
 const TARGET_RATIO = 20;
@@ -61,29 +62,12 @@ PostgreSQL: TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgr
 See bench/README.md.
 `;
 
-/** The command line, or exit 2 with the usage for an unknown option or a stray argument. */
-function parseOptions() {
-	try {
-		return parseArgs({
-			options: {
-				guilds: { type: 'string', default: '1000' },
-				members: { type: 'string', default: '50000' },
-				shards: { type: 'string', default: '2' },
-				'one-by-one-limit': { type: 'string', default: '180' },
-				help: { type: 'boolean', default: false }
-			}
-		}).values;
-	} catch (error) {
-		process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
-		process.exit(2);
-	}
-}
-
-const args = parseOptions();
-if (args.help) {
-	process.stdout.write(USAGE);
-	process.exit(0);
-}
+const args = benchCommand('voice-xp', USAGE).parse({
+	guilds: { type: 'string', default: '1000' },
+	members: { type: 'string', default: '50000' },
+	shards: { type: 'string', default: '2' },
+	'one-by-one-limit': { type: 'string', default: '180' }
+});
 const GUILDS = Number(args.guilds);
 const HUMANS = Number(args.members);
 const SHARDS = Number(args.shards);
@@ -95,22 +79,8 @@ for (const [name, value] of Object.entries({ guilds: GUILDS, members: HUMANS, sh
 	}
 }
 
-const out = (line = '') => process.stdout.write(`${line}\n`);
-const step = (text: string) => process.stderr.write(`· ${text}\n`);
-const pass = (ok: boolean) => (ok ? 'PASS' : 'MISS');
-
 /** Cleanup steps, run last-in first-out whatever happens. */
-const cleanups: { what: string; run: () => Promise<unknown> }[] = [];
-async function cleanUp(): Promise<void> {
-	while (cleanups.length > 0) {
-		const { what, run } = cleanups.pop()!;
-		try {
-			await run();
-		} catch (error) {
-			process.stderr.write(`cleanup (${what}) failed: ${(error as Error).message}\n`);
-		}
-	}
-}
+const cleanups = new Cleanups();
 
 /** Probes the bot until its voice XP tracker holds `expected` members in voice (or the tracker is not exposed). */
 async function waitForSessions(bot: BotProcess, expected: number): Promise<{ probe: BotProbe; waitedMs: number }> {
@@ -404,18 +374,4 @@ async function main(): Promise<void> {
 	out();
 }
 
-let exitCode = 0;
-process.once('SIGINT', () => {
-	process.stderr.write('interrupted: cleaning up\n');
-	void cleanUp().finally(() => process.exit(130));
-});
-try {
-	await main();
-} catch (error) {
-	process.stderr.write(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-	exitCode = 1;
-} finally {
-	step('cleanup: database, Redis keys, emulator');
-	await cleanUp();
-}
-process.exit(exitCode);
+await runBenchmark(main, cleanups, { beforeCleanUp: () => step('cleanup: database, Redis keys, emulator') });

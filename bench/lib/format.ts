@@ -14,6 +14,21 @@ export function duration(ms: number): string {
 	return `${(ms / 1_000).toFixed(1)} s`;
 }
 
+/** A duration as {@link duration} writes it, or `—` for NaN (no value, e.g. the percentile of no samples). */
+export function ms(value: number): string {
+	return Number.isNaN(value) ? '—' : duration(value);
+}
+
+/** `part` of `whole` with its percentage: `12 of 2,000 (0.60%)`. */
+export function share(part: number, whole: number): string {
+	return `${count(part)} of ${count(whole)} (${whole ? ((100 * part) / whole).toFixed(2) : '0.00'}%)`;
+}
+
+/** A target met or not, as printed in the reports: `PASS` or `MISS`. */
+export function pass(ok: boolean): string {
+	return ok ? 'PASS' : 'MISS';
+}
+
 /** Bytes as mebibytes: `412.3 MiB`. */
 export function mebibytes(bytes: number): string {
 	return `${(bytes / 1_048_576).toFixed(1)} MiB`;
