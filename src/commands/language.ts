@@ -2,7 +2,7 @@ import type { Command } from '@sapphire/framework';
 import { MessageFlags, PermissionFlagsBits } from 'discord.js';
 import { BotCommand, type GuildChatInputInteraction } from '../lib/commands/BotCommand.js';
 import { localizedChoice, localizedCommand, localizedOption } from '../lib/commands/localized.js';
-import { dynamicKey, listShippedLocales, translateInteraction } from '../lib/i18n.js';
+import { dynamicKey, listShippedLocales, translatorFor } from '../lib/i18n.js';
 
 /** The choice value that clears the guild's language (back to its preferred locale). */
 const SERVER_DEFAULT = 'default';
@@ -10,7 +10,7 @@ const SERVER_DEFAULT = 'default';
 /**
  * `/language set language`: the language the bot answers in for this guild, one of the shipped locales, or the
  * guild's own preferred locale. Manage Server, declared to Discord and checked by the bot. The confirmation is in the
- * new language.
+ * new language: the one this command wrote, even when another `/language set` finishes at the same moment.
  */
 export class LanguageCommand extends BotCommand {
 	public constructor(context: Command.LoaderContext, options: Command.Options) {
@@ -42,8 +42,12 @@ export class LanguageCommand extends BotCommand {
 	public async chatInputSet(interaction: GuildChatInputInteraction) {
 		const choice = interaction.options.getString('language', true);
 		const language = choice === SERVER_DEFAULT ? null : choice;
-		await this.container.settings.setLanguage(interaction.guildId, language);
-		const { locale, t } = await translateInteraction(interaction);
+		const settings = this.container.settings;
+		await settings.setLanguage(interaction.guildId, language);
+		// The language this command wrote, not a re-read: another `/language set` finishing meanwhile must not change
+		// which language this one reports (issue 12). Clearing it falls back as `interactionLocale` does.
+		const locale = language ?? settings.fallbackLanguage(interaction.guildId, interaction.guildLocale ?? interaction.guild?.preferredLocale);
+		const t = translatorFor(locale);
 		this.container.botLogger
 			.child({ guildId: interaction.guildId, shardId: interaction.guild?.shardId, command: 'language' })
 			.info(`Language set to ${language ?? `the guild's preferred locale (${locale})`} by ${interaction.user.id}`);

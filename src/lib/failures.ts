@@ -1,5 +1,13 @@
 import { container, UserError } from '@sapphire/framework';
-import type { Interaction } from 'discord.js';
+import {
+	ApplicationCommandOptionType,
+	ApplicationCommandType,
+	DiscordjsErrorCodes,
+	type APIApplicationCommandOption,
+	type ChatInputCommandInteraction,
+	type CommandInteractionOption,
+	type Interaction
+} from 'discord.js';
 import { newErrorId } from './errors.js';
 import { translateInteraction } from './i18n.js';
 import { replyEphemeral, replyUserError } from './replies.js';
@@ -37,8 +45,9 @@ export function logFailure(error: unknown, context: FailureContext): string {
 }
 
 /**
- * Answers a failed interaction: a UserError with its translated message (no error id: the user can fix it), anything
- * else with the translated "something went wrong" and a fresh error id that is also logged with the stack.
+ * Answers a failed interaction: a UserError with its translated message (no error id: the user can fix it); a slash
+ * command whose options do not match what it declared ({@link badOptionOf}) with `core:errors.badOption` naming the
+ * option (logged at debug, no error id); anything else with the translated "something went wrong" and a fresh error id that is also logged with the stack.
  * Always ephemeral, in the guild's language. Never throws.
  */
 export async function answerFailure(interaction: Interaction, error: unknown, context: Omit<FailureContext, 'guildId' | 'shardId'>): Promise<void> {
@@ -46,6 +55,14 @@ export async function answerFailure(interaction: Interaction, error: unknown, co
 		if (error instanceof UserError) {
 			container.logger.debug(`${context.what} refused: ${error.identifier}`);
 			if (interaction.isRepliable()) await replyUserError(interaction, error);
+			return;
+		}
+		const option = interaction.isChatInputCommand() ? badOptionOf(interaction, error) : null;
+		if (option !== null && interaction.isChatInputCommand()) {
+			// A value Discord's client would not send (a forged or stale request): the user's side, so no error id.
+			container.logger.debug(`${context.what} refused: bad value for option "${option}"`, error);
+			const { t } = await translateInteraction(interaction);
+			await replyEphemeral(interaction, t('core:errors.badOption', { option }));
 			return;
 		}
 		const plugin = context.plugin ?? (context.command ? pluginOfCommand(context.command) : undefined);
@@ -64,4 +81,117 @@ export async function answerFailure(interaction: Interaction, error: unknown, co
 function pluginOfCommand(name: string): string | undefined {
 	const command = container.stores.get('commands').get(name);
 	return command ? pluginNameOf(command) ?? undefined : undefined;
+}
+
+/** discord.js errors of `interaction.options.get*(name, true)` about one option (its name is in their message). */
+const OPTION_ERROR_CODES: ReadonlySet<string> = new Set([
+	DiscordjsErrorCodes.CommandInteractionOptionNotFound,
+	DiscordjsErrorCodes.CommandInteractionOptionType,
+	DiscordjsErrorCodes.CommandInteractionOptionEmpty,
+	// In discord.js's codes but not (yet) in its typed enum.
+	'CommandInteractionOptionInvalidChannelType'
+]);
+
+/**
+ * The option to blame when a slash command failed, or null when its options are not the cause.
+ * - discord.js threw about an option (`getInteger(name, true)` on a string, `getRole(name, true)` with no resolved role,
+ *   a missing required option): that option, read from the error's message.
+ * - otherwise, the first option whose value breaks the command's own declaration (type, required, min/max value,
+ *   min/max length, choices, a user/role/channel Discord did not resolve): Discord's client never sends such a value,
+ *   so the command was not written for it (an out-of-range `/xp add amount` made a RangeError deep in a service).
+ * Unknown (undeclared) options are ignored here: subcommand names are refused by BotCommand before running.
+ */
+export function badOptionOf(interaction: ChatInputCommandInteraction, error: unknown): string | null {
+	if (error instanceof Error && 'code' in error && OPTION_ERROR_CODES.has(String(error.code))) {
+		return /"([^"]+)"/.exec(error.message)?.[1] ?? invalidOption(interaction) ?? '?';
+	}
+	return invalidOption(interaction);
+}
+
+/** The options the command registered with Discord (Sapphire's registry keeps the JSON it sent), or null. */
+function declaredOptions(commandName: string): readonly APIApplicationCommandOption[] | null {
+	const registry = container.stores.get('commands').get(commandName)?.applicationCommandRegistry as
+		| { apiCalls?: readonly { builtData: { name: string; type?: number; options?: APIApplicationCommandOption[] } }[] }
+		| undefined;
+	const call = registry?.apiCalls?.find(
+		({ builtData }) => builtData.name === commandName && (builtData.type ?? ApplicationCommandType.ChatInput) === ApplicationCommandType.ChatInput
+	);
+	return call ? (call.builtData.options ?? []) : null;
+}
+
+/** The first option of the interaction that breaks the command's declaration ({@link badOptionOf}), or null. */
+function invalidOption(interaction: ChatInputCommandInteraction): string | null {
+	const declared = declaredOptions(interaction.commandName);
+	return declared ? checkOptions(interaction.options.data, declared) : null;
+}
+
+function checkOptions(given: readonly CommandInteractionOption[], declared: readonly APIApplicationCommandOption[]): string | null {
+	for (const option of given) {
+		const declaration = declared.find((candidate) => candidate.name === option.name);
+		if (!declaration) continue;
+		const problem = checkOption(option, declaration);
+		if (problem !== null) return problem;
+	}
+	// Subcommands and groups hold their own options; a plain option list must hold every required option.
+	if (given.some((option) => isContainer(option.type))) return null;
+	for (const declaration of declared) {
+		if ('required' in declaration && declaration.required && !given.some((option) => option.name === declaration.name)) return declaration.name;
+	}
+	return null;
+}
+
+function isContainer(type: ApplicationCommandOptionType): boolean {
+	return type === ApplicationCommandOptionType.Subcommand || type === ApplicationCommandOptionType.SubcommandGroup;
+}
+
+/** The option's name when its value breaks its declaration, else null (a subcommand is checked through its options). */
+function checkOption(option: CommandInteractionOption, declaration: APIApplicationCommandOption): string | null {
+	if (option.type !== declaration.type) return option.name;
+	if (isContainer(option.type)) {
+		const inner = 'options' in declaration ? ((declaration.options ?? []) as APIApplicationCommandOption[]) : [];
+		return checkOptions(option.options ?? [], inner);
+	}
+	const spec = declaration as {
+		min_value?: number;
+		max_value?: number;
+		min_length?: number;
+		max_length?: number;
+		choices?: readonly { value: string | number }[];
+	};
+	const { value } = option;
+	const withinChoices = (candidate: unknown) => !spec.choices?.length || spec.choices.some((choice) => choice.value === candidate);
+	switch (option.type) {
+		case ApplicationCommandOptionType.Integer:
+		case ApplicationCommandOptionType.Number: {
+			const ok =
+				typeof value === 'number' &&
+				(option.type === ApplicationCommandOptionType.Integer ? Number.isSafeInteger(value) : Number.isFinite(value)) &&
+				(spec.min_value === undefined || value >= spec.min_value) &&
+				(spec.max_value === undefined || value <= spec.max_value) &&
+				withinChoices(value);
+			return ok ? null : option.name;
+		}
+		case ApplicationCommandOptionType.String: {
+			const ok =
+				typeof value === 'string' &&
+				(spec.min_length === undefined || value.length >= spec.min_length) &&
+				(spec.max_length === undefined || value.length <= spec.max_length) &&
+				withinChoices(value);
+			return ok ? null : option.name;
+		}
+		case ApplicationCommandOptionType.Boolean:
+			return typeof value === 'boolean' ? null : option.name;
+		case ApplicationCommandOptionType.User:
+			return option.user ? null : option.name;
+		case ApplicationCommandOptionType.Role:
+			return option.role ? null : option.name;
+		case ApplicationCommandOptionType.Channel:
+			return option.channel ? null : option.name;
+		case ApplicationCommandOptionType.Mentionable:
+			return option.user || option.role ? null : option.name;
+		case ApplicationCommandOptionType.Attachment:
+			return option.attachment ? null : option.name;
+		default:
+			return null;
+	}
 }

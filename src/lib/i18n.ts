@@ -53,15 +53,67 @@ export function buildI18nOptions(options: {
 		// `backend.paths` replaces the plugin's default path list, so the bot's own folder is listed too.
 		backend: { paths: [localesDirectory, ...extraDirectories].map((directory) => join(directory, '{{lng}}', '{{ns}}.json')) },
 		fetchLanguage: options.fetchLanguage,
-		i18next: (namespaces: string[]) => ({
-			ns: [...new Set([...namespaces, ...options.plugins.map((plugin) => plugin.name)])],
-			defaultNS: 'core',
-			fallbackNS: false,
-			showSupportNotice: false,
-			returnEmptyString: false,
-			returnNull: false
-		})
+		i18next: (namespaces: string[]) => {
+			// Runs just before the plugin's i18next.init: the post-processor named in `postProcess` must be known by then.
+			registerValueUnescaper();
+			return {
+				ns: [...new Set([...namespaces, ...options.plugins.map((plugin) => plugin.name)])],
+				defaultNS: 'core',
+				fallbackNS: false,
+				showSupportNotice: false,
+				returnEmptyString: false,
+				returnNull: false,
+				...valueEscapingOptions
+			};
+		}
 	} as InternationalizationOptions;
+}
+
+/**
+ * The character that starts an escaped character of a value (a private-use code point, never in a locale file). Each
+ * character of {@link ESCAPED} becomes this character followed by its index in {@link ESCAPED}.
+ */
+const ESCAPE = '\uE000';
+/** What a value may not bring into a text: interpolation (`{{x}}`), nesting (`$t(...)`), and {@link ESCAPE} itself. */
+const ESCAPED = ['{', '}', '$', ESCAPE] as const;
+const ESCAPE_PATTERN = /[{}$\uE000]/g;
+const UNESCAPE_PATTERN = /\uE000([0-3])/g;
+/** Name of the i18next post-processor that turns escaped values back into their text ({@link unescapeValues}). */
+const UNESCAPE_PROCESSOR = 'hearthUnescapeValues';
+
+/**
+ * Replaces, in a value given to `t`, every character that i18next could read as markup (`{`, `}`, `$`) by an escape
+ * sequence of private-use characters, so member text such as `{{name}}` or `$t(core:errors.unexpected)` is neither
+ * interpolated again nor nested; {@link unescapeValues} restores it once the translation is complete.
+ * Lossless: the escape character itself is escaped too.
+ */
+export function escapeValue(value: string): string {
+	return value.replace(ESCAPE_PATTERN, (character) => `${ESCAPE}${ESCAPED.indexOf(character as (typeof ESCAPED)[number])}`);
+}
+
+/** The inverse of {@link escapeValue}, applied to a finished translation (locale texts never hold {@link ESCAPE}). */
+export function unescapeValues(text: string): string {
+	return text.replace(UNESCAPE_PATTERN, (_, index: string) => ESCAPED[Number(index)] ?? '');
+}
+
+/**
+ * The i18next options that make every interpolated value plain text, for the whole bot (issue 12: member text was read
+ * as translation markup). i18next escapes values with `interpolation.escape` (when `escapeValue` is on) before putting
+ * them into the text, then nests `$t(...)` over the result, then runs the post-processors: values are escaped by
+ * {@link escapeValue}, so no `{{` or `$t(` of theirs is left for the interpolation or nesting passes (and none can
+ * make i18next's `str.replace` of a later placeholder land inside an earlier value), and the post-processor
+ * {@link UNESCAPE_PROCESSOR} restores them in the final text. `skipOnVariables` (which @sapphire/plugin-i18next turns
+ * off by default) also keeps i18next from scanning inserted values again and turns nesting off for a text whose
+ * values added a `$t(`, as a second line of defence.
+ */
+export const valueEscapingOptions = {
+	interpolation: { escapeValue: true, escape: (value: unknown) => escapeValue(String(value)), skipOnVariables: true },
+	postProcess: [UNESCAPE_PROCESSOR]
+} as const;
+
+/** Registers the post-processor of {@link valueEscapingOptions} with i18next (again is harmless: same name, same function). */
+export function registerValueUnescaper(): void {
+	i18next.use({ type: 'postProcessor', name: UNESCAPE_PROCESSOR, process: (value: string) => unescapeValues(value) });
 }
 
 /**

@@ -38,6 +38,7 @@ export interface BotTranslationPlaceholders {
 	'core:commands.plugins.none': never;
 	'core:commands.plugins.options.plugin.description': never;
 	'core:commands.plugins.options.plugin.name': never;
+	'core:errors.badOption': 'option';
 	'core:errors.invalidConfig': 'plugin' | 'problems';
 	'core:errors.invalidConfigLine': 'field' | 'problem';
 	'core:errors.unexpected': 'errorId';
