@@ -30,7 +30,8 @@ import { PluginHost } from './plugins/host.js';
 import { pluginNameOf, PluginTask } from './plugins/pieces.js';
 import { inviteUrl, PluginRegistry } from './plugins/registry.js';
 import { coreSourceDirectory } from './paths.js';
-import { closeRedisClient, createRedisClient } from './redis.js';
+import { closeRedisClient, createRedisClient, probeRedis } from './redis.js';
+import { isConnectFailure, startupConnectionError } from './startupError.js';
 import { systemRandom, type RandomSource } from './random.js';
 import { GuildSettingsService } from './settings/GuildSettingsService.js';
 import { bullPrefixOf, TASK_QUEUE_NAME, TaskQueue, type RunnableTask } from './tasks/TaskQueue.js';
@@ -323,8 +324,9 @@ class BotRuntime {
  * the sharded Sapphire client with the plugins, starts the /healthz + /metrics server, and logs in.
  * Resolves once logged in; `handle.ready` resolves when every shard is ready and the commands are registered.
  *
- * @throws EnvError naming every missing/invalid variable; BotConfigError; PluginRegistryError; database or login
- *   errors. Whatever was opened before the error is closed again.
+ * @throws EnvError naming every missing/invalid variable; BotConfigError; PluginRegistryError;
+ *   StartupConnectionError (one line: variable, host, what failed) when PostgreSQL or Redis cannot be reached;
+ *   migration or login errors. Whatever was opened before the error is closed again.
  * @throws Error when a bot is already running in this process.
  */
 export async function startBot(options: StartBotOptions = {}): Promise<BotHandle> {
@@ -343,10 +345,27 @@ export async function startBot(options: StartBotOptions = {}): Promise<BotHandle
 	const handleSignals = options.handleSignals ?? true;
 	const handleProcessErrors = options.handleProcessErrors ?? handleSignals;
 
-	const orm = await createOrm({ databaseUrl: env.DATABASE_URL, plugins: registry.list, log: (message) => logger.debug(`[orm] ${message}`) });
+	// An unreachable PostgreSQL or Redis at start-up is one line naming the variable, host and failure (startupError.ts);
+	// the driver's stack goes to debug level. Once running, Redis outages are ridden out (settings from PostgreSQL).
+	const unreachable = (what: 'PostgreSQL' | 'Redis', variable: string, url: string, error: unknown) => {
+		logger.debug(`${what} (${variable}) at start-up: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+		return startupConnectionError(what, variable, url, error);
+	};
+	let orm: BotOrm;
+	try {
+		orm = await createOrm({ databaseUrl: env.DATABASE_URL, plugins: registry.list, log: (message) => logger.debug(`[orm] ${message}`) });
+	} catch (error) {
+		throw unreachable('PostgreSQL', 'DATABASE_URL', env.DATABASE_URL, error);
+	}
 	let migrationsApplied: string[];
 	try {
-		migrationsApplied = await runMigrations(orm);
+		// MikroORM connects lazily: the migrations are the first to reach PostgreSQL.
+		migrationsApplied = await runMigrations(orm).catch((error: unknown) => {
+			throw isConnectFailure(error) ? unreachable('PostgreSQL', 'DATABASE_URL', env.DATABASE_URL, error) : error;
+		});
+		await probeRedis(env.REDIS_URL).catch((error: unknown) => {
+			throw unreachable('Redis', 'REDIS_URL', env.REDIS_URL, error);
+		});
 	} catch (error) {
 		await orm.close(true);
 		throw error;

@@ -72,3 +72,32 @@ export async function closeRedisClient(client: Redis, timeoutMs = 1_000): Promis
 		client.disconnect(false);
 	}
 }
+
+/**
+ * Connects once to `redisUrl` and sends PING, without retrying: startBot's start-up check (a wrong REDIS_URL is told
+ * in one line at once; once running, the bot's own clients ride out outages). Closes its connection either way.
+ * @throws the connection's or PING's error (refused, unknown host, WRONGPASS/NOAUTH, timeout).
+ */
+export async function probeRedis(redisUrl: string, timeoutMs = 3_000): Promise<void> {
+	const client = new Redis(redisUrl, {
+		lazyConnect: true,
+		enableOfflineQueue: false,
+		maxRetriesPerRequest: 0,
+		connectTimeout: timeoutMs,
+		commandTimeout: timeoutMs,
+		retryStrategy: () => null
+	});
+	// The socket's own error (ECONNREFUSED, ENOTFOUND) says more than connect()'s "Connection is closed.".
+	let socketError: unknown;
+	client.on('error', (error: unknown) => {
+		socketError ??= error;
+	});
+	try {
+		await client.connect();
+		await client.ping();
+	} catch (error) {
+		throw socketError ?? error;
+	} finally {
+		client.disconnect(false);
+	}
+}

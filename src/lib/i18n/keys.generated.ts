@@ -566,9 +566,13 @@ export interface BotTranslationPlaceholders {
 	'voice-xp:errors.announcementChannelNeeded': never;
 	'voice-xp:errors.botTarget': 'user';
 	'voice-xp:errors.everyoneRole': never;
+	'voice-xp:errors.foreignChannel': 'channel';
+	'voice-xp:errors.foreignRole': 'role';
 	'voice-xp:errors.guildUnavailable': never;
 	'voice-xp:errors.managedRole': 'role';
 	'voice-xp:errors.notATier': 'role';
+	'voice-xp:errors.notMember': 'user';
+	'voice-xp:errors.notMemberNoStats': 'user';
 	'voice-xp:errors.tierMinimumTaken': 'minutes' | 'role';
 	'voice-xp:errors.tierRoleTaken': 'minutes' | 'role';
 	'voice-xp:errors.tooManyTiers': 'max';

@@ -3,6 +3,7 @@ import { translatedUserError } from '../../../lib/errors.js';
 import type { VoiceXpConfig } from '../lib/config.js';
 import { formatNumber, mention, NO_PINGS } from '../views/common.js';
 import { answer, type AdminContext, type AdminHandler } from './context.js';
+import { assertGuildChannel } from './guards.js';
 
 /**
  * `/xp config ...`: shows the guild's voice XP rules and changes them one at a time. Every change is validated by the
@@ -77,16 +78,23 @@ function excludable(context: AdminContext): { id: string; list: 'excludedChannel
 	return { id: channel.id, list: channel.type === ChannelType.GuildCategory ? 'excludedCategoryIds' : 'excludedChannelIds' };
 }
 
-/** `/xp config exclude channel`: no XP in that voice channel, or in every channel of that category. */
+/**
+ * `/xp config exclude channel`: no XP in that voice channel, or in every channel of that category.
+ * @throws UserError (translated `voice-xp:errors.foreignChannel`) for a channel of another guild; nothing is stored.
+ */
 export const configExclude: AdminHandler = async (context) => {
 	const { id, list } = excludable(context);
+	await assertGuildChannel(context, id);
 	const channel = mention.channel(id);
 	const { before } = await save(context, (config) => (config[list].includes(id) ? undefined : { [list]: [...config[list], id] }));
 	if (before[list].includes(id)) return answer(context, [context.t('voice-xp:config.alreadyExcluded', { channel })]);
 	return answer(context, [context.t(list === 'excludedCategoryIds' ? 'voice-xp:config.excludedCategory' : 'voice-xp:config.excludedChannel', { channel })]);
 };
 
-/** `/xp config include channel`: XP again in a channel or category excluded before. */
+/**
+ * `/xp config include channel`: XP again in a channel or category excluded before. Not checked against the guild: it
+ * only removes an id, so an id stored before exclude checked it can still be cleaned up.
+ */
 export const configInclude: AdminHandler = async (context) => {
 	const { id, list } = excludable(context);
 	const channel = mention.channel(id);
@@ -112,12 +120,14 @@ export const configAfk: AdminHandler = async (context) => {
 /**
  * `/xp config announcements mode [channel]`: off, a channel (the given one, else the one set before), or DMs.
  * Warns when the bot cannot post in the chosen channel.
- * @throws UserError (translated) for mode `channel` without any channel.
+ * @throws UserError (translated) for mode `channel` without any channel, or a given channel of another guild
+ *   (`voice-xp:errors.foreignChannel`; nothing is stored).
  */
 export const configAnnouncements: AdminHandler = async (context) => {
 	const { interaction, t } = context;
 	const mode = interaction.options.getString('mode', true) as VoiceXpConfig['levelUpAnnouncement'];
 	const given = interaction.options.getChannel('channel');
+	if (given) await assertGuildChannel(context, given.id);
 	const { after } = await save(context, (config) => {
 		const channelId = given?.id ?? config.announcementChannelId;
 		if (mode === 'channel' && !channelId) throw translatedUserError('voice-xp:errors.announcementChannelNeeded');

@@ -1,15 +1,17 @@
 import { MessageFlags } from 'discord.js';
 import { translatedUserError } from '../../../lib/errors.js';
-import { adjustMemberXp, resetMemberStats, voiceSecondsForXp } from '../lib/stats.js';
+import { adjustMemberXp, getMemberStats, resetMemberStats, voiceSecondsForXp } from '../lib/stats.js';
 import { formatDuration, formatNumber, mention } from '../views/common.js';
 import { answer, tierLine, type AdminContext } from './context.js';
+import { isGuildMember } from './guards.js';
 import { sweepLine } from './tiers.js';
 
 /**
  * `/xp add user amount`: adds XP (negative removes it, the total never goes below 0). Level and XP into the level are
  * recomputed, and the member's voice time moves by what the amount is worth at the guild's rate (amount ÷ XP per
  * minute), so their tier follows: tier roles are brought up to date at once.
- * @throws UserError (translated) for a bot or an amount of 0.
+ * @throws UserError (translated) for a bot, an amount of 0, or a user who is not a member of the guild
+ *   (`voice-xp:errors.notMember`: a hand-made request can name any user); nothing is stored.
  */
 export async function xpAdd(context: AdminContext): Promise<void> {
 	const { interaction, t, locale } = context;
@@ -17,6 +19,7 @@ export async function xpAdd(context: AdminContext): Promise<void> {
 	const amount = interaction.options.getInteger('amount', true);
 	if (user.bot) throw translatedUserError('voice-xp:errors.botTarget', { user: mention.user(user.id) });
 	if (amount === 0) throw translatedUserError('voice-xp:errors.zeroAmount');
+	if (!(await isGuildMember(context, user))) throw translatedUserError('voice-xp:errors.notMember', { user: mention.user(user.id) });
 	await interaction.deferReply({ flags: MessageFlags.Ephemeral });
 	const { voiceXp } = context;
 	const config = await voiceXp.ctx.config(interaction.guildId);
@@ -43,12 +46,19 @@ export async function xpAdd(context: AdminContext): Promise<void> {
 /**
  * `/xp reset user`: the member's XP, level and voice time go to zero (time they accrued in voice but not yet written
  * is dropped too), and their tier roles are removed.
- * @throws UserError (translated) for a bot.
+ *
+ * A user who is not a member of the guild: a former member who still has stored stats can be reset (members who leave
+ * keep their stats; admins clean up after them, and nothing is created); anyone else is refused
+ * (`voice-xp:errors.notMemberNoStats`) and nothing is stored.
+ * @throws UserError (translated) for a bot, or a non-member without stored stats.
  */
 export async function xpReset(context: AdminContext): Promise<void> {
 	const { interaction, t, locale } = context;
 	const user = interaction.options.getUser('user', true);
 	if (user.bot) throw translatedUserError('voice-xp:errors.botTarget', { user: mention.user(user.id) });
+	if (!(await isGuildMember(context, user)) && !(await getMemberStats(context.voiceXp.ctx.em(), interaction.guildId, user.id))) {
+		throw translatedUserError('voice-xp:errors.notMemberNoStats', { user: mention.user(user.id) });
+	}
 	await interaction.deferReply({ flags: MessageFlags.Ephemeral });
 	const service = context.voiceXp.sessions;
 	const change = await service.withoutPendingTime(interaction.guildId, user.id, () => resetMemberStats(context.voiceXp.ctx.em(), interaction.guildId, user.id));

@@ -4,6 +4,7 @@ import { MAX_TIERS, type VoiceXpTier } from '../lib/config.js';
 import { tierStatuses } from '../service/discordState.js';
 import { formatNumber, formatTierProblems, mention } from '../views/common.js';
 import { answer, type AdminContext, type AdminHandler } from './context.js';
+import { assertGuildRole } from './guards.js';
 
 /**
  * `/xp tiers add role minutes | remove role | list`: role tiers by total voice time. A member holds exactly the highest
@@ -53,13 +54,14 @@ function problemsOf(context: AdminContext, tier: VoiceXpTier): string {
 
 /**
  * `/xp tiers add role minutes`.
- * @throws UserError (translated) for @everyone, an integration's role, a role or minimum already used, or more than
- *   {@link MAX_TIERS} tiers; nothing changes.
+ * @throws UserError (translated) for a role of another guild (`voice-xp:errors.foreignRole`), @everyone, an
+ *   integration's role, a role or minimum already used, or more than {@link MAX_TIERS} tiers; nothing changes.
  */
 export const tiersAdd: AdminHandler = async (context) => {
 	const { interaction, t, locale } = context;
 	const role = interaction.options.getRole('role', true);
 	const minutes = interaction.options.getInteger('minutes', true);
+	await assertGuildRole(context, role.id);
 	if (role.id === interaction.guildId) throw translatedUserError('voice-xp:errors.everyoneRole');
 	if (role.managed) throw translatedUserError('voice-xp:errors.managedRole', { role: mention.role(role.id) });
 	const tier = { roleId: role.id, minMinutes: minutes };
