@@ -15,8 +15,10 @@
  *
  * Run: `npm run demo` (Node 24, with tsx so the bot's .ts pieces load). Environment: `DEMO_DATABASE_URL` (any
  * database URL of the PostgreSQL server to use, default postgres://postgres@127.0.0.1:5432/postgres) and
- * `DEMO_REDIS_URL` (default redis://127.0.0.1:6379).
+ * `DEMO_REDIS_URL` (default redis://127.0.0.1:6379). `--help` prints the usage (exit 0); any option or argument other
+ * than that prints the problem and the usage (exit 2).
  */
+import { parseArgs } from 'node:util';
 import { ManualClock } from '../src/lib/clock.js';
 import { DEFAULT_FAILING_KINDS, DiscordEmulator } from '@hearth/discord-emulator';
 import { startDemoBot, type DemoBot } from './lib/demoBot.js';
@@ -204,4 +206,14 @@ async function main(): Promise<void> {
 	await shutdown();
 }
 
+const USAGE = 'usage: npm run demo [-- --help]   (environment: DEMO_DATABASE_URL, DEMO_REDIS_URL)';
+try {
+	if (parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values.help) {
+		console.log(USAGE);
+		process.exit(0);
+	}
+} catch (error) {
+	console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+	process.exit(2);
+}
 await main();

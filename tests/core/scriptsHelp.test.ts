@@ -1,0 +1,48 @@
+/**
+ * Every npm script answers `--help` (usage, exit 0) and refuses an unknown option (the problem and the usage, exit 2)
+ * before doing any work (issue 12). `migrate` runs the build (dist/), so it is built first.
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../src/lib/paths.js';
+
+const run = promisify(execFile);
+const tsx = join(projectRoot, 'node_modules/tsx/dist/cli.mjs');
+const SCRIPTS: Record<string, string[]> = {
+	demo: [tsx, 'demo/voiceXpDemo.ts'],
+	levels: [tsx, 'src/plugins/voice-xp/scripts/levels.ts'],
+	'migration:create': [tsx, 'src/scripts/createMigration.ts'],
+	migrate: ['dist/scripts/migrate.js']
+};
+
+/** Runs a script as `npm run <name> -- <arg>` would (same entry point, same Node); exit code and output. */
+async function script(name: string, arg: string): Promise<{ code: number; stdout: string; stderr: string }> {
+	try {
+		const { stdout, stderr } = await run(process.execPath, [...SCRIPTS[name]!, arg], { cwd: projectRoot, env: { PATH: process.env.PATH } });
+		return { code: 0, stdout, stderr };
+	} catch (error) {
+		const failed = error as { code: number; stdout: string; stderr: string };
+		return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+	}
+}
+
+beforeAll(async () => {
+	await run(process.execPath, [join(projectRoot, 'node_modules/tsup/dist/cli-default.js')], { cwd: projectRoot });
+}, 120_000);
+
+describe.each(Object.keys(SCRIPTS))('npm run %s', (name) => {
+	it('--help prints the usage and exits 0', async () => {
+		const { code, stdout } = await script(name, '--help');
+		expect(code).toBe(0);
+		expect(stdout).toContain(`usage: npm run ${name}`);
+	}, 60_000);
+
+	it('--nope names the option, prints the usage and exits 2', async () => {
+		const { code, stderr } = await script(name, '--nope');
+		expect(code).toBe(2);
+		expect(stderr).toContain("Unknown option '--nope'");
+		expect(stderr).toContain(`usage: npm run ${name}`);
+	}, 60_000);
+});
