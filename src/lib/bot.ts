@@ -165,27 +165,16 @@ export function shardingOptions(env: Pick<Env, 'SHARD_COUNT' | 'SHARD_IDS'>): Pi
 
 /** A loaded task piece as the task queue runs it: a plugin's PluginTask as it is, a core task with the core's defaults. */
 function runnableTask(piece: ScheduledTask): RunnableTask {
-	if (piece instanceof PluginTask) {
-		return {
-			name: piece.name,
-			pluginName: piece.pluginName,
-			whenDisabled: piece.whenDisabled,
-			retry: piece.retry,
-			interval: piece.interval,
-			pattern: piece.pattern,
-			timezone: piece.timezone,
-			run: (payload, context) => piece.handle(payload as never, context)
-		};
-	}
+	const plugin = piece instanceof PluginTask ? piece : null;
 	return {
 		name: piece.name,
-		pluginName: null,
-		whenDisabled: 'run',
-		retry: DEFAULT_RETRY,
+		pluginName: plugin?.pluginName ?? null,
+		whenDisabled: plugin?.whenDisabled ?? 'run',
+		retry: plugin?.retry ?? DEFAULT_RETRY,
 		interval: piece.interval,
 		pattern: piece.pattern,
 		timezone: piece.timezone,
-		run: (payload) => piece.run(payload as never)
+		run: plugin ? (payload, context) => plugin.handle(payload as never, context) : (payload) => piece.run(payload as never)
 	};
 }
 
@@ -210,7 +199,6 @@ export function findUnguardedPieces(registry: PluginRegistry): string[] {
 
 class BotRuntime {
 	public readonly readyGate: { promise: Promise<void>; resolve(): void };
-	public readonly storesLoaded: { promise: Promise<void>; resolve(): void };
 	public client!: SapphireClient;
 	public host!: PluginHost;
 	public http: RunningHttpServer | null = null;
@@ -233,8 +221,6 @@ class BotRuntime {
 	) {
 		let resolveReady!: () => void;
 		this.readyGate = { promise: new Promise((resolve) => (resolveReady = resolve)), resolve: () => resolveReady() };
-		let resolveStores!: () => void;
-		this.storesLoaded = { promise: new Promise((resolve) => (resolveStores = resolve)), resolve: () => resolveStores() };
 	}
 
 	/** Pre-login: plugin folders join the stores (`tasks/` as scheduled-tasks). */
@@ -253,7 +239,6 @@ class BotRuntime {
 	 * (only now: a job taken before the task store is loaded would find no task) and sync the repeat schedules.
 	 */
 	public async postLogin(): Promise<void> {
-		this.storesLoaded.resolve();
 		for (const problem of findUnguardedPieces(this.registry)) this.logger.error(`Plugin piece not guarded: ${problem}`);
 		try {
 			await within(3_000, this.taskQueue.start(), () =>
