@@ -11,13 +11,16 @@ export function fitContent(text: string, limit = MESSAGE_CONTENT_LIMIT): string 
 	return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
 }
 
+/** Options of a reply whose mentions are text only: nobody is pinged (`allowed_mentions` with nothing to parse). */
+export const NO_PINGS = { allowedMentions: { parse: [] } } as const;
+
 /**
  * Answers an interaction with a message only its user sees, whatever state it is in: the first response, or a
  * follow-up when it was already answered or deferred (a pending deferred reply is removed first so no "thinking…"
  * stays behind). Mentions in the text never ping. Never throws: a failure (expired token) is logged.
  */
 export async function replyEphemeral(interaction: RepliableInteraction, content: string): Promise<void> {
-	const payload = { content: fitContent(content), flags: MessageFlags.Ephemeral as const, allowedMentions: { parse: [] } };
+	const payload = { content: fitContent(content), flags: MessageFlags.Ephemeral as const, ...NO_PINGS };
 	try {
 		if (interaction.deferred && !interaction.replied) {
 			await interaction.deleteReply().catch(() => undefined);

@@ -1,4 +1,4 @@
-import { InteractionHandler, Listener, type Command, type Option } from '@sapphire/framework';
+import { InteractionHandler, Listener, type Command, type Option, type Piece } from '@sapphire/framework';
 import { ScheduledTask } from '@sapphire/plugin-scheduled-tasks';
 import type { ClientEvents, Interaction } from 'discord.js';
 import type { AutocompleteInteraction } from 'discord.js';
@@ -32,6 +32,17 @@ function assertNotOverridden(instance: object, base: { prototype: object; name: 
 			throw new TypeError(`${proto.constructor.name} overrides ${method}() of ${base.name}: implement ${instead}() instead (the core's enablement guard lives in ${method})`);
 		}
 	}
+}
+
+/**
+ * Whether a piece's plugin is on in the guild (from memory when cached, else the settings service); when it is off,
+ * the drop is reported to the host (tests, debugging). Used by the guards that may await (interactions).
+ */
+async function pluginOnIn(piece: { pluginName: string; name: string; container: Piece['container'] }, store: string, guildId: string): Promise<boolean> {
+	const { settings, pluginHost } = piece.container;
+	const enabled = settings.peekPluginEnabled(guildId, piece.pluginName) ?? (await settings.isPluginEnabled(guildId, piece.pluginName));
+	if (!enabled) pluginHost.onGuardDrop?.({ plugin: piece.pluginName, guildId, store, piece: piece.name });
+	return enabled;
 }
 
 type EventArgs<E extends keyof ClientEvents | symbol> = E extends keyof ClientEvents ? ClientEvents[E] : unknown[];
@@ -110,11 +121,7 @@ export abstract class PluginInteractionHandler<P extends PluginName> extends Int
 	public override async parse(interaction: Interaction): Promise<Option<unknown>> {
 		const parsed = await this.parseInteraction(interaction);
 		const guildId = interaction.guildId;
-		if (!guildId || parsed.isNone()) return parsed;
-		const { settings } = this.container;
-		const enabled = settings.peekPluginEnabled(guildId, this.pluginName) ?? (await settings.isPluginEnabled(guildId, this.pluginName));
-		if (enabled) return parsed;
-		this.container.pluginHost.onGuardDrop?.({ plugin: this.pluginName, guildId, store: 'interaction-handlers', piece: this.name });
+		if (!guildId || parsed.isNone() || (await pluginOnIn(this, 'interaction-handlers', guildId))) return parsed;
 		await replyPluginDisabled(interaction, this.pluginName);
 		return this.none();
 	}
@@ -196,14 +203,9 @@ export abstract class PluginCommand<P extends PluginName, O extends PluginComman
 	/** The guard around {@link autocomplete}: no suggestions where the plugin is off. Do not override. */
 	public override async autocompleteRun(interaction: AutocompleteInteraction): Promise<unknown> {
 		const guildId = interaction.guildId;
-		const { settings } = this.container;
-		if (guildId) {
-			const enabled = settings.peekPluginEnabled(guildId, this.pluginName) ?? (await settings.isPluginEnabled(guildId, this.pluginName));
-			if (!enabled) {
-				this.container.pluginHost.onGuardDrop?.({ plugin: this.pluginName, guildId, store: 'commands', piece: this.name });
-				if (!interaction.responded) await interaction.respond([]);
-				return undefined;
-			}
+		if (guildId && !(await pluginOnIn(this, 'commands', guildId))) {
+			if (!interaction.responded) await interaction.respond([]);
+			return undefined;
 		}
 		return this.autocomplete?.(interaction);
 	}

@@ -7,8 +7,8 @@ import { discordTime } from './modLog.js';
 /** Mentions of a user in an answer (never pinged: answers carry no allowed mentions). */
 export const userMention = (id: string) => `<@${id}>`;
 
-/** Answers carry mentions as text only: nobody is pinged by a moderation answer. */
-export const NO_PINGS = { allowedMentions: { parse: [] } } as const;
+/** Mentions in the plugin's answers never ping (the core's reply option, re-exported for the plugin's views). */
+export { NO_PINGS } from '../../../lib/replies.js';
 
 /** The lines every action answer ends with: the reason, and whether the member was told. */
 function tailLines(t: Translate, result: ActionResult): string[] {

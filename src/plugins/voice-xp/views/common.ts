@@ -33,5 +33,5 @@ export const mention = {
 	channel: (id: string) => `<#${id}>`
 };
 
-/** Options of every reply of the plugin: mentions in the text never ping. */
-export const NO_PINGS = { allowedMentions: { parse: [] } } as const;
+/** Mentions in the plugin's answers never ping (the core's reply option, re-exported for the plugin's views). */
+export { NO_PINGS } from '../../../lib/replies.js';
