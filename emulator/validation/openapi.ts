@@ -21,6 +21,7 @@ function load(): { ajv: Ajv2020; spec: NonNullable<typeof spec> } {
 	if (ajv && spec) return { ajv, spec };
 	spec = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'spec', 'openapi.json'), 'utf8'));
 	acceptStringBitfields(spec);
+	discriminateUnions(spec, (spec as { components?: { schemas?: Record<string, any> } }).components?.schemas ?? {});
 	const instance = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
 	const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 	(addFormats as unknown as (ajv: Ajv2020) => void)(instance);
@@ -113,6 +114,61 @@ function acceptStringBitfields(node: unknown): void {
 	for (const value of Object.values(record)) acceptStringBitfields(value);
 }
 
+/**
+ * Tagged unions of the spec (`oneOf` / `anyOf` whose branches are objects that all require one property, `type` or
+ * `trigger_type`, holding a single distinct value each: message components, command options, auto moderation rules
+ * and their actions) are rewritten as `if` / `then` pairs keyed on that property, plus an `enum` of the values. A body
+ * is then checked against the branch its tag names only, as Discord does: without it, Ajv reports every other
+ * branch's mismatches too (`actions.0.metadata.channel_id` required for a TIMEOUT action, `trigger_type` must be 4,
+ * 3, 5, 6 for a KEYWORD rule). Bodies valid before stay valid: with distinct tags, "exactly one branch" and "the
+ * tagged branch" accept the same bodies.
+ */
+function discriminateUnions(node: unknown, components: Record<string, any>): void {
+	if (Array.isArray(node)) {
+		for (const child of node) discriminateUnions(child, components);
+		return;
+	}
+	if (!node || typeof node !== 'object') return;
+	const record = node as Record<string, any>;
+	for (const value of Object.values(record)) discriminateUnions(value, components);
+	for (const key of ['oneOf', 'anyOf'] as const) {
+		const branches = record[key];
+		if (!Array.isArray(branches) || branches.length < 2) continue;
+		const tagged = unionTag(branches, components);
+		if (!tagged) continue;
+		delete record[key];
+		const { property, values } = tagged;
+		record.allOf = [
+			...((record.allOf as unknown[] | undefined) ?? []),
+			{ required: [property], properties: { [property]: { enum: values } } },
+			...branches.map((branch, index) => ({
+				if: { properties: { [property]: { const: values[index] } }, required: [property] },
+				then: branch
+			}))
+		];
+	}
+}
+
+/** The tag of a union: the property every branch requires with one single value, all values distinct. */
+function unionTag(branches: unknown[], components: Record<string, any>): { property: string; values: unknown[] } | null {
+	const resolved = branches.map((branch) => {
+		const ref = (branch as { $ref?: unknown } | null)?.$ref;
+		const name = typeof ref === 'string' ? /^#\/components\/schemas\/(.+)$/.exec(ref)?.[1] : undefined;
+		return (name ? components[name] : branch) as Record<string, any> | undefined;
+	});
+	for (const property of ['type', 'trigger_type']) {
+		const values: unknown[] = [];
+		for (const schema of resolved) {
+			const tag = schema?.properties?.[property] as Record<string, any> | undefined;
+			const choices = tag?.const !== undefined ? [tag.const] : tag?.enum;
+			if (!Array.isArray(choices) || choices.length !== 1 || !schema?.required?.includes(property)) break;
+			values.push(choices[0]);
+		}
+		if (values.length === resolved.length && new Set(values).size === values.length) return { property, values };
+	}
+	return null;
+}
+
 function validatorFor(method: string, route: string): ValidateFunction | null {
 	const key = `${method} ${route}`;
 	if (cache.has(key)) return cache.get(key)!;
@@ -141,13 +197,15 @@ export function validateAgainstSpec(method: string, route: string, body: unknown
 
 /**
  * Turns Ajv errors into Discord's error codes. Union branches rejected only because their `type` discriminator
- * differs are dropped so the issues name the real problem (the spec describes unions as anyOf).
+ * differs are dropped so the issues name the real problem (the spec describes unions as anyOf), and so is the
+ * "must be null" of a nullable field's `null` branch when the value was meant for the other one.
  */
 function toIssues(errors: ErrorObject[]): BodyIssue[] {
 	const meaningful = errors.filter(
 		(error) =>
 			!['anyOf', 'oneOf', 'if', 'then', 'else', 'allOf'].includes(error.keyword) &&
-			!(/\/type$/.test(error.instancePath) && (error.keyword === 'enum' || error.keyword === 'const'))
+			!(/\/type$/.test(error.instancePath) && (error.keyword === 'enum' || error.keyword === 'const')) &&
+			!(error.keyword === 'type' && (error.params as { type?: unknown }).type === 'null')
 	);
 	const chosen = meaningful.length ? meaningful : errors;
 	const seen = new Set<string>();
