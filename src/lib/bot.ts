@@ -11,7 +11,7 @@ import {
 } from '@sapphire/framework';
 import type { InternationalizationContext } from '@sapphire/plugin-i18next';
 import { ScheduledTask, ScheduledTaskStore } from '@sapphire/plugin-scheduled-tasks';
-import { Status, type ClientOptions } from 'discord.js';
+import { GatewayIntentBits, Status, type ClientOptions } from 'discord.js';
 import type { Redis } from 'ioredis';
 import { join } from 'node:path';
 import { plugins as defaultPlugins } from '../plugins/index.js';
@@ -21,6 +21,7 @@ import { createOrm, runMigrations, type BotOrm } from './database.js';
 import { parseEnv, type Env } from './env.js';
 import { logFailure } from './failures.js';
 import { buildI18nOptions, listShippedLocales, translatorFor } from './i18n.js';
+import { approvedIntents, fetchApplicationFlags } from './intents.js';
 import { BotLogger } from './observability/logger.js';
 import { BotMetrics, METRIC_NAME_PREFIX } from './observability/metrics.js';
 import { runHealthChecks, startHttpServer, type HealthReport, type RunningHttpServer } from './observability/httpServer.js';
@@ -417,8 +418,9 @@ export async function startBot(options: StartBotOptions = {}): Promise<BotHandle
 		});
 		ApplicationCommandRegistries.setDefaultBehaviorWhenNotIdentical(RegisterBehavior.BulkOverwrite);
 
+		const intents = await intentsToRequest(registry, env, logger);
 		const clientOptions: SapphireClientOptions & ClientOptions = {
-			intents: registry.intents(),
+			intents,
 			...shardingOptions(env),
 			...(env.DISCORD_REST_URL ? { rest: { api: env.DISCORD_REST_URL } } : {}),
 			allowedMentions: { parse: ['users'] },
@@ -549,4 +551,23 @@ export async function startBot(options: StartBotOptions = {}): Promise<BotHandle
 function release(runtime: BotRuntime): void {
 	if (active !== runtime) return;
 	active = null;
+}
+
+/**
+ * The intents to IDENTIFY with: the registry's union, less the privileged intents the application is not approved
+ * for (src/lib/intents.ts), each named in one warning with the plugins that asked for it. When the application's flags
+ * cannot be read, every intent is asked for.
+ */
+async function intentsToRequest(registry: PluginRegistry, env: Env, logger: BotLogger): Promise<GatewayIntentBits[]> {
+	const requested = registry.intents();
+	const flags = await fetchApplicationFlags(env.DISCORD_TOKEN, env.DISCORD_REST_URL);
+	if (flags === null) return requested;
+	const { granted, refused } = approvedIntents(requested, flags);
+	for (const intent of refused) {
+		const wanting = registry.list.filter((plugin) => plugin.intents.includes(intent)).map((plugin) => plugin.name);
+		logger.warn(
+			`The application is not approved for the privileged intent ${GatewayIntentBits[intent]}: starting without it (wanted by ${wanting.join(', ') || 'the core'}). Turn it on in the Developer Portal (Bot → Privileged Gateway Intents) and restart.`
+		);
+	}
+	return granted;
 }

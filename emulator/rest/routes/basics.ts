@@ -100,7 +100,7 @@ export function basicRoutes(startedAt: number): RouteDefinition[] {
 					bot_public: true,
 					bot_require_code_grant: false,
 					verify_key: '0'.repeat(64),
-					flags: 0,
+					flags: applicationFlags(ctx.core.gateway.options.approvedIntents),
 					owner: { ...userPayload(bot), id: ctx.core.bot.id },
 					team: null,
 					bot: userPayload(bot),
@@ -117,4 +117,18 @@ export function basicRoutes(startedAt: number): RouteDefinition[] {
 			}
 		}
 	];
+}
+
+/**
+ * The application's `flags` for the privileged intents it is approved for (Discord's "Application Flags": GATEWAY_PRESENCE
+ * 1 << 12, GATEWAY_GUILD_MEMBERS 1 << 14, GATEWAY_MESSAGE_CONTENT 1 << 18, as a verified application has them), so a
+ * bot can tell before IDENTIFY which privileged intents it may ask for.
+ * @param approvedIntents the emulator's `approvedIntents` bitfield.
+ */
+export function applicationFlags(approvedIntents: number): number {
+	let flags = 0;
+	if (approvedIntents & (1 << 8)) flags |= 1 << 12; // GUILD_PRESENCES
+	if (approvedIntents & (1 << 1)) flags |= 1 << 14; // GUILD_MEMBERS
+	if (approvedIntents & (1 << 15)) flags |= 1 << 18; // MESSAGE_CONTENT
+	return flags;
 }
