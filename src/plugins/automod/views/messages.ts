@@ -135,9 +135,9 @@ export function alertMessage(t: Translate, _locale: string, input: AlertInput) {
 		timestamp: new Date(message.createdTimestamp).toISOString()
 	};
 	const buttons: APIButtonComponent[] = [
-		{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: t('automod:alert.timeout'), custom_id: alertButtonId('timeout', decision.userId) },
-		{ type: ComponentType.Button, style: ButtonStyle.Danger, label: t('automod:alert.ban'), custom_id: alertButtonId('ban', decision.userId) },
-		{ type: ComponentType.Button, style: ButtonStyle.Success, label: t('automod:alert.dismiss'), custom_id: alertButtonId('dismiss', decision.userId) }
+		{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: t('automod:alert.timeout'), custom_id: buildCustomId('automod', 'alert', 'timeout', decision.userId) },
+		{ type: ComponentType.Button, style: ButtonStyle.Danger, label: t('automod:alert.ban'), custom_id: buildCustomId('automod', 'alert', 'ban', decision.userId) },
+		{ type: ComponentType.Button, style: ButtonStyle.Success, label: t('automod:alert.dismiss'), custom_id: buildCustomId('automod', 'alert', 'dismiss', decision.userId) }
 	];
 	if (!input.deleted) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label: t('automod:alert.jump'), url: message.url });
 	const row: APIActionRowComponent<APIButtonComponent> = { type: ComponentType.ActionRow, components: buttons };
