@@ -130,7 +130,7 @@ export function contentHits(facts: MessageFacts, config: AutomodConfig, compiled
 	if (active.has('mentions') && mentions > filters.mentions.limit) {
 		hits.push({ filter: 'mentions', detail: { kind: 'mentions', count: mentions, limit: filters.mentions.limit } });
 	}
-	if (visible.length > 0 && active.has('everyone') && !facts.mayMentionEveryone && /@(?:everyone|here)\b/.test(visible)) {
+	if (visible.length > 0 && active.has('everyone') && !facts.mayMentionEveryone && EVERYONE_MENTION.test(visible)) {
 		hits.push({ filter: 'everyone', detail: { kind: 'everyone' } });
 	}
 	if (visible.length > 0 && active.has('caps')) {
@@ -158,6 +158,9 @@ export function contentHits(facts: MessageFacts, config: AutomodConfig, compiled
 function normalizeDomains(domains: readonly string[]): string[] {
 	return domains.map((domain) => normalizeDomain(domain)).filter((domain): domain is string => domain !== null);
 }
+
+/** `@everyone` or `@here` as a word of its own (not the tail of an e-mail address such as `everyone@here.example`). */
+const EVERYONE_MENTION = /(?<![\w.@])@(?:everyone|here)\b/;
 
 /** How strong a punishment is, to pick the strongest of several filters: none < warn < timeout < kick < ban. */
 const PUNISHMENT_RANK: Record<Punishment, number> = { none: 0, warn: 1, timeout: 2, kick: 3, ban: 4 };
