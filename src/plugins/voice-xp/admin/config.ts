@@ -2,6 +2,7 @@ import { ChannelType, EmbedBuilder, MessageFlags, PermissionFlagsBits } from 'di
 import { translatedUserError } from '../../../lib/errors.js';
 import type { VoiceXpConfig } from '../lib/config.js';
 import { formatNumber, mention, NO_PINGS } from '../views/common.js';
+import { currentConfig, saveConfig } from '../../../lib/commands/adminContext.js';
 import { answer, type AdminContext, type AdminHandler } from './context.js';
 import { assertGuildChannel } from './guards.js';
 
@@ -11,32 +12,20 @@ import { assertGuildChannel } from './guards.js';
  * then applied to the live sessions from now on.
  */
 
-/** What a change computes from the current config: the fields to set, or undefined to change nothing. */
-type ConfigChange = (current: VoiceXpConfig) => Partial<VoiceXpConfig> | undefined;
-
 /**
  * Applies a change atomically (read, change and write under the guild's settings row lock, so a concurrent `/xp config`
- * in any process is never lost), then to the live sessions.
+ * in any process is never lost: src/lib/commands/adminContext.ts `saveConfig`), then to the live sessions.
  * @returns the config before and after (equal when `change` returned undefined).
  * @throws UserError `core:errors.invalidConfig` when the result is invalid (nothing changes).
  */
-async function save(context: AdminContext, change: ConfigChange): Promise<{ before: VoiceXpConfig; after: VoiceXpConfig }> {
-	const guildId = context.interaction.guildId;
-	let before!: VoiceXpConfig;
-	let patch: Partial<VoiceXpConfig> | undefined;
-	const after = await context.voiceXp.ctx.updateConfig(guildId, (config) => {
-		before = config;
-		patch = change(config);
-		return patch;
-	});
-	if (patch === undefined) return { before, after };
-	await context.voiceXp.sessions.refreshConfig(guildId);
-	context.logger.info(`/xp config by ${context.interaction.user.id}: ${JSON.stringify(patch)}`);
-	return { before, after };
+async function save(context: AdminContext, change: (current: VoiceXpConfig) => Partial<VoiceXpConfig> | undefined): Promise<{ before: VoiceXpConfig; after: VoiceXpConfig }> {
+	const saved = await saveConfig(context, change);
+	if (saved.changed) await context.service.sessions.refreshConfig(context.interaction.guildId);
+	return saved;
 }
 
 function current(context: AdminContext): Promise<VoiceXpConfig> {
-	return context.voiceXp.ctx.config(context.interaction.guildId);
+	return currentConfig(context);
 }
 
 /** `/xp config show`: every rule of the guild. */

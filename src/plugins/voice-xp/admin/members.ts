@@ -21,7 +21,7 @@ export async function xpAdd(context: AdminContext): Promise<void> {
 	if (amount === 0) throw translatedUserError('voice-xp:errors.zeroAmount');
 	if (!(await isGuildMember(context, user))) throw translatedUserError('voice-xp:errors.notMember', { user: mention.user(user.id) });
 	await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-	const { voiceXp } = context;
+	const { service: voiceXp } = context;
 	const config = await voiceXp.ctx.config(interaction.guildId);
 	const seconds = voiceSecondsForXp(amount, config.xpPerMinute);
 	const { before, after } = await adjustMemberXp(voiceXp.ctx.em(), interaction.guildId, user.id, amount, seconds);
@@ -56,12 +56,12 @@ export async function xpReset(context: AdminContext): Promise<void> {
 	const { interaction, t, locale } = context;
 	const user = interaction.options.getUser('user', true);
 	if (user.bot) throw translatedUserError('voice-xp:errors.botTarget', { user: mention.user(user.id) });
-	if (!(await isGuildMember(context, user)) && !(await getMemberStats(context.voiceXp.ctx.em(), interaction.guildId, user.id))) {
+	if (!(await isGuildMember(context, user)) && !(await getMemberStats(context.service.ctx.em(), interaction.guildId, user.id))) {
 		throw translatedUserError('voice-xp:errors.notMemberNoStats', { user: mention.user(user.id) });
 	}
 	await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-	const service = context.voiceXp.sessions;
-	const change = await service.withoutPendingTime(interaction.guildId, user.id, () => resetMemberStats(context.voiceXp.ctx.em(), interaction.guildId, user.id));
+	const service = context.service.sessions;
+	const change = await service.withoutPendingTime(interaction.guildId, user.id, () => resetMemberStats(context.service.ctx.em(), interaction.guildId, user.id));
 	const tier = interaction.guild ? await service.syncMemberTier(interaction.guild, user.id, 0, change?.after.tierRoleId ?? null) : null;
 	context.logger.info(`/xp reset of ${user.id} by ${interaction.user.id}: was ${change?.before?.totalXp ?? 0} XP, ${change?.before?.voiceSeconds ?? 0} s`);
 	const line = change
@@ -79,7 +79,7 @@ export async function xpSync(context: AdminContext): Promise<void> {
 	const { interaction, t, locale } = context;
 	if (!interaction.guild) throw translatedUserError('voice-xp:errors.guildUnavailable');
 	await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-	const counts = await context.voiceXp.sessions.rebuildGuild(interaction.guild);
+	const counts = await context.service.sessions.rebuildGuild(interaction.guild);
 	context.logger.info(`/xp sync by ${interaction.user.id}: ${counts.inVoice} in voice, ${counts.earning} earning`);
 	const sweep = await sweepLine(context);
 	await answer(context, [t('voice-xp:xp.sync.done', { inVoice: formatNumber(locale, counts.inVoice), earning: formatNumber(locale, counts.earning) }), sweep]);

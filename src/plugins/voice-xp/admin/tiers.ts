@@ -15,7 +15,7 @@ import { assertGuildRole } from './guards.js';
  */
 
 async function tiersOf(context: AdminContext): Promise<VoiceXpTier[]> {
-	return [...(await context.voiceXp.ctx.config(context.interaction.guildId)).tiers];
+	return [...(await context.service.ctx.config(context.interaction.guildId)).tiers];
 }
 
 /**
@@ -26,7 +26,7 @@ async function tiersOf(context: AdminContext): Promise<VoiceXpTier[]> {
  * @returns the line telling the admin that the members' roles are being updated (or could not be queued).
  */
 async function saveTiers(context: AdminContext, change: (tiers: VoiceXpTier[]) => VoiceXpTier[]): Promise<string> {
-	const { interaction, logger, voiceXp } = context;
+	const { interaction, logger, service: voiceXp } = context;
 	let sorted: VoiceXpTier[] = [];
 	await voiceXp.ctx.updateConfig(interaction.guildId, (config) => {
 		sorted = change([...config.tiers]).sort((a, b) => a.minMinutes - b.minMinutes);
@@ -40,7 +40,7 @@ async function saveTiers(context: AdminContext, change: (tiers: VoiceXpTier[]) =
 
 /** Queues a tier sweep of the admin's guild; the line that tells them (voice-xp:tiers.rolesUpdating | rolesNotQueued). */
 export async function sweepLine(context: AdminContext): Promise<string> {
-	const queued = await context.voiceXp.queueTierSweep(context.interaction.guildId, context.logger);
+	const queued = await context.service.queueTierSweep(context.interaction.guildId, context.logger);
 	return context.t(queued ? 'voice-xp:tiers.rolesUpdating' : 'voice-xp:tiers.rolesNotQueued');
 }
 
