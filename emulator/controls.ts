@@ -1,17 +1,43 @@
 /**
  * Test controls for what users do: voice (join, move, mute, deafen, stream, leave), guild membership (join,
- * leave, role or nick changes made by someone else), messages (in a channel, possibly dated in the past, or a DM),
- * moderation by hand in Discord's client (ban, unban, kick, timeout, with their audit log entries) and DM settings.
+ * leave, role or nick changes made by someone else), messages (in a channel, possibly dated in the past, with
+ * attachments or stickers, through a webhook, edits, or a DM; checked by AutoMod), moderation by hand in Discord's
+ * client (ban, unban, kick, timeout, with their audit log entries), AutoMod rules made by hand, and DM settings.
  * Each changes the world and sends the gateway event Discord would, to the shard that owns the guild, if the bot's
  * intents ask for it.
  */
-import { PermissionFlagsBits, type APIAuditLogEntry, type APIEmbed, type APIMessage } from 'discord-api-types/v10';
+import {
+	AutoModerationActionType,
+	PermissionFlagsBits,
+	type APIAttachment,
+	type APIAuditLogEntry,
+	type APIAutoModerationRule,
+	type APIEmbed,
+	type APIMessage,
+	type APIStickerItem,
+	type APIUser,
+	type GatewayAutoModerationActionExecutionDispatchData
+} from 'discord-api-types/v10';
 import type { EmulatorCore } from './core.js';
 import type { AddMemberOptions, DmRecord, ModerationActionOptions, VoiceFlags, VoiceUpdate } from './types.js';
 import { MAX_AUDIT_LOG_REASON_LENGTH, type AuditLogEntryInput } from './world/audit.js';
 import type { GuildHandle } from './world/guild.js';
 import type { MemberChanges, MemberView } from './world/members.js';
-import { createMessage } from './world/messages.js';
+import {
+	checkMessage,
+	checkRule,
+	executeActions,
+	hasTimeoutAction,
+	removeRule,
+	ruleLimitIssue,
+	rulePayload,
+	saveNewRule,
+	saveRuleUpdate,
+	type AutoModerationCheck,
+	type AutoModerationRuleInput
+} from './world/autoModeration.js';
+import { createMessage, editMessage } from './world/messages.js';
+import type { ChannelState } from './world/state.js';
 import {
 	banUser,
 	checkModerator,
@@ -62,12 +88,50 @@ export class MemberControls {
 	}
 }
 
+/** A file attached to a user message (`emu.messages.send({ attachments })`). */
+export interface AttachmentInput {
+	filename: string;
+	/** Bytes. Default 1024. */
+	size?: number;
+	/** MIME type; default: from the extension (png, jpg, gif, webp, txt, json, pdf, zip, mp3, ogg, mp4, webm), else none. */
+	contentType?: string;
+	/** Pixels, for images and videos. */
+	width?: number;
+	height?: number;
+	/** Alt text. */
+	description?: string;
+}
+
+/** A sticker sent with a user message (`emu.messages.send({ stickers })`): a sticker item as Discord sends it. */
+export interface StickerInput {
+	/** Default: a new snowflake. */
+	id?: string;
+	name: string;
+	/** 1 PNG (default), 2 APNG, 3 LOTTIE, 4 GIF. */
+	format_type?: number;
+}
+
 export interface UserMessageOptions {
 	guildId?: string;
 	channelId: string;
-	userId: string;
-	content: string;
+	/** The author (a member of the channel's guild, or the DM's recipient). Required unless `webhookId` is given. */
+	userId?: string;
+	/** Default ''. A message needs content, an embed, an attachment or a sticker. */
+	content?: string;
 	embeds?: APIEmbed[];
+	/** Files: each becomes an attachment object (`id`, `filename`, `size`, `url` and `proxy_url` on a fake CDN host). */
+	attachments?: AttachmentInput[];
+	/** At most 3 stickers (`sticker_items`). */
+	stickers?: StickerInput[];
+	tts?: boolean;
+	/**
+	 * Posts through a webhook of this id instead of as a user: `webhook_id` set, the author a bot-like webhook user
+	 * (`{ id: webhookId, username: webhookName, bot: true, discriminator: '0000' }`), no `member`. AutoMod does not
+	 * check webhook messages.
+	 */
+	webhookId?: string;
+	/** The webhook's name shown as the author's username. Default 'Webhook'. */
+	webhookName?: string;
 	/** Message id this one replies to. */
 	replyTo?: string;
 	/**
@@ -79,33 +143,187 @@ export interface UserMessageOptions {
 	at?: number | Date;
 }
 
+/** A user editing their own message (`emu.messages.edit`). */
+export interface UserMessageEdit {
+	channelId: string;
+	messageId: string;
+	/** The new content; AutoMod checks it (MESSAGE_SEND rules apply to edits too). */
+	content?: string;
+	embeds?: APIEmbed[];
+}
+
+/**
+ * What happened to a message a user sent or edited (`emu.messages.trySend` / `tryEdit`): `message` is the created or
+ * edited message, or null when an AutoMod rule's BLOCK_MESSAGE action blocked it (for an edit: the message kept its
+ * old content); `blockedBy` lists the rules that blocked it, `triggered` every rule it triggered; `executions` are the
+ * AUTO_MODERATION_ACTION_EXECUTION payloads in the order they were sent (with the full `content`, as a session with
+ * MESSAGE_CONTENT receives them); `alerts` the alert messages AutoMod posted.
+ */
+export interface MessageOutcome {
+	message: APIMessage | null;
+	blockedBy: APIAutoModerationRule[];
+	triggered: APIAutoModerationRule[];
+	executions: GatewayAutoModerationActionExecutionDispatchData[];
+	alerts: APIMessage[];
+}
+
+/** Thrown by `emu.messages.send` / `edit` when AutoMod blocked the message; `outcome` says what AutoMod did. */
+export class AutoModerationBlockedError extends Error {
+	public constructor(public readonly outcome: MessageOutcome) {
+		super(`emulator: AutoMod blocked the message (rule ${outcome.blockedBy.map((rule) => JSON.stringify(rule.name)).join(', ')})`);
+		this.name = 'AutoModerationBlockedError';
+	}
+}
+
+/** Fake CDN hosts of attachment `url` / `proxy_url` (the `.invalid` top-level domain never resolves). */
+export const EMULATOR_CDN_URL = 'https://cdn.discord-emulator.invalid';
+export const EMULATOR_MEDIA_URL = 'https://media.discord-emulator.invalid';
+
+const CONTENT_TYPES: Record<string, string> = {
+	png: 'image/png',
+	jpg: 'image/jpeg',
+	jpeg: 'image/jpeg',
+	gif: 'image/gif',
+	webp: 'image/webp',
+	txt: 'text/plain; charset=utf-8',
+	json: 'application/json; charset=utf-8',
+	pdf: 'application/pdf',
+	zip: 'application/zip',
+	mp3: 'audio/mpeg',
+	ogg: 'audio/ogg',
+	mp4: 'video/mp4',
+	webm: 'video/webm'
+};
+
 export class MessageControls {
 	public constructor(private readonly core: EmulatorCore) {}
 
 	/**
-	 * A user sends a message in a guild channel (MESSAGE_CREATE with `member`; content empty for a bot without the
-	 * MESSAGE_CONTENT intent unless it is mentioned). Throws when the user cannot post there.
+	 * A user (or, with `webhookId`, a webhook) sends a message in a channel (MESSAGE_CREATE with `member`; content,
+	 * embeds and attachments empty for a bot without the MESSAGE_CONTENT intent unless it is mentioned). In a guild,
+	 * AutoMod checks it first (see {@link trySend}). Returns the message. Throws when the user cannot post there, the
+	 * message is empty, and {@link AutoModerationBlockedError} when an AutoMod rule blocked it (its actions ran: alerts,
+	 * timeouts, AUTO_MODERATION_ACTION_EXECUTION).
 	 */
 	public send(options: UserMessageOptions): APIMessage {
+		const outcome = this.trySend(options);
+		if (!outcome.message) throw new AutoModerationBlockedError(outcome);
+		return outcome.message;
+	}
+
+	/**
+	 * Like {@link send}, but a message AutoMod blocks does not throw: it answers what happened. Before the message is
+	 * created, the guild's enabled MESSAGE_SEND rules are checked (../world/autoModeration.ts: KEYWORD keywords,
+	 * regexes and allow list, MENTION_SPAM; exempt roles and channels; bots, webhooks, the owner and members with
+	 * ADMINISTRATOR or MANAGE_GUILD are exempt). Blocked: no message, no MESSAGE_CREATE. Otherwise MESSAGE_CREATE, then
+	 * the rules' other actions. Throws for what Discord's client would not send (see {@link send}).
+	 */
+	public trySend(options: UserMessageOptions): MessageOutcome {
 		const { world } = this.core;
 		const channel = world.channels.get(options.channelId);
 		if (!channel) throw new Error(`emulator: no channel ${options.channelId}`);
-		if (channel.guildId) {
-			const guild = world.guild(options.guildId ?? channel.guildId);
-			if (guild.id !== channel.guildId) throw new Error(`emulator: channel ${channel.name} is not in ${guild.name}`);
-			guild.requireMember(options.userId);
-		} else if (!channel.recipients?.includes(options.userId)) {
-			throw new Error(`emulator: ${options.userId} is not in DM channel ${channel.id}`);
+		const content = options.content ?? '';
+		const attachments = options.attachments ?? [];
+		const stickers = options.stickers ?? [];
+		if (stickers.length > 3) throw new RangeError('emulator: a message carries at most 3 stickers');
+		if (!content && !options.embeds?.length && !attachments.length && !stickers.length) {
+			throw new Error('emulator: a message needs content, an embed, an attachment or a sticker');
+		}
+		const guild = channel.guildId ? world.guild(options.guildId ?? channel.guildId) : undefined;
+		if (guild && guild.id !== channel.guildId) throw new Error(`emulator: channel ${channel.name} is not in ${guild.name}`);
+		const webhookId = options.webhookId;
+		let authorId: string;
+		if (webhookId !== undefined) {
+			if (!guild) throw new Error('emulator: webhooks post in guild channels only');
+			if (!/^\d{17,20}$/.test(webhookId)) throw new Error(`emulator: webhook id ${webhookId} is not a snowflake`);
+			authorId = webhookId;
+		} else {
+			if (!options.userId) throw new Error('emulator: a message needs userId (or webhookId)');
+			authorId = options.userId;
+			if (guild) guild.requireMember(authorId);
+			else if (!channel.recipients?.includes(authorId)) throw new Error(`emulator: ${authorId} is not in DM channel ${channel.id}`);
 		}
 		const at = options.at instanceof Date ? options.at.getTime() : options.at;
 		if (at !== undefined && at > this.core.clock.now()) throw new Error('emulator: a message cannot be posted in the future');
-		return createMessage(world, channel, {
-			authorId: options.userId,
-			content: options.content,
-			embeds: options.embeds,
-			messageReference: options.replyTo ? { message_id: options.replyTo } : undefined,
-			at
-		});
+		const check = guild
+			? checkMessage(guild, { authorId, channel, content, webhook: webhookId !== undefined })
+			: { matches: [], blocked: false };
+		let message: APIMessage | null = null;
+		if (!check.blocked) {
+			message = createMessage(world, channel, {
+				authorId,
+				...(webhookId !== undefined
+					? {
+							author: {
+								id: webhookId,
+								username: options.webhookName ?? 'Webhook',
+								avatar: null,
+								discriminator: '0000',
+								global_name: null,
+								bot: true
+							} as APIUser,
+							webhookId
+						}
+					: {}),
+				content,
+				embeds: options.embeds,
+				attachments: attachments.map((file) => this.#attachment(channel.id, file)),
+				stickerItems: stickers.map((sticker) => ({
+					id: sticker.id ?? world.context.ids.next(),
+					name: sticker.name,
+					format_type: sticker.format_type ?? 1
+				})) as APIStickerItem[],
+				tts: options.tts,
+				messageReference: options.replyTo ? { message_id: options.replyTo } : undefined,
+				at
+			});
+		}
+		return this.#outcome(guild, check, message, { authorId, channel, content, messageId: message?.id });
+	}
+
+	/**
+	 * A user edits their own message (content and/or embeds): MESSAGE_UPDATE with `edited_timestamp` and the mentions
+	 * of the new content. AutoMod checks the new content like a new message (MESSAGE_SEND rules apply "when a member
+	 * sends or edits a message"); see {@link tryEdit}. Returns the edited message; throws
+	 * {@link AutoModerationBlockedError} when a rule blocked the edit (the message keeps its old content).
+	 */
+	public edit(options: UserMessageEdit): APIMessage {
+		const outcome = this.tryEdit(options);
+		if (!outcome.message) throw new AutoModerationBlockedError(outcome);
+		return outcome.message;
+	}
+
+	/**
+	 * Like {@link edit}, but a blocked edit answers what happened instead of throwing. Blocked: no MESSAGE_UPDATE, the
+	 * message is unchanged, `message` is null; Discord's client then shows the member that the edit was blocked. The
+	 * executions carry `message_id` (the content belongs to that existing message). Not blocked: MESSAGE_UPDATE, then
+	 * the other actions (an alert's `flagged_message_id` is the message). Throws for a message of the bot or a webhook
+	 * (a user edits only their own) and for an edit that would leave the message empty.
+	 */
+	public tryEdit(options: UserMessageEdit): MessageOutcome {
+		const { world } = this.core;
+		const channel = world.channels.get(options.channelId);
+		if (!channel) throw new Error(`emulator: no channel ${options.channelId}`);
+		const message = channel.messages.get(options.messageId);
+		if (!message) throw new Error(`emulator: no message ${options.messageId} in channel ${options.channelId}`);
+		if (message.webhook_id || message.author.id === this.core.bot.id) {
+			throw new Error('emulator: messages.edit is a user editing their own message; the bot edits through REST');
+		}
+		const content = options.content ?? message.content;
+		const embeds = options.embeds ?? message.embeds;
+		if (!content && !embeds.length && !message.attachments.length && !message.sticker_items?.length) {
+			throw new Error('emulator: an edit cannot leave a message empty');
+		}
+		const guild = channel.guildId ? world.guild(channel.guildId) : undefined;
+		const authorId = message.author.id;
+		const check = guild && options.content !== undefined ? checkMessage(guild, { authorId, channel, content }) : { matches: [], blocked: false };
+		const edited = check.blocked
+			? null
+			: editMessage(world, channel, message, {
+					...(options.content !== undefined ? { content } : {}),
+					...(options.embeds !== undefined ? { embeds } : {})
+				});
+		return this.#outcome(guild, check, edited, { authorId, channel, content, messageId: message.id });
 	}
 
 	/** A user writes to the bot in DMs (MESSAGE_CREATE on shard 0, DIRECT_MESSAGES intent). */
@@ -126,6 +344,41 @@ export class MessageControls {
 	/** Messages the bot sent to a user in DMs, oldest first. */
 	public dmsTo(userId: string): APIMessage[] {
 		return this.in(this.core.world.dmChannel(userId).id).filter((message) => message.author.id === this.core.bot.id);
+	}
+
+	/** Runs AutoMod's actions for a checked message and says what happened. */
+	#outcome(
+		guild: GuildHandle | undefined,
+		check: AutoModerationCheck,
+		message: APIMessage | null,
+		input: { authorId: string; channel: ChannelState; content: string; messageId?: string }
+	): MessageOutcome {
+		const triggered = check.matches.map((match) => rulePayload(match.rule));
+		const blockedBy = check.matches
+			.filter((match) => match.rule.actions.some((action) => action.type === AutoModerationActionType.BlockMessage))
+			.map((match) => rulePayload(match.rule));
+		if (!guild || !check.matches.length) return { message, blockedBy, triggered, executions: [], alerts: [] };
+		const { executions, alerts } = executeActions(guild, check, input);
+		return { message, blockedBy, triggered, executions, alerts };
+	}
+
+	/** An attachment object ("Attachment Object"): a new id, and URLs on the emulator's fake CDN. */
+	#attachment(channelId: string, file: AttachmentInput): APIAttachment {
+		const id = this.core.world.context.ids.next();
+		const path = `attachments/${channelId}/${id}/${encodeURIComponent(file.filename)}`;
+		const extension = /\.([A-Za-z0-9]+)$/.exec(file.filename)?.[1]?.toLowerCase() ?? '';
+		const contentType = file.contentType ?? CONTENT_TYPES[extension];
+		return {
+			id,
+			filename: file.filename,
+			...(file.description === undefined ? {} : { description: file.description }),
+			...(contentType ? { content_type: contentType } : {}),
+			size: file.size ?? 1024,
+			url: `${EMULATOR_CDN_URL}/${path}`,
+			proxy_url: `${EMULATOR_MEDIA_URL}/${path}`,
+			...(file.width === undefined ? {} : { width: file.width }),
+			...(file.height === undefined ? {} : { height: file.height })
+		} as APIAttachment;
 	}
 }
 
@@ -261,4 +514,105 @@ export class DmControls {
 		if (!user) throw new Error(`emulator: no user ${userId}`);
 		return user;
 	}
+}
+
+/** A rule made by hand in Discord's client (Server Settings > AutoMod): the REST body plus who made it. */
+export type HandMadeRule = AutoModerationRuleInput & {
+	/** The member who makes it (MANAGE_GUILD; MODERATE_MEMBERS too for a TIMEOUT action): the rule's `creator_id`. */
+	creatorId: string;
+	/** The audit log entry's reason (at most 512 characters). */
+	reason?: string;
+};
+
+/**
+ * AutoMod by hand: a guild admin making, changing or deleting rules in Discord's client, with the same checks as the
+ * REST routes (../world/autoModeration.ts `checkRule`: the docs' limits, the rules per trigger type, regexes that
+ * compile, an alert channel of the guild) plus the permissions the client needs (MANAGE_GUILD; MODERATE_MEMBERS for
+ * a TIMEOUT action). A refusal throws an Error naming the problem. Each change sends AUTO_MODERATION_RULE_CREATE /
+ * UPDATE / DELETE (to a bot with MANAGE_GUILD) and adds the audit log entry (140 / 141 / 142) naming the member.
+ * Readers return rules as Discord's API does.
+ */
+export class AutoModerationControls {
+	public constructor(private readonly core: EmulatorCore) {}
+
+	/** The guild's rules, in creation order (as `GET /guilds/{guild_id}/auto-moderation/rules`). */
+	public rules(guildId: string): APIAutoModerationRule[] {
+		return this.core.world.guild(guildId).autoModerationRules;
+	}
+
+	/** One rule of the guild, or undefined. */
+	public rule(guildId: string, ruleId: string): APIAutoModerationRule | undefined {
+		const rule = this.core.world.guild(guildId).state.autoModerationRules.get(ruleId);
+		return rule && rulePayload(rule);
+	}
+
+	/**
+	 * Creates a rule (`name`, `event_type`, `trigger_type`, `trigger_metadata`, `actions`, `enabled`, `exempt_roles`,
+	 * `exempt_channels`, as the REST body) made by `creatorId`. Returns it as Discord returns it (defaults filled in).
+	 * Throws when the member lacks a permission, the rule is invalid, or the guild has the most rules of its type.
+	 */
+	public createRule(guildId: string, options: HandMadeRule): APIAutoModerationRule {
+		const { creatorId, reason, ...body } = options;
+		const guild = this.#prepare(guildId, creatorId, body, reason);
+		const { rule, issues } = checkRule(guild, body);
+		if (!rule) throw invalidRule(issues);
+		const limit = ruleLimitIssue(guild.state, rule.trigger_type);
+		if (limit) throw new Error(`emulator: ${limit.message}`);
+		return saveNewRule(guild, rule, { userId: creatorId, reason });
+	}
+
+	/**
+	 * Changes a rule (any of the create fields but `trigger_type`, which a rule keeps), as `actorId`. Returns the rule.
+	 * Throws like {@link createRule}, and for an unknown rule.
+	 */
+	public updateRule(
+		guildId: string,
+		ruleId: string,
+		options: Omit<AutoModerationRuleInput, 'trigger_type'> & { actorId: string; reason?: string }
+	): APIAutoModerationRule {
+		const { actorId, reason, ...body } = options;
+		const guild = this.#prepare(guildId, actorId, body, reason);
+		const existing = this.#rule(guild, ruleId);
+		const { rule, issues } = checkRule(guild, body, existing);
+		if (!rule) throw invalidRule(issues);
+		return saveRuleUpdate(guild, ruleId, rule, { userId: actorId, reason });
+	}
+
+	/** Deletes a rule as `actorId` (MANAGE_GUILD). Returns the deleted rule. Throws for an unknown rule. */
+	public deleteRule(guildId: string, ruleId: string, options: { actorId: string; reason?: string }): APIAutoModerationRule {
+		const guild = this.#prepare(guildId, options.actorId, {}, options.reason);
+		this.#rule(guild, ruleId);
+		return removeRule(guild, ruleId, { userId: options.actorId, reason: options.reason });
+	}
+
+	/**
+	 * Every AUTO_MODERATION_ACTION_EXECUTION AutoMod performed (in a guild, or everywhere), oldest first, with the
+	 * full `content` and `matched_content` (whether or not a session received them).
+	 */
+	public executions(guildId?: string): GatewayAutoModerationActionExecutionDispatchData[] {
+		const guilds = guildId ? [this.core.world.guild(guildId)] : this.core.world.guilds;
+		return guilds.flatMap((guild) => guild.state.autoModerationExecutions.map((execution) => structuredClone(execution)));
+	}
+
+	#prepare(guildId: string, actorId: string, body: AutoModerationRuleInput, reason: string | undefined): GuildHandle {
+		const guild = this.core.world.guild(guildId);
+		if (reason && [...reason].length > MAX_AUDIT_LOG_REASON_LENGTH) {
+			throw new RangeError(`emulator: a reason holds at most ${MAX_AUDIT_LOG_REASON_LENGTH} characters`);
+		}
+		checkModerator(guild, actorId, PermissionFlagsBits.ManageGuild);
+		if (hasTimeoutAction(body)) checkModerator(guild, actorId, PermissionFlagsBits.ModerateMembers);
+		return guild;
+	}
+
+	#rule(guild: GuildHandle, ruleId: string): APIAutoModerationRule {
+		const rule = guild.state.autoModerationRules.get(ruleId);
+		if (!rule) throw new Error(`emulator: no auto moderation rule ${ruleId} in ${guild.name}`);
+		return rule;
+	}
+}
+
+/** The Error of a rule Discord would refuse: every problem as `path: CODE message`. */
+function invalidRule(issues: { path: string; code: string; message: string }[]): Error {
+	const lines = issues.map((issue) => `${issue.path || '(rule)'}: ${issue.code} ${issue.message}`);
+	return new Error(`emulator: invalid auto moderation rule: ${lines.join('; ')}`);
 }

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIApplicationCommand } from 'discord-api-types/v10';
 import { EmulatorClock } from './clock.js';
-import { DmControls, MemberControls, MessageControls, ModerationControls, VoiceControls } from './controls.js';
+import { AutoModerationControls, DmControls, MemberControls, MessageControls, ModerationControls, VoiceControls } from './controls.js';
 import type { EmulatorCore } from './core.js';
 import { GatewayServer, IDENTIFY_INTERVAL_MS } from './gateway/server.js';
 import { ALL_INTENTS } from './gateway/intents.js';
@@ -16,11 +16,13 @@ import { InteractionStore } from './interactions/store.js';
 import { FailureLog, Recorder } from './recorder.js';
 import { RateLimiter } from './rest/ratelimit.js';
 import { auditLogRoutes } from './rest/routes/auditLog.js';
+import { autoModerationRoutes } from './rest/routes/autoModeration.js';
 import { basicRoutes } from './rest/routes/basics.js';
 import { channelRoutes } from './rest/routes/channels.js';
 import { commandRoutes } from './rest/routes/commands.js';
 import { guildRoutes } from './rest/routes/guilds.js';
 import { interactionRoutes } from './rest/routes/interactions.js';
+import { inviteRoutes } from './rest/routes/invites.js';
 import { memberRoutes } from './rest/routes/members.js';
 import { messageRoutes } from './rest/routes/messages.js';
 import { threadRoutes } from './rest/routes/threads.js';
@@ -60,6 +62,8 @@ export class DiscordEmulator {
 	public readonly moderation: ModerationControls;
 	/** DM settings of users (`close`, `open`, `refusal`) and the DMs the bot sent (`sent`). */
 	public readonly dms: DmControls;
+	/** AutoMod rules made by hand (`createRule`, `updateRule`, `deleteRule`), `rules`, `rule`, `executions`. */
+	public readonly autoModeration: AutoModerationControls;
 	public readonly interactions: InteractionControls;
 	public readonly gateway: GatewayServer;
 	public readonly recorder = new Recorder();
@@ -127,6 +131,7 @@ export class DiscordEmulator {
 		this.messages = new MessageControls(core);
 		this.moderation = new ModerationControls(core);
 		this.dms = new DmControls(core);
+		this.autoModeration = new AutoModerationControls(core);
 		this.interactions = new InteractionControls(core);
 		const rest = new RestServer(core);
 		rest.addRoutes([
@@ -138,7 +143,9 @@ export class DiscordEmulator {
 			...threadRoutes,
 			...guildRoutes,
 			...memberRoutes,
-			...auditLogRoutes
+			...auditLogRoutes,
+			...autoModerationRoutes,
+			...inviteRoutes
 		]);
 		server.on('request', (request, response) => void rest.handle(request, response));
 		server.on('upgrade', (request, socket, head) => this.gateway.handleUpgrade(request, socket, head));

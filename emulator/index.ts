@@ -12,7 +12,26 @@ export type { GatewayServer } from './gateway/server.js';
 export type { Recorder } from './recorder.js';
 export type { RateLimiter } from './rest/ratelimit.js';
 export type { EmulatedInteraction } from './interactions/handle.js';
-export type { UserMessageOptions, ModerationControls, DmControls } from './controls.js';
+export type {
+	UserMessageOptions,
+	UserMessageEdit,
+	AttachmentInput,
+	StickerInput,
+	MessageOutcome,
+	HandMadeRule,
+	ModerationControls,
+	DmControls,
+	AutoModerationControls
+} from './controls.js';
+export { AutoModerationBlockedError, EMULATOR_CDN_URL, EMULATOR_MEDIA_URL } from './controls.js';
+export type { AutoModerationRuleInput } from './world/autoModeration.js';
+export {
+	AUTO_MODERATION_LIMITS,
+	MAX_RULES_PER_TRIGGER_TYPE,
+	DEFAULT_MENTION_TOTAL_LIMIT,
+	EMULATOR_RULE_ERROR_CODES
+} from './world/autoModeration.js';
+export type { CreateInviteOptions } from './world/invites.js';
 export type { AuditLogEntryInput, AuditLogChange } from './world/audit.js';
 export { AUDIT_LOG_RETENTION_MS, MAX_AUDIT_LOG_REASON_LENGTH } from './world/audit.js';
 export { MAX_TIMEOUT_MS, MAX_BAN_DELETE_SECONDS } from './world/moderation.js';

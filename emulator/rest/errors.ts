@@ -2,10 +2,13 @@
  * Discord's JSON error codes and messages (Discord developer docs, "Opcodes and Status Codes" > "JSON Error Codes").
  * The emulator answers with the same status, `code` and `message` Discord uses.
  */
+import type { EmulatorFailure } from '../types.js';
+
 export const ErrorCodes = {
 	General: 0,
 	UnknownChannel: 10003,
 	UnknownGuild: 10004,
+	UnknownInvite: 10006,
 	UnknownMember: 10007,
 	UnknownMessage: 10008,
 	UnknownOverwrite: 10009,
@@ -37,6 +40,7 @@ export const ErrorCodes = {
 const messages: Record<number, string> = {
 	10003: 'Unknown Channel',
 	10004: 'Unknown Guild',
+	10006: 'Unknown Invite',
 	10007: 'Unknown Member',
 	10008: 'Unknown Message',
 	10009: 'Unknown Overwrite',
@@ -72,6 +76,12 @@ export interface ErrorTree {
 
 /** An HTTP error answered exactly as Discord would (status, JSON `{ code, message, errors? }`). */
 export class DiscordHttpError extends Error {
+	/**
+	 * How the refusal is recorded in `emu.failures`, when not by its status and code (../rest/server.ts): e.g.
+	 * 'refused' for a 50035 that depends on the guild's state rather than on the body (too many AutoMod rules).
+	 */
+	public failureKind?: EmulatorFailure['kind'];
+
 	public constructor(
 		public readonly status: number,
 		public readonly code: number,

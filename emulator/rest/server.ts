@@ -132,7 +132,8 @@ export class RestServer {
 	#error(error: unknown, record: Omit<RestRecord, 'seq'>): { status: number; body: unknown } {
 		if (error instanceof DiscordHttpError) {
 			const kind: EmulatorFailure['kind'] =
-				error.code === ErrorCodes.UnknownInteraction ||
+				error.failureKind ??
+				(error.code === ErrorCodes.UnknownInteraction ||
 				error.code === ErrorCodes.AlreadyAcknowledged ||
 				error.code === ErrorCodes.InvalidWebhookToken
 					? 'interaction'
@@ -144,7 +145,7 @@ export class RestServer {
 								? 'unknown-resource'
 								: error.code === ErrorCodes.InvalidFormBody || error.code === ErrorCodes.EmptyMessage
 									? 'invalid-body'
-									: 'refused';
+									: 'refused');
 			const detail = error.detail ? ` (${error.detail})` : '';
 			this.#fail(record, kind, `${record.method} ${record.route}: ${error.code} ${error.message}${detail}`, error.status, error.code);
 			return { status: error.status, body: error.toJSON() };

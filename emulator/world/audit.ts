@@ -141,11 +141,11 @@ const USER_TARGETS = new Set<number>([
 ]);
 
 /**
- * The audit log object ("Audit Log Object"): the entries plus the users they reference (actors and user targets)
- * and the threads of THREAD_CREATE / THREAD_UPDATE entries that still exist; the other lists are empty (the emulator
- * has no webhooks, integrations, scheduled events or automod rules).
+ * The audit log object ("Audit Log Object"): the entries plus the users they reference (actors and user targets),
+ * the threads of THREAD_CREATE / THREAD_UPDATE entries and the AutoMod rules of AUTO_MODERATION_RULE_* entries that
+ * still exist (in `guild`); the other lists are empty (the emulator has no webhooks, integrations or scheduled events).
  */
-export function auditLogPayload(world: World, entries: APIAuditLogEntry[]) {
+export function auditLogPayload(world: World, entries: APIAuditLogEntry[], guild?: GuildState) {
 	const userIds = new Set<string>();
 	for (const entry of entries) {
 		if (entry.user_id) userIds.add(entry.user_id);
@@ -164,10 +164,20 @@ export function auditLogPayload(world: World, entries: APIAuditLogEntry[]) {
 		const channel = world.channels.get(id);
 		return channel ? [channelPayload(world, channel)] : [];
 	});
+	const ruleTypes = new Set<number>([
+		AuditLogEvent.AutoModerationRuleCreate,
+		AuditLogEvent.AutoModerationRuleUpdate,
+		AuditLogEvent.AutoModerationRuleDelete
+	]);
+	const ruleIds = new Set(entries.filter((entry) => ruleTypes.has(entry.action_type)).map((entry) => entry.target_id!));
+	const rules = [...ruleIds].flatMap((id) => {
+		const rule = guild?.autoModerationRules.get(id);
+		return rule ? [structuredClone(rule)] : [];
+	});
 	return {
 		application_commands: [],
 		audit_log_entries: entries,
-		auto_moderation_rules: [],
+		auto_moderation_rules: rules,
 		guild_scheduled_events: [],
 		integrations: [],
 		threads,

@@ -2,7 +2,14 @@
  * A guild of the world: builders for tests (roles, channels, members), readers for assertions, and the mutations the
  * REST routes and test controls share. Each mutation reports the gateway event Discord sends for it.
  */
-import { ChannelType, PermissionFlagsBits, type APIAuditLogEntry, type APIChannel, type APIRole } from 'discord-api-types/v10';
+import {
+	ChannelType,
+	PermissionFlagsBits,
+	type APIAuditLogEntry,
+	type APIAutoModerationRule,
+	type APIChannel,
+	type APIRole
+} from 'discord-api-types/v10';
 import type {
 	CreateChannelOptions,
 	CreateGuildOptions,
@@ -10,6 +17,8 @@ import type {
 	OverwriteOptions
 } from '../types.js';
 import { recordAuditLogEntry, retainedEntries, type AuditLogEntryInput } from './audit.js';
+import { rulePayload } from './autoModeration.js';
+import { createInvite, invitePayload, type CreateInviteOptions } from './invites.js';
 import { channelPermissions, basePermissions, isThread, toBits } from './permissions.js';
 import { channelPayload, guildCreatePayload, guildPayload, memberPayload, rolePayload, userPayload } from './payloads.js';
 import type { ChannelState, GuildState, MemberState, RoleState } from './state.js';
@@ -318,6 +327,32 @@ export class GuildHandle extends GuildMembers {
 	/** Sends GUILD_UPDATE with the guild's current state. */
 	public guildUpdated(): void {
 		this.world.dispatch('GUILD_UPDATE', guildPayload(this.state), this.id);
+	}
+
+	// ----- invites -----
+
+	/**
+	 * Someone creates an invite in Discord's client (see ./invites.ts): `code` (default: 8 random letters and digits),
+	 * `channelId` (default: the system channel, else the first text channel), `inviterId` (default: the owner), `maxAge`
+	 * seconds and `maxUses` (0 = unlimited), `temporary`. Sends INVITE_CREATE to a bot with MANAGE_CHANNELS in the
+	 * channel. Returns the code, which `GET /invites/{code}` resolves to this guild. Throws for a taken code.
+	 */
+	public createInvite(options: CreateInviteOptions = {}): string {
+		return createInvite(this, options);
+	}
+
+	/** The guild's invites as `GET /invites/{code}?with_counts=true` shows them, oldest first (expired ones too). */
+	public get invites(): Record<string, unknown>[] {
+		return [...this.world.invites.values()]
+			.filter((invite) => invite.guildId === this.id)
+			.map((invite) => invitePayload(this.world, invite, true));
+	}
+
+	// ----- auto moderation -----
+
+	/** The guild's AutoMod rules as `GET /guilds/{guild_id}/auto-moderation/rules` lists them (creation order). */
+	public get autoModerationRules(): APIAutoModerationRule[] {
+		return [...this.state.autoModerationRules.values()].map(rulePayload);
 	}
 
 	// ----- audit log -----

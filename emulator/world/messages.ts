@@ -3,7 +3,7 @@
  * events for them (MESSAGE_CREATE / MESSAGE_UPDATE with `guild_id` and `member`, MESSAGE_DELETE,
  * MESSAGE_DELETE_BULK). Ephemeral messages are never stored in the channel nor dispatched.
  */
-import { MessageFlags, MessageType, type APIEmbed, type APIMessage } from 'discord-api-types/v10';
+import { MessageFlags, MessageType, type APIEmbed, type APIMessage, type APIStickerItem, type APIUser } from 'discord-api-types/v10';
 import { memberPayload, userPayload } from './payloads.js';
 import type { ChannelState } from './state.js';
 import type { World } from './world.js';
@@ -11,6 +11,10 @@ import type { World } from './world.js';
 /** What a new message carries. */
 export interface MessageInput {
 	authorId: string;
+	/** The author object as sent, when it is not a user of the world (a webhook's bot-like user). */
+	author?: APIUser;
+	/** Stickers sent with the message (`sticker_items`). */
+	stickerItems?: APIStickerItem[];
 	content?: string;
 	embeds?: APIEmbed[];
 	components?: unknown[];
@@ -47,7 +51,7 @@ export function createMessage(world: World, channel: ChannelState, input: Messag
 		type: input.type ?? (referenced ? MessageType.Reply : MessageType.Default),
 		content,
 		channel_id: channel.id,
-		author: userPayload(world.users.get(input.authorId)!),
+		author: input.author ?? userPayload(world.users.get(input.authorId)!),
 		attachments: input.attachments ?? [],
 		embeds: input.embeds ?? [],
 		mentions: mentions.users.map((userId) => userPayload(world.users.get(userId)!)),
@@ -59,6 +63,7 @@ export function createMessage(world: World, channel: ChannelState, input: Messag
 		edited_timestamp: null,
 		flags,
 		components: input.components ?? [],
+		...(input.stickerItems?.length ? { sticker_items: input.stickerItems } : {}),
 		...(input.nonce === undefined ? {} : { nonce: input.nonce }),
 		...(input.webhookId ? { webhook_id: input.webhookId } : {}),
 		...(input.applicationId ? { application_id: input.applicationId } : {}),
@@ -147,8 +152,11 @@ export function gatewayMessage(world: World, channel: ChannelState, message: API
 	};
 }
 
-/** Mentions Discord derives from content: `<@id>` / `<@!id>` users, `<@&id>` roles, `@everyone` / `@here`. */
-function parseMentions(
+/**
+ * Mentions Discord derives from content: `<@id>` / `<@!id>` users, `<@&id>` roles (of the channel's guild),
+ * `@everyone` / `@here`; each id once, only ids of existing users and roles, filtered by `allowed` (null: all).
+ */
+export function parseMentions(
 	world: World,
 	channel: ChannelState,
 	content: string,

@@ -2,7 +2,15 @@
  * The emulator's in-memory world: plain records the REST routes and test controls mutate, serialized to Discord
  * payloads by ./payloads.ts. Bitfields are bigints; timestamps are ISO strings as Discord sends them.
  */
-import type { APIApplicationCommand, APIAuditLogEntry, APIMessage, ChannelType, LocaleString } from 'discord-api-types/v10';
+import type {
+	APIApplicationCommand,
+	APIAuditLogEntry,
+	APIAutoModerationRule,
+	APIMessage,
+	ChannelType,
+	GatewayAutoModerationActionExecutionDispatchData,
+	LocaleString
+} from 'discord-api-types/v10';
 
 export interface UserState {
 	id: string;
@@ -130,4 +138,25 @@ export interface GuildState {
 	commands: Map<string, APIApplicationCommand>;
 	/** Audit log entries, oldest first (see ./audit.ts). */
 	auditLog: APIAuditLogEntry[];
+	/** AutoMod rules by id, in creation order, as Discord returns them (see ./autoModeration.ts). */
+	autoModerationRules: Map<string, APIAutoModerationRule>;
+	/** Every AUTO_MODERATION_ACTION_EXECUTION AutoMod performed here, oldest first, with full `content`. */
+	autoModerationExecutions: GatewayAutoModerationActionExecutionDispatchData[];
+}
+
+/** An invite to a guild channel (resources/invite, "Invite Object" and "Invite Metadata Object"). */
+export interface InviteState {
+	code: string;
+	guildId: string;
+	channelId: string;
+	/** Who created it; null for one made without an inviter. */
+	inviterId: string | null;
+	/** When it was created (ms since the epoch, emulator clock). */
+	createdAt: number;
+	/** Seconds after which it expires; 0 = never. */
+	maxAge: number;
+	/** How many uses it allows; 0 = unlimited. */
+	maxUses: number;
+	uses: number;
+	temporary: boolean;
 }

@@ -8,7 +8,7 @@ import type { SnowflakeGenerator } from '../snowflake.js';
 import type { Clock, CreateGuildOptions, EmulatorBot } from '../types.js';
 import { GuildHandle } from './guild.js';
 import { channelPayload, isoTimestamp, type PayloadSource } from './payloads.js';
-import type { ChannelState, GuildState, UserState } from './state.js';
+import type { ChannelState, GuildState, InviteState, UserState } from './state.js';
 
 /** Data of a dispatch: a payload, or a function building it for one session (GUILD_CREATE depends on intents). */
 export type DispatchData = unknown | ((session: { intents: number; largeThreshold: number }) => unknown);
@@ -32,6 +32,8 @@ export class World implements PayloadSource {
 	public readonly channels = new Map<string, ChannelState>();
 	/** Global application commands by id. */
 	public readonly globalCommands = new Map<string, APIApplicationCommand>();
+	/** Guild invites by code (`guild.createInvite`, `GET /invites/{code}`). */
+	public readonly invites = new Map<string, InviteState>();
 	readonly #handles = new Map<string, GuildHandle>();
 	readonly #dmByUser = new Map<string, string>();
 	#dispatch: Dispatcher = () => {};
@@ -125,7 +127,9 @@ export class World implements PayloadSource {
 			voiceStates: new Map(),
 			bans: new Map(),
 			commands: new Map(),
-			auditLog: []
+			auditLog: [],
+			autoModerationRules: new Map(),
+			autoModerationExecutions: []
 		};
 		this.guildStates.set(id, state);
 		const handle = new GuildHandle(this, state);

@@ -27,7 +27,7 @@ export const auditLogRoutes: RouteDefinition[] = [
 				after: optional('after'),
 				limit: limit === undefined ? undefined : Math.min(100, Math.max(1, Number(limit)))
 			});
-			return auditLogPayload(ctx.world, entries);
+			return auditLogPayload(ctx.world, entries, guild.state);
 		}
 	}
 ];
