@@ -351,6 +351,7 @@ export interface BotTranslationPlaceholders {
 	'automod:lists.noPatterns': never;
 	'automod:lists.noThresholds': never;
 	'automod:lists.noWords': never;
+	'automod:lists.oneFilter': 'filter';
 	'automod:lists.patterns': 'count' | 'max';
 	'automod:lists.threshold': 'action' | 'points' | 'window';
 	'automod:lists.thresholds': 'count' | 'max';

@@ -8,7 +8,7 @@
  */
 import { DiscordEmulator, type GuildHandle, type MemberView, type MessageView } from '@hearth/discord-emulator';
 import { ApplicationCommandOptionType, ChannelType, PermissionFlagsBits, type APIApplicationCommandInteractionDataOption } from 'discord-api-types/v10';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../src/lib/clock.js';
 import { automodPlugin } from '../../../src/plugins/automod/index.js';
 import type { AutomodConfig } from '../../../src/plugins/automod/lib/config.js';
@@ -161,6 +161,21 @@ describe('/automod status', () => {
 		expect(lines).toContain('Salon des alertes : aucun, les alertes sont ignorées');
 		expect(lines).toContain('Nouveaux comptes : créés il y a moins de 7 jours');
 		expect(lines).toContain('Nos règles AutoMod de Discord : mots-clés aucun, mentions aucun');
+	});
+
+	it('warns when the bot cannot read message content (status, turning a content filter on, test)', async () => {
+		const warning =
+			"⚠️ I cannot read message content: the Message Content intent is off; word, regex, invite, link, caps, lines and emoji filters see nothing; Discord's native AutoMod still works — use /automod native sync.";
+		const blind = vi.spyOn(service, 'canReadContent', 'get').mockReturnValue(false);
+		try {
+			expect((await automod('status')).content.split('\n').slice(0, 2)).toEqual(['**Automod**', warning]);
+			expect((await automod('filter on', { name: 'caps' })).content).toBe(`The caps filter is on.\n${warning}`);
+			expect((await automod('filter on', { name: 'attachments' })).content).toBe('The attachment filter is on.');
+			expect((await automod('test', { text: 'hello' })).content.split('\n').at(-1)).toBe(warning);
+		} finally {
+			blind.mockRestore();
+		}
+		expect((await automod('status')).content).not.toContain('⚠️');
 	});
 
 	it('is refused to a member without Manage Server (allowed by the server to see it), changing nothing', async () => {
@@ -342,10 +357,10 @@ describe('/automod exempt', () => {
 	it('add and remove a role and a channel, globally or for one filter; permission; list', async () => {
 		expect((await automod('exempt add', { role: roles.trusted!, channel: staff })).content).toBe(`<@&${roles.trusted}>, <#${staff}>: exempt from all filters.`);
 		expect((await config()).exempt).toMatchObject({ roleIds: [roles.trusted], channelIds: [staff] });
-		expect((await automod('exempt add', { role: roles.trusted!, filter: 'caps' })).content).toBe(`<@&${roles.trusted}>: exempt from caps filter.`);
+		expect((await automod('exempt add', { role: roles.trusted!, filter: 'caps' })).content).toBe(`<@&${roles.trusted}>: exempt from the caps filter.`);
 		expect((await config()).filters.caps.exempt.roleIds).toEqual([roles.trusted]);
 		expect((await automod('exempt permission', { name: 'ModerateMembers', filter: 'links' })).content).toBe(
-			'Members with Timeout Members are now exempt from link filter (Administrator always is).'
+			'Members with Timeout Members are now exempt from the link filter (Administrator always is).'
 		);
 		expect((await config()).filters.links.exempt.permission).toBe('ModerateMembers');
 		expect((await automod('exempt permission', { name: 'none' })).content).toBe('No permission exempts from all filters now (Administrator still does).');

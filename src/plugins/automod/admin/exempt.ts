@@ -48,7 +48,7 @@ function withExemptions(config: AutomodConfig, scope: FilterName | null, next: P
 
 /** "all filters" or "the word filter": where an exemption applies. */
 function scopeText(t: Translate, scope: FilterName | null): string {
-	return scope === null ? t('automod:lists.allFilters') : filterName(t, scope);
+	return scope === null ? t('automod:lists.allFilters') : t('automod:lists.oneFilter', { filter: filterName(t, scope) });
 }
 
 /** The role and channel options, checked to be the guild's. @throws UserError `automod:errors.exemptNeedsTarget` and the guards' refusals. */
