@@ -111,7 +111,9 @@ export interface StickerInput {
 	format_type?: number;
 }
 
+/** Options of `emu.messages.send` / `trySend`: who posts what, where (and when). */
 export interface UserMessageOptions {
+	/** The channel's guild (checked against the channel); default: the channel's. */
 	guildId?: string;
 	channelId: string;
 	/** The author (a member of the channel's guild, or the DM's recipient). Required unless `webhookId` is given. */
@@ -175,8 +177,10 @@ export class AutoModerationBlockedError extends Error {
 	}
 }
 
-/** Fake CDN hosts of attachment `url` / `proxy_url` (the `.invalid` top-level domain never resolves). */
+/** Fake CDN host of attachment `url`s: `${EMULATOR_CDN_URL}/attachments/{channel_id}/{attachment_id}/{filename}`
+ * (the `.invalid` top-level domain never resolves). */
 export const EMULATOR_CDN_URL = 'https://cdn.discord-emulator.invalid';
+/** Fake media proxy host of attachment `proxy_url`s (same path as `url`). */
 export const EMULATOR_MEDIA_URL = 'https://media.discord-emulator.invalid';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -195,6 +199,10 @@ const CONTENT_TYPES: Record<string, string> = {
 	webm: 'video/webm'
 };
 
+/**
+ * Messages users send (`send`, `trySend`, `sendDm`) and edit (`edit`, `tryEdit`), checked by AutoMod in guilds, and
+ * readers of what was posted (`in`, `dmsTo`).
+ */
 export class MessageControls {
 	public constructor(private readonly core: EmulatorCore) {}
 
