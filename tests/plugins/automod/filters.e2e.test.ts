@@ -252,7 +252,7 @@ describe('actions', () => {
 		expect(emu.dms.sent(kate.id).at(-1)?.content).toContain('alertword');
 		const alert = emu.messages.in(alerts).at(-1)!;
 		expect(alert.embeds[0]?.description).toBe('an alertword here');
-		const buttons = (alert.components[0] as { components: { custom_id?: string; url?: string }[] }).components;
+		const buttons = (alert.components![0] as { components: { custom_id?: string; url?: string }[] }).components;
 		expect(buttons.some((button) => button.url?.includes(event.id))).toBe(true);
 		const timeoutButton = buttons.find((button) => button.custom_id?.includes(':timeout:'))!;
 		// A member without Moderate Members is refused and nothing happens.
@@ -267,7 +267,7 @@ describe('actions', () => {
 		await vi.waitFor(() => {
 			const edited = emu.messages.in(alerts).find((message) => message.id === alert.id)!;
 			expect(edited.embeds[0]?.fields?.at(-1)?.value).toContain(`<@${mod.id}>`);
-			expect((edited.components[0] as { components: unknown[] } | undefined)?.components.length ?? 0).toBe(1);
+			expect((edited.components?.[0] as { components: unknown[] } | undefined)?.components.length ?? 0).toBe(1);
 		});
 	});
 

@@ -107,6 +107,7 @@ export class AutomodService {
 	readonly #decisionSeconds;
 	readonly #hits;
 	readonly #actionFailures;
+	readonly #nativeExecutions;
 
 	public constructor(public readonly ctx: AutomodContext) {
 		this.windows = new SlidingWindows(ctx.redis);
@@ -119,6 +120,11 @@ export class AutomodService {
 		});
 		this.#hits = ctx.metrics.counter({ name: 'hits_total', help: 'Filters broken by messages', labelNames: ['filter'] });
 		this.#actionFailures = ctx.metrics.counter({ name: 'action_failures_total', help: 'Automod actions that failed (logged)', labelNames: ['action'] });
+		this.#nativeExecutions = ctx.metrics.counter({
+			name: 'native_executions_total',
+			help: "Discord AutoMod execution events handled: 'counted' (a strike and a case), 'other-action' (another action of the same execution)",
+			labelNames: ['outcome']
+		});
 	}
 
 	/** The moderation service, through which every punishment becomes a case. */
@@ -403,7 +409,10 @@ export class AutomodService {
 	public async handleNativeExecution(execution: AutoModerationActionExecution): Promise<boolean> {
 		const guild = execution.guild;
 		const rule = execution.autoModerationRule ?? (await guild.autoModerationRules.fetch(execution.ruleId).catch(() => null));
-		if (rule && !isCountedAction(execution.action.type, rule.actions.map((action) => action.type))) return false;
+		if (rule && !isCountedAction(execution.action.type, rule.actions.map((action) => action.type))) {
+			this.#nativeExecutions.inc({ outcome: 'other-action' });
+			return false;
+		}
 		const config = await this.ctx.config(guild.id);
 		const ruleName = rule?.name ?? execution.ruleId;
 		const { t, locale } = await this.ctx.translator(guild.id);
@@ -415,6 +424,7 @@ export class AutomodService {
 			const entryId = `native-${execution.ruleId}-${execution.messageId ?? execution.alertSystemMessageId ?? this.ctx.random.int(0, 2 ** 31)}-${this.ctx.clock.now()}`;
 			await this.#step('native-strike', () => this.strike(guild.id, execution.userId, { entryId, points: config.native.points }, config), null);
 		}
+		this.#nativeExecutions.inc({ outcome: 'counted' });
 		return true;
 	}
 
