@@ -296,6 +296,7 @@ export interface BotTranslationPlaceholders {
 	'automod:errors.patternBacktracking': 'detail' | 'fragment';
 	'automod:errors.patternDuplicate': 'pattern';
 	'automod:errors.patternEmpty': never;
+	'automod:errors.patternMatchesEverything': 'pattern';
 	'automod:errors.patternSyntax': 'detail' | 'fragment';
 	'automod:errors.patternTooLong': 'max';
 	'automod:errors.patternUnknown': 'pattern';

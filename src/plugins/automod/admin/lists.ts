@@ -102,6 +102,7 @@ export const regexAdd: AutomodHandler = async (context) => {
 	if (!checked.ok) {
 		if (checked.problem === 'empty') throw translatedUserError('automod:errors.patternEmpty');
 		if (checked.problem === 'tooLong') throw translatedUserError('automod:errors.patternTooLong', { max: 260 });
+		if (checked.problem === 'matchesEverything') throw translatedUserError('automod:errors.patternMatchesEverything', { pattern: code(pattern) });
 		// RE2 names the part it refused; lookarounds and backreferences get a word on why (RE2 has none: linear time).
 		const values = { detail: checked.detail ?? '?', fragment: code(checked.fragment ?? pattern) };
 		throw translatedUserError(BACKTRACKING.test(pattern) ? 'automod:errors.patternBacktracking' : 'automod:errors.patternSyntax', values);

@@ -32,9 +32,10 @@ export const PATTERN_TOO_LARGE = 'expression too large';
 /**
  * Why a pattern is refused, a code the caller translates: `empty` (nothing, or only whitespace: it would match almost
  * every message), `tooLong` (over {@link MAX_PATTERN_LENGTH}), `syntax` (RE2 refuses it, or it compiles to more than
- * {@link MAX_PATTERN_PROGRAM_SIZE} instructions).
+ * {@link MAX_PATTERN_PROGRAM_SIZE} instructions), `matchesEverything` (it matches the empty text, `x*` or `a|`, so every
+ * message).
  */
-export type PatternProblem = 'empty' | 'tooLong' | 'syntax';
+export type PatternProblem = 'empty' | 'tooLong' | 'syntax' | 'matchesEverything';
 
 /**
  * The result of {@link validatePattern}. With `syntax`: `detail` is RE2's description of the error, in English as RE2
@@ -67,6 +68,8 @@ function compilePattern(pattern: string): Compiled {
 		return { ok: false, problem: 'syntax', ...(error instanceof Error ? { detail: error.message } : {}) };
 	}
 	if (re.programSize() > MAX_PATTERN_PROGRAM_SIZE) return { ok: false, problem: 'syntax', detail: PATTERN_TOO_LARGE };
+	// A pattern that matches the empty text (`x*`, `a|`) matches every message: refused, it would act on everyone.
+	if (re.test('')) return { ok: false, problem: 'matchesEverything' };
 	return { ok: true, re };
 }
 

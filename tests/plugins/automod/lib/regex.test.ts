@@ -20,6 +20,10 @@ describe('validatePattern', () => {
 		expect(validatePattern('  \n')).toEqual({ ok: false, problem: 'empty' });
 	});
 
+	it.each(['x*', 'a|', '(?:spam)?', '^', '.{0,3}'])('refuses %j, which matches the empty text and so every message', (pattern) => {
+		expect(validatePattern(pattern)).toEqual({ ok: false, problem: 'matchesEverything' });
+	});
+
 	it("refuses more than Discord's 260 characters", () => {
 		expect(MAX_PATTERN_LENGTH).toBe(260);
 		expect(validatePattern('a'.repeat(260))).toEqual({ ok: true });
