@@ -92,12 +92,7 @@ export function nativeReason(t: Translate, rule: string, keyword: string | null,
 	return quote(text, MAX_REASON_LENGTH);
 }
 
-/** The custom id of an alert button: `automod:alert:<action>:<userId>` (src/lib/customId.ts). */
-export function alertButtonId(action: AlertAction, userId: string): string {
-	return buildCustomId('automod', 'alert', action, userId);
-}
-
-/** Reads an alert button's custom id, or null when it is not one. */
+/** Reads an alert button's custom id (`automod:alert:<action>:<userId>`, built in {@link alertMessage}), or null when it is not one. */
 export function parseAlertButton(customId: string): { action: AlertAction; userId: string } | null {
 	const args = matchCustomId(customId, 'automod', 'alert');
 	if (!args || args.length !== 2) return null;
