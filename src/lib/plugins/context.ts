@@ -96,8 +96,21 @@ export interface PluginContext<TSchema extends z.ZodObject = z.ZodObject, TDepen
 	 * @throws Error when `name` is not a declared dependency, or its setup has not run.
 	 */
 	dependency<N extends TDependencies>(name: N): PluginServices[N];
+	/**
+	 * A plugin this one can use where it is installed and on, without depending on it (giveaways reads voice levels
+	 * when voice-xp is on in the guild): its service and its per-guild switch, or null when the bot does not have that
+	 * plugin (not in src/plugins/index.ts, or not set up yet). Declared or not, it never turns the other plugin on.
+	 */
+	peer<N extends PluginName>(name: N): PluginPeer<N> | null;
 	/** The bot's lifecycle: `shuttingDown` once SIGTERM began, `readyAt` once every shard is ready. */
 	readonly lifecycle: { readonly shuttingDown: boolean; readonly readyAt: number | null };
+}
+
+/** Another plugin as {@link PluginContext.peer} hands it out. */
+export interface PluginPeer<N extends PluginName> {
+	readonly service: PluginServices[N];
+	/** Whether that plugin is on in the guild (its switch and its own dependencies). */
+	isEnabled(guildId: string): Promise<boolean>;
 }
 
 /** Plugin names in metric names: `voice-xp` -> `voice_xp`. */

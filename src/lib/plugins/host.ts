@@ -196,6 +196,10 @@ export class PluginHost {
 				if (!dependencies.has(dependency)) throw new Error(`Plugin ${name} does not declare ${dependency} in dependsOn`);
 				return host.service(dependency as PluginName);
 			},
+			peer: (other: string) =>
+				host.has(other)
+					? Object.freeze({ service: host.service(other as PluginName), isEnabled: (guildId: string) => settings.isPluginEnabled(guildId, other) })
+					: null,
 			get lifecycle() {
 				return options.lifecycle;
 			}

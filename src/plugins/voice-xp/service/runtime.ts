@@ -2,6 +2,8 @@ import type { BotLogger } from '../../../lib/observability/logger.js';
 import type { PluginContext } from '../../../lib/plugins/context.js';
 import { withTimeout } from '../../../lib/timeout.js';
 import type { voiceXpConfigSchema } from '../lib/config.js';
+import { liveStanding, type LiveStanding } from '../lib/format.js';
+import { getMemberStats } from '../lib/stats.js';
 import { sweepGuildTiers, TIER_SWEEP_TASK, type TierSweepReport } from './tierSweep.js';
 import { VoiceXpService, type FlushReport } from './VoiceXpService.js';
 
@@ -45,6 +47,17 @@ export class VoiceXpPlugin {
 	}
 
 	#stopped = false;
+
+	/**
+	 * A member's standing now: stored XP, level and voice time plus what this process has not flushed yet (as `/rank`
+	 * shows it). For other plugins (giveaways' voice requirements, through `ctx.peer('voice-xp')`). One PostgreSQL read
+	 * by primary key.
+	 * @returns level, total XP, whole voice seconds (zeros for a member with no stats).
+	 */
+	public async standing(guildId: string, userId: string): Promise<LiveStanding> {
+		const stored = await getMemberStats(this.ctx.em(), guildId, userId);
+		return liveStanding(stored, this.sessions.unflushed(guildId, userId));
+	}
 
 	/** Starts the flush loop (setup). */
 	public start(): void {
