@@ -8,10 +8,15 @@
  * Started with `--expose-gc`, so a probe may run a full garbage collection first to report live memory rather than
  * memory not yet collected. The bot's ORM pool is watched by a {@link RoundTripCounter} counting the voice XP
  * upserts the driver sends (statements starting `insert into voice_xp_member_stats`).
+ *
+ * Extensions named in the launch options (`extensions`: module paths) are imported once `startBot` returned, before
+ * ready; each module's `install(api)` may register handlers of named calls and push events (see `BotChildApi` in
+ * ./botProcess.ts). A call of a name nobody registered answers an error.
  */
+import { pathToFileURL } from 'node:url';
 import { container } from '@sapphire/framework';
 import { startBot } from '../../src/lib/bot.js';
-import type { BotChildLaunch, BotChildMessage, BotChildRequest, BotFlushInfo, SessionCounts } from './botProcess.js';
+import type { BotChildApi, BotChildLaunch, BotChildMessage, BotChildRequest, BotFlushInfo, SessionCounts } from './botProcess.js';
 import { RoundTripCounter } from './roundTrips.js';
 
 const send = (message: BotChildMessage) => process.send?.(message);
@@ -62,7 +67,20 @@ function discordCounts(): { guilds: number; voiceStates: number; members: number
 try {
 	const launch = JSON.parse(process.env.BENCH_BOT_OPTIONS ?? '{}') as BotChildLaunch;
 	let upserts = 0;
+	const handlers = new Map<string, (payload: unknown) => unknown>();
 	process.on('message', (request: BotChildRequest) => {
+		if (request.type === 'call') {
+			const handler = handlers.get(request.name);
+			void (async () => {
+				try {
+					if (!handler) throw new Error(`no handler for ${request.name}`);
+					send({ type: 'call-result', id: request.id, ok: true, value: await handler(request.payload) });
+				} catch (error) {
+					send({ type: 'call-result', id: request.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+				}
+			})();
+			return;
+		}
 		if (request.type !== 'probe') return;
 		void (async () => {
 			if (request.gc) (globalThis as { gc?: () => void }).gc?.();
@@ -87,6 +105,16 @@ try {
 	counter.onQuery = (sql) => {
 		if (/^\s*insert into voice_xp_member_stats/i.test(sql)) upserts++;
 	};
+	const api: BotChildApi = {
+		bot: handle,
+		answer: (name, handler) => void handlers.set(name, handler),
+		emit: (name, data) => void send({ type: 'event', name, data })
+	};
+	for (const extension of launch.extensions ?? []) {
+		const module = (await import(pathToFileURL(extension).href)) as { install?: (api: BotChildApi) => void | Promise<void> };
+		if (typeof module.install !== 'function') throw new Error(`bench extension ${extension} exports no install(api)`);
+		await module.install(api);
+	}
 	if (handle.pluginHost.has('voice-xp')) {
 		const sessions: VoiceXpServiceView = handle.pluginHost.service('voice-xp').sessions;
 		voiceXpService = () => sessions;

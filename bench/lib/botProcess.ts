@@ -1,17 +1,27 @@
 /**
  * Runs the real bot in a child process for the benchmark, so that the resident memory it reports is the bot's own
  * (not the emulator's, which lives in the benchmark process). The child is ./botChildMain.ts under tsx, from source.
+ *
+ * A benchmark that needs more than the probe can load extensions into the child (`extensions` of the launch: modules
+ * exporting `install(api: BotChildApi)`, e.g. ./automodChild.ts), which answer named calls ({@link BotProcess.call})
+ * and push events ({@link BotProcess.onEvent}) over the same IPC channel.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { projectRoot } from '../../src/lib/paths.js';
 import { withTimeout } from '../../src/lib/timeout.js';
+import type { BotHandle } from '../../src/lib/bot.js';
 import { LogCapture } from '../../tools/logCapture.js';
 
 /** What the parent tells the child (JSON in BENCH_BOT_OPTIONS). */
 export interface BotChildLaunch {
 	env: Record<string, string | undefined>;
 	redisPrefix: string;
+	/**
+	 * Absolute paths of modules the child imports once `startBot` returned (before ready), each exporting
+	 * `install(api: BotChildApi)` (see ./botChildMain.ts); none by default.
+	 */
+	extensions?: string[];
 }
 
 /** The voice XP plugin's flushes so far, as the bot's service reports them. */
@@ -51,11 +61,26 @@ export interface BotProbe {
 	voiceXpUpserts: number;
 }
 
-/** Messages from the child. */
-export type BotChildMessage = { type: 'ready'; plugins: string[] } | ({ type: 'probe'; id: number } & BotProbe);
+/** Messages from the child: ready, a probe's answer, an extension call's answer, an extension's event. */
+export type BotChildMessage =
+	| { type: 'ready'; plugins: string[] }
+	| ({ type: 'probe'; id: number } & BotProbe)
+	| { type: 'call-result'; id: number; ok: true; value: unknown }
+	| { type: 'call-result'; id: number; ok: false; error: string }
+	| { type: 'event'; name: string; data: unknown };
 
-/** Requests to the child. */
-export type BotChildRequest = { type: 'probe'; id: number; gc: boolean };
+/** Requests to the child: a probe, or a call of a handler an extension registered. */
+export type BotChildRequest = { type: 'probe'; id: number; gc: boolean } | { type: 'call'; id: number; name: string; payload: unknown };
+
+/** What an extension's `install(api)` gets in the child (see {@link BotChildLaunch.extensions}). */
+export interface BotChildApi {
+	/** The running bot, as `startBot` returned it (not ready yet when `install` runs). */
+	bot: BotHandle;
+	/** Registers the handler of calls named `name` ({@link BotProcess.call}); what it returns (or resolves with) is sent back. */
+	answer(name: string, handler: (payload: unknown) => unknown): void;
+	/** Pushes an event to the parent ({@link BotProcess.onEvent}). */
+	emit(name: string, data: unknown): void;
+}
 
 /** A bot process started by {@link startBotProcess}. */
 export interface BotProcess {
@@ -67,6 +92,14 @@ export interface BotProcess {
 	readyAfterMs: number;
 	/** Asks the child for its memory and counts; with `gc`, after a full garbage collection. */
 	probe(options?: { gc?: boolean }): Promise<BotProbe>;
+	/**
+	 * Calls the handler an extension registered as `name` in the child with `payload` (structured-clone data) and
+	 * resolves with what it returned. @throws Error with the child's message when the handler threw, or after
+	 * `timeoutMs` (default 60 s).
+	 */
+	call<T>(name: string, payload?: unknown, timeoutMs?: number): Promise<T>;
+	/** Listens to the events extensions push (`api.emit(name, data)` in the child). @returns a function that stops listening. */
+	onEvent(listener: (name: string, data: unknown) => void): () => void;
 	/** SIGTERM (the bot flushes and exits), waits for the exit (SIGKILL after `limitMs`). */
 	stop(limitMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; durationMs: number }>;
 }
@@ -122,6 +155,29 @@ export async function startBotProcess(launch: BotChildLaunch, readyTimeoutMs: nu
 		logs,
 		plugins,
 		readyAfterMs,
+		call: <T>(name: string, payload?: unknown, timeoutMs = 60_000) =>
+			withTimeout(
+				new Promise<T>((resolve, reject) => {
+					const id = nextId++;
+					const onMessage = (message: BotChildMessage) => {
+						if (message.type !== 'call-result' || message.id !== id) return;
+						child.off('message', onMessage);
+						if (message.ok) resolve(message.value as T);
+						else reject(new Error(`bot call ${name} failed: ${message.error}`));
+					};
+					child.on('message', onMessage);
+					child.send({ type: 'call', id, name, payload } satisfies BotChildRequest);
+				}),
+				timeoutMs,
+				`Bot call ${name}`
+			),
+		onEvent(listener) {
+			const onMessage = (message: BotChildMessage) => {
+				if (message.type === 'event') listener(message.name, message.data);
+			};
+			child.on('message', onMessage);
+			return () => child.off('message', onMessage);
+		},
 		probe: ({ gc = false } = {}) =>
 			withTimeout(
 				new Promise<BotProbe>((resolve) => {
