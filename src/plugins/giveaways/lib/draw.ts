@@ -351,10 +351,10 @@ const hex256Schema = z.string().regex(HEX_256, 'must be 64 lowercase hexadecimal
  * `{ version, giveaway: { guildId, id, prize }, commitment, secret, entriesHash, entries: [{ userId, weight }],
  * rounds: [{ round, count, exclude, winners }] }`.
  *
- * The schema checks the shape and the structure of the rounds (numbered 0, 1, 2, ... in order; each round's `exclude`
- * is exactly the winners of the rounds before it, in order), which {@link buildDrawRecord} always writes. What
- * {@link verifyDrawRecord} reports as a problem is left loose here so that it can be reported by code: any `version`
- * text, and any entry `{ userId: string, weight: number }` (validity and order are its `entries` check).
+ * The schema checks the shape, and that rounds are numbered 0, 1, 2, ... in order ({@link buildDrawRecord} always
+ * writes them so). What {@link verifyDrawRecord} reports as a problem is left loose here so that it is reported by
+ * code, not refused as a malformed file: any `version` text, any entry `{ userId: string, weight: number }` (validity
+ * and order are its `entries` check), any ids in a round's `exclude` and `winners` (its `winners` check).
  */
 export const drawRecordSchema = z
 	.object({
@@ -380,15 +380,10 @@ export const drawRecordSchema = z
 			.min(1)
 	})
 	.superRefine((record, ctx) => {
-		const earlier: string[] = [];
 		record.rounds.forEach((round, index) => {
 			if (round.round !== index) {
 				ctx.addIssue({ code: 'custom', path: ['rounds', index, 'round'], message: `must be ${index}: rounds are numbered from 0, in order` });
 			}
-			if (round.exclude.length !== earlier.length || round.exclude.some((userId, at) => userId !== earlier[at])) {
-				ctx.addIssue({ code: 'custom', path: ['rounds', index, 'exclude'], message: 'must list every winner of the earlier rounds, in order' });
-			}
-			earlier.push(...round.winners);
 		});
 	});
 
@@ -440,12 +435,15 @@ export type DrawProblemCode = 'version' | 'commitment' | 'entriesHash' | 'entrie
  *   there (or the weight, for a bad weight); `expected`: for an entry out of order, the user id that belongs there.
  * - `entriesHash`: SHA-256 of the published list (as published) is not the published hash; expected: the hash of the
  *   list, actual: the published hash.
- * - `winners`: a round's winners are not the ones recomputed; `round`, expected/actual: the winner lists.
+ * - `winners`: a round is not the one the rules give; `round`: its number. Without `field`: its winners are not the
+ *   recomputed ones (expected/actual: the winner lists). With `field: 'exclude'`: the winners may be right, but its
+ *   published `exclude` is not every recomputed winner of the earlier rounds (expected/actual: those lists).
  */
 export interface DrawProblem {
 	readonly code: DrawProblemCode;
 	readonly round?: number;
 	readonly index?: number;
+	readonly field?: 'exclude';
 	readonly expected?: string | readonly string[];
 	readonly actual?: string | readonly string[];
 }
@@ -475,11 +473,15 @@ function checkEntries(entries: DrawRecord['entries']): { problem: DrawProblem | 
 /**
  * Checks a published draw record, every check independent of the others (issue 11): the version is `hearth-draw-v1`;
  * the commitment is SHA-256 of the secret; the entry list is valid and in canonical order; the entries hash is SHA-256
- * of the list as published; and each round's winners are {@link drawWinners} of (secret, entries, its count, round =
- * its position, exclude = the published winners of the rounds before it). Winners are not checked when an entry is
- * invalid or repeated (there is no draw to recompute); an unknown version stops at that problem.
+ * of the list as published; and the rounds are the draw's: round k's winners are {@link drawWinners} of (secret,
+ * entries, its count, round k, exclude = the recomputed winners of rounds 0 to k - 1), and its `exclude` lists exactly
+ * those. The whole chain follows from (secret, entries, counts): a winner changed in round 0 is reported for round 0
+ * only, not again for every later round. Rounds are not checked when an entry is invalid or repeated (there is no
+ * draw to recompute); an unknown version stops at that problem.
  * Cost: one draw per round ({@link drawWinners}).
  * @returns `{ ok: true }`, or every problem found ({@link DrawProblem}), in the order above.
+ * @throws RangeError when the secret is not 64 lowercase hexadecimal digits (a record read with
+ * {@link drawRecordSchema} never is).
  */
 export function verifyDrawRecord(record: DrawRecord): DrawVerification {
 	if (record.version !== DRAW_VERSION) return { ok: false, problems: [{ code: 'version', expected: DRAW_VERSION, actual: record.version }] };
@@ -492,14 +494,13 @@ export function verifyDrawRecord(record: DrawRecord): DrawVerification {
 	if (hash !== record.entriesHash) problems.push({ code: 'entriesHash', expected: hash, actual: record.entriesHash });
 	if (entries.drawable) {
 		const earlier: string[] = [];
+		const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((userId, at) => userId === b[at]);
 		record.rounds.forEach((published, round) => {
-			// A published "winner" that is not even a user id cannot be an entry: leaving it out of `exclude` changes nothing.
-			const exclude = earlier.filter(isDrawUserId);
+			const exclude = [...earlier];
 			const winners = drawWinners({ secret: record.secret, entries: record.entries, count: published.count, round, exclude });
-			if (winners.length !== published.winners.length || winners.some((userId, at) => userId !== published.winners[at])) {
-				problems.push({ code: 'winners', round, expected: winners, actual: [...published.winners] });
-			}
-			earlier.push(...published.winners);
+			if (!same(winners, published.winners)) problems.push({ code: 'winners', round, expected: winners, actual: [...published.winners] });
+			if (!same(exclude, published.exclude)) problems.push({ code: 'winners', round, field: 'exclude', expected: exclude, actual: [...published.exclude] });
+			earlier.push(...winners);
 		});
 	}
 	return problems.length === 0 ? { ok: true } : { ok: false, problems };
