@@ -14,6 +14,7 @@ const run = promisify(execFile);
 const tsx = join(projectRoot, 'node_modules/tsx/dist/cli.mjs');
 const SCRIPTS: Record<string, string[]> = {
 	demo: [tsx, 'demo/voiceXpDemo.ts'],
+	'giveaway:verify': [tsx, 'src/plugins/giveaways/scripts/verify.ts'],
 	levels: [tsx, 'src/plugins/voice-xp/scripts/levels.ts'],
 	'migration:create': [tsx, 'src/scripts/createMigration.ts'],
 	migrate: [tsx, 'src/scripts/migrate.ts']
