@@ -143,6 +143,11 @@ export function entriesHash(entries: readonly DrawEntry[]): string {
 	return sha256Hex(serializeEntries(entries));
 }
 
+/** The HMAC message of block `block` of round `round`: `hearth-draw-v1|<round>|<block>` (ASCII). */
+function blockMessage(round: number, block: number): string {
+	return [DRAW_VERSION, round, block].join('|');
+}
+
 /**
  * The deterministic stream of a round: block j (j = 0, 1, 2, ...) is HMAC-SHA256(key = the secret's 32 bytes,
  * message = the ASCII text `hearth-draw-v1|<round>|<j>`, both numbers in decimal), read as five 48-bit unsigned
@@ -163,7 +168,7 @@ class DrawStream {
 	/** The next 48-bit value of the stream, in [0, 2^48). */
 	public next(): number {
 		if (this.#used === VALUES_PER_BLOCK) {
-			this.#block = createHmac('sha256', this.#key).update(`${DRAW_VERSION}|${this.#round}|${this.#nextBlock}`, 'ascii').digest();
+			this.#block = createHmac('sha256', this.#key).update(blockMessage(this.#round, this.#nextBlock), 'ascii').digest();
 			this.#nextBlock++;
 			this.#used = 0;
 		}
