@@ -36,6 +36,13 @@ import {
 	type AutoModerationCheck,
 	type AutoModerationRuleInput
 } from './world/autoModeration.js';
+import {
+	contentTypeFor,
+	DEFAULT_CONTROL_ATTACHMENT_SIZE,
+	MAX_ATTACHMENTS_PER_MESSAGE,
+	type AttachmentDownload,
+	type StoredAttachment
+} from './world/attachments.js';
 import { createMessage, editMessage } from './world/messages.js';
 import type { ChannelState } from './world/state.js';
 import {
@@ -88,14 +95,20 @@ export class MemberControls {
 	}
 }
 
-/** A file attached to a user message (`emu.messages.send({ attachments })`). */
+/**
+ * A file attached to a user message (`emu.messages.send({ attachments })`). It is stored like an upload: its `url` /
+ * `proxy_url` on the emulator's CDN serve `content` (or `size` zero bytes) until they expire (see `emu.attachments`).
+ */
 export interface AttachmentInput {
+	/** The file name, kept as given (a user's client sends it; no cleaning). */
 	filename: string;
-	/** Bytes. Default 1024. */
+	/** The bytes (a string is UTF-8). Default: `size` zero bytes. */
+	content?: Buffer | Uint8Array | string;
+	/** Bytes, when there is no `content` (ignored with `content`: the size is its length). Default 1024. */
 	size?: number;
 	/** MIME type; default: from the extension (png, jpg, gif, webp, txt, json, pdf, zip, mp3, ogg, mp4, webm), else none. */
 	contentType?: string;
-	/** Pixels, for images and videos. */
+	/** Pixels, for images and videos. Default: read from a PNG, GIF or JPEG `content`'s header. */
 	width?: number;
 	height?: number;
 	/** Alt text. */
@@ -121,7 +134,8 @@ export interface UserMessageOptions {
 	/** Default ''. A message needs content, an embed, an attachment or a sticker. */
 	content?: string;
 	embeds?: APIEmbed[];
-	/** Files: each becomes an attachment object (`id`, `filename`, `size`, `url` and `proxy_url` on a fake CDN host). */
+	/** Files: each becomes an attachment object (`id`, `filename`, `size`, `content_type`, signed `url` and `proxy_url`
+	 * on the emulator's CDN serving its bytes). At most 10. */
 	attachments?: AttachmentInput[];
 	/** At most 3 stickers (`sticker_items`). */
 	stickers?: StickerInput[];
@@ -177,27 +191,13 @@ export class AutoModerationBlockedError extends Error {
 	}
 }
 
-/** Fake CDN host of attachment `url`s: `${EMULATOR_CDN_URL}/attachments/{channel_id}/{attachment_id}/{filename}`
- * (the `.invalid` top-level domain never resolves). */
+/**
+ * @deprecated Attachment URLs are on the emulator's own server now (`emu.attachments.baseUrl`, signed and servable);
+ * this former fake host is no longer used.
+ */
 export const EMULATOR_CDN_URL = 'https://cdn.discord-emulator.invalid';
-/** Fake media proxy host of attachment `proxy_url`s (same path as `url`). */
+/** @deprecated See {@link EMULATOR_CDN_URL}: `proxy_url`s are `${emu.attachments.baseUrl}/media/attachments/...`. */
 export const EMULATOR_MEDIA_URL = 'https://media.discord-emulator.invalid';
-
-const CONTENT_TYPES: Record<string, string> = {
-	png: 'image/png',
-	jpg: 'image/jpeg',
-	jpeg: 'image/jpeg',
-	gif: 'image/gif',
-	webp: 'image/webp',
-	txt: 'text/plain; charset=utf-8',
-	json: 'application/json; charset=utf-8',
-	pdf: 'application/pdf',
-	zip: 'application/zip',
-	mp3: 'audio/mpeg',
-	ogg: 'audio/ogg',
-	mp4: 'video/mp4',
-	webm: 'video/webm'
-};
 
 /**
  * Messages users send (`send`, `trySend`, `sendDm`) and edit (`edit`, `tryEdit`), checked by AutoMod in guilds, and
@@ -234,6 +234,7 @@ export class MessageControls {
 		const attachments = options.attachments ?? [];
 		const stickers = options.stickers ?? [];
 		if (stickers.length > 3) throw new RangeError('emulator: a message carries at most 3 stickers');
+		if (attachments.length > MAX_ATTACHMENTS_PER_MESSAGE) throw new RangeError('emulator: a message carries at most 10 attachments');
 		if (!content && !options.embeds?.length && !attachments.length && !stickers.length) {
 			throw new Error('emulator: a message needs content, an embed, an attachment or a sticker');
 		}
@@ -275,7 +276,7 @@ export class MessageControls {
 					: {}),
 				content,
 				embeds: options.embeds,
-				attachments: attachments.map((file) => this.#attachment(channel.id, file)),
+				attachments: attachments.map((file) => this.#attachment(channel.id, authorId, file)),
 				stickerItems: stickers.map((sticker) => ({
 					id: sticker.id ?? world.context.ids.next(),
 					name: sticker.name,
@@ -285,6 +286,7 @@ export class MessageControls {
 				messageReference: options.replyTo ? { message_id: options.replyTo } : undefined,
 				at
 			});
+			this.core.attachments.bind(message.attachments, message.id);
 		}
 		return this.#outcome(guild, check, message, { authorId, channel, content, messageId: message?.id });
 	}
@@ -370,23 +372,170 @@ export class MessageControls {
 		return { message, blockedBy, triggered, executions, alerts };
 	}
 
-	/** An attachment object ("Attachment Object"): a new id, and URLs on the emulator's fake CDN. */
-	#attachment(channelId: string, file: AttachmentInput): APIAttachment {
-		const id = this.core.world.context.ids.next();
-		const path = `attachments/${channelId}/${id}/${encodeURIComponent(file.filename)}`;
-		const extension = /\.([A-Za-z0-9]+)$/.exec(file.filename)?.[1]?.toLowerCase() ?? '';
-		const contentType = file.contentType ?? CONTENT_TYPES[extension];
-		return {
-			id,
+	/** An attachment object ("Attachment Object"): stored with its bytes, URLs signed on the emulator's CDN. */
+	#attachment(channelId: string, authorId: string, file: AttachmentInput): APIAttachment {
+		const bytes =
+			file.content === undefined ? null : typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : Buffer.from(file.content);
+		const store = this.core.attachments;
+		const stored = store.add({
+			channelId,
 			filename: file.filename,
+			bytes,
+			size: file.size ?? DEFAULT_CONTROL_ATTACHMENT_SIZE,
+			contentType: file.contentType ?? contentTypeFor(file.filename) ?? null,
 			...(file.description === undefined ? {} : { description: file.description }),
-			...(contentType ? { content_type: contentType } : {}),
-			size: file.size ?? 1024,
-			url: `${EMULATOR_CDN_URL}/${path}`,
-			proxy_url: `${EMULATOR_MEDIA_URL}/${path}`,
 			...(file.width === undefined ? {} : { width: file.width }),
-			...(file.height === undefined ? {} : { height: file.height })
-		} as APIAttachment;
+			...(file.height === undefined ? {} : { height: file.height }),
+			uploaderId: authorId,
+			via: 'control'
+		});
+		return store.payload(stored);
+	}
+}
+
+/** An attachment the emulator stores, as `emu.attachments` reads it. */
+export interface AttachmentInfo {
+	id: string;
+	channelId: string;
+	/** The message it is on (null if that message was never created). */
+	messageId: string | null;
+	filename: string;
+	contentType: string | null;
+	/** True byte count. */
+	size: number;
+	bytes: Buffer;
+	/** Who uploaded it: the bot for REST uploads, the author for `emu.messages.send`. */
+	uploaderId: string;
+	/** 'rest' (a multipart `files[n]` part) or 'control' (`emu.messages.send`). */
+	via: 'rest' | 'control';
+	/** `METHOD /route` of a REST upload. */
+	route?: string;
+	/** Emulator time (ms) of the upload. */
+	uploadedAt: number;
+	/** Still on its message: false once the message or channel is deleted or an edit removed it. */
+	available: boolean;
+	/** `url` / `proxy_url` signed now, as a REST read of its message would give them. */
+	url: string;
+	proxyUrl: string;
+}
+
+/** What a valid attachment URL serves (`emu.attachments.get(url)`). */
+export interface ServedAttachment {
+	id: string;
+	channelId: string;
+	messageId: string | null;
+	filename: string;
+	contentType: string | null;
+	size: number;
+	bytes: Buffer;
+	uploaderId: string;
+	/** Emulator time (ms) the URL expires (its `ex`). */
+	expiresAt: number;
+	/** Emulator time (ms) the URL was issued (its `is`). */
+	issuedAt: number;
+}
+
+/**
+ * Attachments and the emulator's CDN (`emu.attachments`): every attachment's bytes are kept in memory and served at
+ * its signed `url` / `proxy_url` (`${baseUrl}/attachments/<channel_id>/<attachment_id>/<filename>?ex=&is=&hm=&`,
+ * `proxy_url` under `/media/attachments/...`) until `ex` on the emulator clock (advancing `emu.clock` past
+ * {@link lifetimeMs} expires them) and while the attachment is on its message. Any other request answers 404.
+ */
+export class AttachmentControls {
+	public constructor(private readonly core: EmulatorCore) {}
+
+	/** `http://127.0.0.1:<port>`: the host of attachment URLs (the emulator's own server). */
+	public get baseUrl(): string {
+		return this.core.attachments.baseUrl;
+	}
+
+	/** How long a signed URL is valid, in ms (start option `attachmentUrlLifetimeMs`, default 24 h). */
+	public get lifetimeMs(): number {
+		return this.core.attachments.lifetimeMs;
+	}
+
+	/** The largest file the bot may upload, in bytes (start option `attachmentSizeLimit`, default 10 MiB). */
+	public get sizeLimit(): number {
+		return this.core.attachments.sizeLimit;
+	}
+
+	/** The largest request body, in bytes (start option `requestSizeLimit`, default 25 MiB). */
+	public get requestSizeLimit(): number {
+		return this.core.attachments.requestSizeLimit;
+	}
+
+	/**
+	 * What a GET of `url` (absolute, or the path with its query) would serve now: the bytes and who they are, or null
+	 * when it would answer 404 (unsigned, tampered, expired on the emulator clock, unknown, or the message / channel
+	 * deleted or the attachment removed by an edit). See {@link why}.
+	 */
+	public get(url: string): ServedAttachment | null {
+		const result = this.core.attachments.resolve(url);
+		if ('refusal' in result) return null;
+		const { attachment } = result;
+		return {
+			id: attachment.id,
+			channelId: attachment.channelId,
+			messageId: attachment.messageId,
+			filename: attachment.filename,
+			contentType: attachment.contentType,
+			size: attachment.size,
+			bytes: this.core.attachments.bytesOf(attachment),
+			uploaderId: attachment.uploaderId,
+			expiresAt: result.expiresAt,
+			issuedAt: result.issuedAt
+		};
+	}
+
+	/** Why a GET of `url` would answer 404 now ('unknown', 'unsigned', 'bad-signature', 'expired', 'deleted'), or null when it serves the file. */
+	public why(url: string): 'unknown' | 'unsigned' | 'bad-signature' | 'expired' | 'deleted' | null {
+		const result = this.core.attachments.resolve(url);
+		return 'refusal' in result ? result.refusal : null;
+	}
+
+	/**
+	 * Makes every URL issued so far invalid at once (a new signing key: they answer 404 like expired ones), without
+	 * moving the clock; URLs signed afterwards (a new REST read of the message) work. Advancing `emu.clock` past
+	 * {@link lifetimeMs} expires URLs too, and also the ones a test kept from `emu.messages.in()`.
+	 */
+	public expireAll(): void {
+		this.core.attachments.rotateKey();
+	}
+
+	/** Attachments uploaded by a user (default: the bot, i.e. its REST uploads), oldest first, with their bytes. */
+	public uploadedBy(userId: string = this.core.bot.id): AttachmentInfo[] {
+		return this.core.attachments.all.filter((attachment) => attachment.uploaderId === userId).map((attachment) => this.#info(attachment));
+	}
+
+	/** Every stored attachment (REST uploads and test-control files), oldest first. */
+	public all(): AttachmentInfo[] {
+		return this.core.attachments.all.map((attachment) => this.#info(attachment));
+	}
+
+	/** Every request made to the CDN (GET / HEAD of attachment URLs), oldest first: `{ url, status, attachmentId, reason?, at }`. */
+	public get downloads(): readonly AttachmentDownload[] {
+		return this.core.attachments.downloads;
+	}
+
+	#info(attachment: StoredAttachment): AttachmentInfo {
+		const store = this.core.attachments;
+		const { url, proxyUrl } = store.signedUrls(attachment);
+		return {
+			id: attachment.id,
+			channelId: attachment.channelId,
+			messageId: attachment.messageId,
+			filename: attachment.filename,
+			contentType: attachment.contentType,
+			size: attachment.size,
+			bytes: store.bytesOf(attachment),
+			uploaderId: attachment.uploaderId,
+			via: attachment.via,
+			...(attachment.route ? { route: attachment.route } : {}),
+			uploadedAt: attachment.uploadedAt,
+			available: store.isAvailable(attachment),
+			url,
+			proxyUrl
+		};
 	}
 }
 

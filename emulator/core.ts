@@ -8,6 +8,7 @@ import type { RateLimiter } from './rest/ratelimit.js';
 import type { SnowflakeGenerator } from './snowflake.js';
 import type { Clock, EmulatorBot } from './types.js';
 import type { RequestValidator } from './validation/validator.js';
+import type { AttachmentStore } from './world/attachments.js';
 import type { World } from './world/world.js';
 
 export interface EmulatorCore {
@@ -20,6 +21,8 @@ export interface EmulatorCore {
 	readonly interactions: InteractionStore;
 	readonly rateLimits: RateLimiter;
 	readonly validator: RequestValidator;
+	/** Stored attachments, their signed URLs and the CDN serving them. */
+	readonly attachments: AttachmentStore;
 	/** The emulator clock (replaceable by tests). */
 	readonly clock: Clock;
 	readonly recommendedShards: number;

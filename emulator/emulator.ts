@@ -5,9 +5,17 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { APIApplicationCommand } from 'discord-api-types/v10';
+import { MessageFlags, type APIApplicationCommand } from 'discord-api-types/v10';
 import { EmulatorClock } from './clock.js';
-import { AutoModerationControls, DmControls, MemberControls, MessageControls, ModerationControls, VoiceControls } from './controls.js';
+import {
+	AttachmentControls,
+	AutoModerationControls,
+	DmControls,
+	MemberControls,
+	MessageControls,
+	ModerationControls,
+	VoiceControls
+} from './controls.js';
 import type { EmulatorCore } from './core.js';
 import { GatewayServer, IDENTIFY_INTERVAL_MS } from './gateway/server.js';
 import { ALL_INTENTS } from './gateway/intents.js';
@@ -30,6 +38,13 @@ import { RestServer } from './rest/server.js';
 import { SnowflakeGenerator } from './snowflake.js';
 import type { Clock, EmulatorBot, EmulatorFailure, EmulatorOptions, RateLimitInjection } from './types.js';
 import { RequestValidator } from './validation/validator.js';
+import {
+	AttachmentStore,
+	DEFAULT_ATTACHMENT_SIZE_LIMIT,
+	DEFAULT_ATTACHMENT_URL_LIFETIME_MS,
+	DEFAULT_REQUEST_SIZE_LIMIT,
+	type StoredAttachment
+} from './world/attachments.js';
 import { World } from './world/world.js';
 
 /** Failure kinds that make {@link DiscordEmulator.assertNoFailures} throw by default. 403 / 404 answers are recorded
@@ -43,6 +58,21 @@ export const DEFAULT_FAILING_KINDS: EmulatorFailure['kind'][] = [
 	'gateway',
 	'other'
 ];
+
+/**
+ * Whether a stored attachment is still on its message: the channel exists and the message (in the channel, or an
+ * ephemeral one kept by its interaction) still lists the attachment.
+ */
+function isAttached(world: World, interactions: InteractionStore, attachment: StoredAttachment): boolean {
+	const channel = world.channels.get(attachment.channelId);
+	if (!channel || !attachment.messageId) return false;
+	let message = channel.messages.get(attachment.messageId);
+	if (!message) {
+		const found = interactions.findMessage(attachment.messageId)?.message;
+		if (found && ((found.flags ?? 0) & MessageFlags.Ephemeral) !== 0) message = found;
+	}
+	return message?.attachments.some((candidate) => candidate.id === attachment.id) ?? false;
+}
 
 function toEmulatorClock(clock: Clock | undefined): EmulatorClock {
 	return clock instanceof EmulatorClock ? clock : new EmulatorClock(clock);
@@ -64,6 +94,12 @@ export class DiscordEmulator {
 	public readonly dms: DmControls;
 	/** AutoMod rules made by hand (`createRule`, `updateRule`, `deleteRule`), `rules`, `rule`, `executions`. */
 	public readonly autoModeration: AutoModerationControls;
+	/**
+	 * Attachments and the emulator's CDN: `get(url)` (what a URL serves now, or null), `why(url)`, `expireAll()`,
+	 * `uploadedBy(userId?)` (default: the bot's uploads, with their bytes), `all()`, `downloads`, `baseUrl`,
+	 * `lifetimeMs`, `sizeLimit`, `requestSizeLimit`.
+	 */
+	public readonly attachments: AttachmentControls;
 	public readonly interactions: InteractionControls;
 	public readonly gateway: GatewayServer;
 	public readonly recorder = new Recorder();
@@ -108,6 +144,24 @@ export class DiscordEmulator {
 		});
 		const emulator = this;
 		const store = new InteractionStore(() => this.#clock);
+		const attachmentStore = new AttachmentStore({
+			baseUrl: `http://${host}:${port}`,
+			clock: () => this.#clock,
+			nextId: () => ids.next(),
+			lifetimeMs: options.attachmentUrlLifetimeMs ?? DEFAULT_ATTACHMENT_URL_LIFETIME_MS,
+			sizeLimit: options.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_SIZE_LIMIT,
+			requestSizeLimit: options.requestSizeLimit ?? DEFAULT_REQUEST_SIZE_LIMIT,
+			isAttached: (attachment) => isAttached(this.world, store, attachment),
+			onRefused: (download) =>
+				this.#failures.add({
+					kind: 'unknown-resource',
+					message: `GET ${download.url}: attachment URL ${download.reason} (404 "This content is no longer available.")`,
+					method: 'GET',
+					route: '/attachments/{channel_id}/{attachment_id}/{filename}',
+					path: download.url.split('?')[0],
+					status: 404
+				})
+		});
 		const core: EmulatorCore = {
 			world: this.world,
 			gateway: this.gateway,
@@ -118,6 +172,7 @@ export class DiscordEmulator {
 			interactions: store,
 			rateLimits: this.rateLimits,
 			validator: this.validator,
+			attachments: attachmentStore,
 			get clock() {
 				return emulator.#clock;
 			},
@@ -132,6 +187,7 @@ export class DiscordEmulator {
 		this.moderation = new ModerationControls(core);
 		this.dms = new DmControls(core);
 		this.autoModeration = new AutoModerationControls(core);
+		this.attachments = new AttachmentControls(core);
 		this.interactions = new InteractionControls(core);
 		const rest = new RestServer(core);
 		rest.addRoutes([
@@ -147,7 +203,10 @@ export class DiscordEmulator {
 			...autoModerationRoutes,
 			...inviteRoutes
 		]);
-		server.on('request', (request, response) => void rest.handle(request, response));
+		server.on('request', (request, response) => {
+			if (attachmentStore.handles(request.url ?? '/')) attachmentStore.serve(request, response);
+			else void rest.handle(request, response);
+		});
 		server.on('upgrade', (request, socket, head) => this.gateway.handleUpgrade(request, socket, head));
 	}
 

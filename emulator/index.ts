@@ -21,8 +21,20 @@ export type {
 	HandMadeRule,
 	ModerationControls,
 	DmControls,
-	AutoModerationControls
+	AutoModerationControls,
+	AttachmentControls,
+	AttachmentInfo,
+	ServedAttachment
 } from './controls.js';
+export type { AttachmentDownload, AttachmentRefusal } from './world/attachments.js';
+export {
+	DEFAULT_ATTACHMENT_URL_LIFETIME_MS,
+	DEFAULT_ATTACHMENT_SIZE_LIMIT,
+	DEFAULT_CONTROL_ATTACHMENT_SIZE,
+	DEFAULT_REQUEST_SIZE_LIMIT,
+	MAX_ATTACHMENTS_PER_MESSAGE,
+	secureFilename
+} from './world/attachments.js';
 export { AutoModerationBlockedError, EMULATOR_CDN_URL, EMULATOR_MEDIA_URL } from './controls.js';
 export type { AutoModerationRuleInput } from './world/autoModeration.js';
 export {

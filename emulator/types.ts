@@ -50,6 +50,15 @@ export interface EmulatorOptions {
 	bucketLimit?: number;
 	/** Window of {@link bucketLimit} in milliseconds. Default 1000. */
 	bucketWindowMs?: number;
+	/** How long a signed attachment URL (`ex` − `is`) stays valid, in milliseconds of the emulator clock. Default
+	 * 86400000 (24 hours, as Discord's). Each REST read of a message signs its URLs anew. */
+	attachmentUrlLifetimeMs?: number;
+	/** Largest file the bot may upload, in bytes (413 40005 above it). Default 10485760 (10 MiB, Discord's default
+	 * per file; the interactions' `attachment_size_limit` says the same). */
+	attachmentSizeLimit?: number;
+	/** Largest request body, in bytes (413 40005 above it). Default 26214400 (25 MiB, Create Message's "maximum
+	 * request size"). */
+	requestSizeLimit?: number;
 	/** How long `InteractionHandle.response` and `waitForReply()` wait, in real milliseconds, before rejecting.
 	 * Default 10000. */
 	responseTimeoutMs?: number;
@@ -299,6 +308,9 @@ export interface RestRecord {
 	at: number;
 	/** Reason field (`X-Audit-Log-Reason`), decoded. */
 	reason?: string;
+	/** The file parts of a multipart body, as sent (`field` e.g. `files[0]`, the part's filename and Content-Type,
+	 * `size` in bytes); the bytes are in `emu.attachments.uploadedBy()`. */
+	files?: { field: string; filename: string; contentType: string; size: number }[];
 	/** Position among everything recorded (REST calls and gateway frames share one counter, never reset), in the order
 	 * the emulator handled them: `a.seq < b.seq` means `a` happened first (e.g. a DM before a ban). */
 	seq: number;

@@ -36,7 +36,7 @@ export function interactionBase(
 		version: 1,
 		channel_id: channel.id,
 		entitlements: [],
-		attachment_size_limit: 10_485_760
+		attachment_size_limit: core.attachments.sizeLimit
 	};
 	if (!guildId) {
 		if (channel.type !== ChannelType.DM) throw new Error('emulator: a guild channel needs guildId');

@@ -15,6 +15,7 @@ import {
 } from '../world/permissions.js';
 import type { ChannelState, MemberState, RoleState, UserState } from '../world/state.js';
 import { ErrorCodes, missingAccess, missingPermissions, unknown } from './errors.js';
+import type { UploadedFile } from './uploads.js';
 
 export class RouteContext {
 	public constructor(
@@ -25,7 +26,9 @@ export class RouteContext {
 		public readonly query: URLSearchParams,
 		public readonly body: any,
 		/** X-Audit-Log-Reason, decoded. */
-		public readonly reason: string | undefined
+		public readonly reason: string | undefined,
+		/** The file parts of a multipart body (`files[n]`), in order. */
+		public readonly files: readonly UploadedFile[] = []
 	) {}
 
 	public get world() {

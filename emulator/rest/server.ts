@@ -1,7 +1,8 @@
 /**
  * The REST pipeline for `/api/v10/...`: route match (404 / 405 with Discord's bodies), `Authorization: Bot <token>`
- * (401), rate limits (429), body parsing (JSON or multipart with `payload_json`), validation (400 50035 with the
- * `errors` tree), the route handler, and the recorder. Every refused request is recorded as a failure.
+ * (401), rate limits (429), body parsing (JSON, or multipart with `payload_json` and `files[n]`: ./uploads.ts), the
+ * size limits (413 40005: 25 MiB per request, the upload limit per file), validation (400 50035 with the `errors`
+ * tree), the route handler, and the recorder. Every refused request is recorded as a failure.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorCore } from '../core.js';
@@ -12,6 +13,7 @@ import { MAX_AUDIT_LOG_REASON_LENGTH } from '../world/audit.js';
 import { RouteContext } from './context.js';
 import { DiscordHttpError, ErrorCodes, errorTree } from './errors.js';
 import { Reply, Router, type RouteDefinition } from './router.js';
+import { parseMultipart, type ParsedBody } from './uploads.js';
 
 const PREFIX = '/api/v10';
 
@@ -100,12 +102,30 @@ export class RestServer {
 				headers: limit.headers
 			};
 		}
+		const requestSizeLimit = this.core.attachments.requestSizeLimit;
+		if (raw.length > requestSizeLimit) {
+			const detail = `${method} ${route.path}: a body of ${raw.length} bytes (Discord takes at most ${requestSizeLimit})`;
+			return this.#tooLarge(record, detail, limit.headers);
+		}
 		const parsed = await parseBody(request, raw);
+		if (parsed.invalid === 'multipart') {
+			this.#fail(record, 'invalid-body', `${method} ${route.path}: the multipart/form-data body cannot be read`, 400);
+			return { status: 400, body: { message: '400: Bad Request', code: 0 }, headers: limit.headers };
+		}
 		if (parsed.invalid) {
 			this.#fail(record, 'invalid-body', `${method} ${route.path}: body is not valid JSON`, 400, ErrorCodes.InvalidJson);
 			return { status: 400, body: { message: 'The request body contains invalid JSON.', code: ErrorCodes.InvalidJson }, headers: limit.headers };
 		}
 		record.body = parsed.body;
+		if (parsed.files.length) {
+			record.files = parsed.files.map((file) => ({ field: file.field, filename: file.filename, contentType: file.contentType, size: file.bytes.length }));
+		}
+		const sizeLimit = this.core.attachments.sizeLimit;
+		const oversized = parsed.files.find((file) => file.bytes.length > sizeLimit);
+		if (oversized) {
+			const detail = `${method} ${route.path}: ${oversized.field} "${oversized.filename}" has ${oversized.bytes.length} bytes (limit ${sizeLimit} per file)`;
+			return this.#tooLarge(record, detail, limit.headers);
+		}
 		const issues = [
 			...this.core.validator.validateQuery(method, route.path, url.searchParams),
 			...(parsed.body === undefined ? [] : this.core.validator.validate(method, route.path, parsed.body)),
@@ -117,7 +137,7 @@ export class RestServer {
 			const error = new DiscordHttpError(400, ErrorCodes.InvalidFormBody, undefined, errorTree(issues));
 			return { status: 400, body: error.toJSON(), headers: limit.headers };
 		}
-		const context = new RouteContext(this.core, method, route.path, params, url.searchParams, parsed.body, record.reason);
+		const context = new RouteContext(this.core, method, route.path, params, url.searchParams, parsed.body, record.reason, parsed.files);
 		try {
 			const result = await route.handler(context);
 			if (result instanceof Reply) {
@@ -127,6 +147,16 @@ export class RestServer {
 		} catch (error) {
 			return { ...this.#error(error, record), headers: limit.headers };
 		}
+	}
+
+	/**
+	 * 413 Request entity too large (40005), as Discord answers a request over 25 MiB or a file over the upload limit
+	 * (reference "Uploading Files"; discord-api-docs issue #8572 quotes `413 Payload Too Large (error code: 40005)`).
+	 * Recorded as 'refused': the size of what a bot re-uploads depends on its users.
+	 */
+	#tooLarge(record: Omit<RestRecord, 'seq'>, detail: string, headers: Record<string, string>) {
+		this.#fail(record, 'refused', `${detail}: 40005 Request entity too large`, 413, ErrorCodes.RequestEntityTooLarge);
+		return { status: 413, body: new DiscordHttpError(413, ErrorCodes.RequestEntityTooLarge).toJSON(), headers };
 	}
 
 	#error(error: unknown, record: Omit<RestRecord, 'seq'>): { status: number; body: unknown } {
@@ -143,7 +173,9 @@ export class RestServer {
 							? 'missing-permissions'
 							: error.status === 404
 								? 'unknown-resource'
-								: error.code === ErrorCodes.InvalidFormBody || error.code === ErrorCodes.EmptyMessage
+								: error.code === ErrorCodes.InvalidFormBody ||
+									  error.code === ErrorCodes.EmptyMessage ||
+									  error.code === ErrorCodes.MaxAttachments
 									? 'invalid-body'
 									: 'refused');
 			const detail = error.detail ? ` (${error.detail})` : '';
@@ -192,31 +224,15 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 	});
 }
 
-/** JSON bodies, or multipart bodies whose JSON is in `payload_json` (files become `attachments` placeholders). */
-async function parseBody(request: IncomingMessage, raw: Buffer): Promise<{ body?: unknown; invalid?: boolean }> {
-	if (raw.length === 0) return {};
+/** JSON bodies, or multipart bodies (`payload_json` or form fields, and `files[n]` parts: ./uploads.ts). */
+async function parseBody(request: IncomingMessage, raw: Buffer): Promise<ParsedBody> {
+	if (raw.length === 0) return { files: [] };
 	const type = header(request, 'content-type') ?? '';
-	if (type.startsWith('multipart/form-data')) {
-		const form = await new Request('http://localhost/', {
-			method: 'POST',
-			headers: { 'content-type': type },
-			body: new Uint8Array(raw)
-		}).formData();
-		const json = form.get('payload_json');
-		let body: Record<string, unknown> = {};
-		if (typeof json === 'string') {
-			try {
-				body = JSON.parse(json) as Record<string, unknown>;
-			} catch {
-				return { invalid: true };
-			}
-		}
-		return { body };
-	}
+	if (type.startsWith('multipart/form-data')) return parseMultipart(raw, type);
 	try {
-		return { body: JSON.parse(raw.toString('utf8')) };
+		return { body: JSON.parse(raw.toString('utf8')), files: [] };
 	} catch {
-		return { invalid: true };
+		return { files: [], invalid: 'json' };
 	}
 }
 

@@ -29,8 +29,6 @@ import {
 	AutoModerationBlockedError,
 	DEFAULT_BOT_PERMISSIONS,
 	DiscordEmulator,
-	EMULATOR_CDN_URL,
-	EMULATOR_MEDIA_URL,
 	type GuildHandle,
 	type MessageOutcome
 } from '../index.js';
@@ -611,7 +609,11 @@ describe('message controls', () => {
 			});
 			const [png, txt] = message.attachments;
 			const path = (file: { id: string; filename: string }) => `attachments/${general(guild)}/${file.id}/${file.filename}`;
-			expect(png).toEqual({ id: expect.stringMatching(/^\d+$/), filename: 'cat.png', content_type: 'image/png', size: 2048, url: `${EMULATOR_CDN_URL}/${path(png!)}`, proxy_url: `${EMULATOR_MEDIA_URL}/${path(png!)}`, width: 10, height: 8 });
+			const signed = /\?ex=[0-9a-f]+&is=[0-9a-f]+&hm=[0-9a-f]{64}&$/;
+			expect(png).toEqual({ id: expect.stringMatching(/^\d+$/), filename: 'cat.png', content_type: 'image/png', size: 2048, url: expect.stringMatching(signed), proxy_url: expect.stringMatching(signed), width: 10, height: 8 });
+			expect(png!.url.startsWith(`${emu.attachments.baseUrl}/${path(png!)}?`)).toBe(true);
+			expect(png!.proxy_url.startsWith(`${emu.attachments.baseUrl}/media/${path(png!)}?`)).toBe(true);
+			expect(emu.attachments.get(png!.url)?.bytes).toEqual(Buffer.alloc(2048));
 			expect(txt).toMatchObject({ filename: 'notes.txt', description: 'my notes', content_type: 'text/plain; charset=utf-8', size: 1024 });
 			expect(message.sticker_items).toEqual([
 				{ id: expect.stringMatching(/^\d+$/), name: 'wave', format_type: 1 },

@@ -21,6 +21,7 @@ function load(): { ajv: Ajv2020; spec: NonNullable<typeof spec> } {
 	if (ajv && spec) return { ajv, spec };
 	spec = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'spec', 'openapi.json'), 'utf8'));
 	acceptStringBitfields(spec);
+	acceptNumericAttachmentIds(spec as Parameters<typeof acceptNumericAttachmentIds>[0]);
 	discriminateUnions(spec, (spec as { components?: { schemas?: Record<string, any> } }).components?.schemas ?? {});
 	const instance = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
 	const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
@@ -93,6 +94,17 @@ export function specRouteFor(method: string, path: string): string | undefined {
  * sends strings (bitfields pass 2^53). Each such property also accepts a string of digits.
  */
 export const BITFIELD_PROPERTIES = ['allow', 'deny', 'permissions', 'default_member_permissions'];
+
+/**
+ * Known deviation of the spec: it types `attachments[].id` of message requests as a snowflake string, while Discord
+ * documents "snowflake or number" (resources/message "Attachment Request Structure") and its own example of
+ * "Uploading Files" sends `"id": 0`, the `n` of `files[n]`. The id also accepts a non-negative integer.
+ */
+function acceptNumericAttachmentIds(document: { components?: { schemas?: Record<string, any> } } | null): void {
+	const request = document?.components?.schemas?.MessageAttachmentRequest;
+	if (!request?.properties?.id) return;
+	request.properties.id = { anyOf: [request.properties.id, { type: 'integer', minimum: 0 }] };
+}
 
 function acceptStringBitfields(node: unknown): void {
 	if (Array.isArray(node)) {

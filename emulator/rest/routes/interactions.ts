@@ -3,7 +3,8 @@
  * every callback type (4 message, 5 deferred, 6 deferred update, 7 update, 8 autocomplete, 9 modal) and
  * `?with_response`; follow-ups and @original through /webhooks/{application_id}/{token}. Rules as on Discord: 3
  * seconds for the callback (else 404 10062), one callback only (400 40060), a token valid 15 minutes (else 401
- * 50027), follow-ups only after the callback; none of these routes takes an Authorization header.
+ * 50027), follow-ups only after the callback; none of these routes takes an Authorization header. Replies (type 4),
+ * updates (type 7), follow-ups and edits take files (multipart `files[n]`, ../uploads.ts).
  */
 import {
 	InteractionResponseType as R,
@@ -17,6 +18,7 @@ import { createMessage, deleteMessage, editMessage } from '../../world/messages.
 import type { RouteContext } from '../context.js';
 import { DiscordHttpError, ErrorCodes, invalidFormBody, unknown } from '../errors.js';
 import { respond, type RouteDefinition } from '../router.js';
+import { requestAttachments } from '../uploads.js';
 
 type Json = Record<string, any>;
 
@@ -44,17 +46,24 @@ function interactionMetadata(record: InteractionRecord): Json {
 	};
 }
 
-/** Creates a message sent through the interaction (reply or follow-up). */
-function interactionMessage(ctx: RouteContext, record: InteractionRecord, data: Json, extraFlags = 0): APIMessage {
+/**
+ * Creates a message sent through the interaction (reply or follow-up). `attachmentsPath` says where the body's
+ * `attachments` sit ('data.attachments' in a callback, 'attachments' for a follow-up): the request's files are
+ * attached (../uploads.ts); null for a message without files (the deferred placeholder).
+ */
+function interactionMessage(ctx: RouteContext, record: InteractionRecord, data: Json, attachmentsPath: string | null, extraFlags = 0): APIMessage {
 	const channel = ctx.world.channels.get(record.channelId)!;
 	const flags = ((data.flags as number | undefined) ?? 0) | extraFlags;
 	const keep = MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2 | MessageFlags.Loading;
-	return createMessage(ctx.world, channel, {
+	const attachments = attachmentsPath
+		? requestAttachments(ctx, { entries: data.attachments ?? undefined, existing: null, channelId: channel.id, path: attachmentsPath })
+		: [];
+	const message = createMessage(ctx.world, channel, {
 		authorId: ctx.core.bot.id,
 		content: data.content ?? '',
 		embeds: data.embeds ?? [],
 		components: data.components ?? [],
-		attachments: data.attachments ?? [],
+		attachments,
 		flags: flags & keep,
 		tts: data.tts ?? false,
 		type: messageType(record),
@@ -64,17 +73,32 @@ function interactionMessage(ctx: RouteContext, record: InteractionRecord, data: 
 		allowedMentions: data.allowed_mentions ?? null,
 		poll: data.poll
 	});
+	ctx.core.attachments.bind(message.attachments, message.id);
+	return message;
 }
 
-/** Edits a message that came from the interaction; stored (non-ephemeral) messages get MESSAGE_UPDATE. */
-function editInteractionMessage(ctx: RouteContext, message: APIMessage, data: Json): APIMessage {
+/**
+ * Edits a message that came from the interaction; stored (non-ephemeral) messages get MESSAGE_UPDATE. Files of the
+ * request are added, and `attachments` (at `attachmentsPath`) lists what stays, as for an edited channel message.
+ */
+function editInteractionMessage(ctx: RouteContext, message: APIMessage, data: Json, attachmentsPath = 'attachments'): APIMessage {
 	const channel = ctx.world.channels.get(message.channel_id)!;
 	const changes: Json = {};
-	for (const key of ['content', 'embeds', 'components', 'attachments'] as const) {
+	for (const key of ['content', 'embeds', 'components'] as const) {
 		if (data[key] !== undefined) changes[key] = data[key] ?? (key === 'content' ? '' : []);
 	}
+	if (data.attachments !== undefined || ctx.files.length) {
+		changes.attachments = requestAttachments(ctx, {
+			entries: data.attachments === null ? [] : data.attachments,
+			existing: message.attachments,
+			channelId: channel.id,
+			path: attachmentsPath
+		});
+	}
 	changes.flags = ((message.flags ?? 0) & ~MessageFlags.Loading) | ((data.flags as number | undefined) ?? 0);
-	return editMessage(ctx.world, channel, message, changes);
+	const edited = editMessage(ctx.world, channel, message, changes);
+	ctx.core.attachments.bind(edited.attachments, edited.id);
+	return edited;
 }
 
 function interactionFor(ctx: RouteContext): InteractionRecord {
@@ -119,17 +143,17 @@ function callback(ctx: RouteContext) {
 	const ephemeral = ((data.flags ?? 0) & MessageFlags.Ephemeral) !== 0;
 	switch (type) {
 		case R.ChannelMessageWithSource:
-			record.original = interactionMessage(ctx, record, data);
+			record.original = interactionMessage(ctx, record, data, 'data.attachments');
 			record.originalEphemeral = ephemeral;
 			break;
 		case R.DeferredChannelMessageWithSource:
-			record.original = interactionMessage(ctx, record, { flags: data.flags ?? 0 }, MessageFlags.Loading);
+			record.original = interactionMessage(ctx, record, { flags: data.flags ?? 0 }, null, MessageFlags.Loading);
 			record.originalEphemeral = ephemeral;
 			break;
 		case R.UpdateMessage:
 		case R.DeferredMessageUpdate: {
 			const source = sourceMessage(ctx, record);
-			record.original = type === R.UpdateMessage ? editInteractionMessage(ctx, source, data) : source;
+			record.original = type === R.UpdateMessage ? editInteractionMessage(ctx, source, data, 'data.attachments') : source;
 			record.originalEphemeral = ((source.flags ?? 0) & MessageFlags.Ephemeral) !== 0;
 			replaceStoredEphemeral(ctx, source.id, record.original);
 			break;
@@ -189,7 +213,7 @@ function messageRoutes(path: string, param: (ctx: RouteContext) => string): Rout
 			method: 'GET',
 			path,
 			auth: 'none',
-			handler: (ctx) => targetMessage(webhookInteraction(ctx, false), param(ctx))
+			handler: (ctx) => ctx.core.attachments.refresh(targetMessage(webhookInteraction(ctx, false), param(ctx)))
 		},
 		{
 			method: 'PATCH',
@@ -198,7 +222,7 @@ function messageRoutes(path: string, param: (ctx: RouteContext) => string): Rout
 			handler: (ctx) => {
 				const record = webhookInteraction(ctx, false);
 				const message = targetMessage(record, param(ctx));
-				const edited = editInteractionMessage(ctx, message, ctx.body as Json);
+				const edited = editInteractionMessage(ctx, message, (ctx.body ?? {}) as Json);
 				if (message.id === record.original?.id) {
 					record.original = edited;
 					record.edits.push(edited);
@@ -243,14 +267,14 @@ export const interactionRoutes: RouteDefinition[] = [
 			if (original && ((original.flags ?? 0) & MessageFlags.Loading) !== 0) {
 				// Right after a deferred response the first follow-up edits the loading message instead
 				// (documented backwards-compatible behaviour; the ephemeral state of the defer is kept).
-				const { flags: _flags, ...data } = ctx.body as Json;
+				const { flags: _flags, ...data } = (ctx.body ?? {}) as Json;
 				const edited = editInteractionMessage(ctx, original, data);
 				record.original = edited;
 				record.edits.push(edited);
 				record.events.emit('change');
 				return edited;
 			}
-			const message = interactionMessage(ctx, record, ctx.body as Json);
+			const message = interactionMessage(ctx, record, (ctx.body ?? {}) as Json, 'attachments');
 			record.followUps.push(message);
 			record.events.emit('change');
 			return message;

@@ -1,5 +1,6 @@
 /**
- * Channel messages (resources/message "Endpoints"): list, get, create, edit, delete, bulk delete, typing.
+ * Channel messages (resources/message "Endpoints"): list, get, create, edit, delete, bulk delete, typing. Create and
+ * edit take files (multipart `files[n]`, ../uploads.ts); reads sign attachment URLs anew.
  * Permission rules: VIEW_CHANNEL (else 403 50001), SEND_MESSAGES (SEND_MESSAGES_IN_THREADS in threads),
  * READ_MESSAGE_HISTORY to read, MANAGE_MESSAGES to delete others' messages and to bulk delete (2–100 messages, none
  * older than 14 days: 50034); only the author edits content (50005); an empty message is 50006; DMs to a user who
@@ -16,6 +17,7 @@ import type { ChannelState } from '../../world/state.js';
 import type { RouteContext } from '../context.js';
 import { DiscordHttpError, ErrorCodes, invalidFormBody } from '../errors.js';
 import type { RouteDefinition } from '../router.js';
+import { materializeAttachments, planAttachments, requestAttachments } from '../uploads.js';
 
 type Json = Record<string, any>;
 
@@ -55,24 +57,26 @@ function sendMessage(ctx: RouteContext): APIMessage {
 			throw new DiscordHttpError(403, ErrorCodes.CannotMessageUser, undefined, undefined, `${name} ${why}`);
 		}
 	}
+	const attachmentPlan = planAttachments(body.attachments ?? undefined, ctx.files, null);
 	const empty =
 		!body.content &&
 		!(Array.isArray(body.embeds) && body.embeds.length) &&
 		!(Array.isArray(body.components) && body.components.length) &&
 		!(Array.isArray(body.sticker_ids) && body.sticker_ids.length) &&
-		!(Array.isArray(body.attachments) && body.attachments.length) &&
+		!attachmentPlan.length &&
 		!body.poll;
 	if (empty) throw new DiscordHttpError(400, ErrorCodes.EmptyMessage);
 	const reference = body.message_reference as Json | undefined;
 	if (reference?.message_id && !channel.messages.has(reference.message_id) && reference.fail_if_not_exists !== false) {
 		throw invalidFormBody('message_reference', 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', 'Unknown message');
 	}
-	return createMessage(ctx.world, channel, {
+	const attachments = materializeAttachments(ctx, attachmentPlan, channel.id);
+	const message = createMessage(ctx.world, channel, {
 		authorId: ctx.botId,
 		content: body.content ?? '',
 		embeds: body.embeds ?? [],
 		components: body.components ?? [],
-		attachments: body.attachments ?? [],
+		attachments,
 		flags: body.flags ?? 0,
 		tts: body.tts ?? false,
 		nonce: body.nonce,
@@ -80,11 +84,18 @@ function sendMessage(ctx: RouteContext): APIMessage {
 		messageReference: reference?.message_id ? { message_id: reference.message_id } : undefined,
 		poll: body.poll
 	});
+	ctx.core.attachments.bind(attachments, message.id);
+	return message;
 }
 
 function listMessages(ctx: RouteContext): APIMessage[] {
 	const channel = ctx.channel();
 	if (!canRead(ctx, channel)) return [];
+	// Attachment URLs are signed anew on every read.
+	return pageOfMessages(ctx, channel).map((message) => ctx.core.attachments.refresh(message));
+}
+
+function pageOfMessages(ctx: RouteContext, channel: ChannelState): APIMessage[] {
 	const limit = Math.min(100, Math.max(1, Number(ctx.query.get('limit') ?? 50)));
 	const all = [...channel.messages.values()].reverse();
 	const before = ctx.query.get('before');
@@ -110,7 +121,7 @@ export const messageRoutes: RouteDefinition[] = [
 		handler: (ctx) => {
 			const channel = ctx.channel();
 			if (channel.guildId) ctx.requirePermissions(ctx.guild(channel.guildId), P.ReadMessageHistory, channel);
-			return ctx.message(channel, ctx.params.message_id!);
+			return ctx.core.attachments.refresh(ctx.message(channel, ctx.params.message_id!));
 		}
 	},
 	{
@@ -122,14 +133,25 @@ export const messageRoutes: RouteDefinition[] = [
 			const message = ctx.message(channel, ctx.params.message_id!);
 			const body = (ctx.body ?? {}) as Json;
 			const own = message.author.id === ctx.botId;
-			const touchesContent = ['content', 'embeds', 'components', 'attachments'].some((key) => body[key] !== undefined);
+			const touchesContent =
+				['content', 'embeds', 'components', 'attachments'].some((key) => body[key] !== undefined) || ctx.files.length > 0;
 			if (!own && touchesContent) throw new DiscordHttpError(403, ErrorCodes.CannotEditOthersMessage);
 			if (!own && channel.guildId) ctx.requirePermissions(ctx.guild(channel.guildId), P.ManageMessages, channel);
 			const changes: Json = {};
-			for (const key of ['content', 'embeds', 'components', 'attachments', 'flags']) {
+			for (const key of ['content', 'embeds', 'components', 'flags']) {
 				if (body[key] !== undefined) changes[key] = body[key] ?? (key === 'content' ? '' : key === 'flags' ? 0 : []);
 			}
-			return editMessage(ctx.world, channel, message, changes);
+			if (body.attachments !== undefined || ctx.files.length) {
+				// `attachments` lists what stays (kept ids and new files[n]); without it new files are appended.
+				changes.attachments = requestAttachments(ctx, {
+					entries: body.attachments === null ? [] : body.attachments,
+					existing: message.attachments,
+					channelId: channel.id
+				});
+			}
+			const edited = editMessage(ctx.world, channel, message, changes);
+			ctx.core.attachments.bind(edited.attachments, edited.id);
+			return edited;
 		}
 	},
 	{
