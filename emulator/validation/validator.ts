@@ -19,6 +19,7 @@ const SEMANTIC: Record<string, SemanticCheck> = {
 	'PATCH /webhooks/{webhook_id}/{webhook_token}/messages/@original': (body) => checkMessageBody(body),
 	'PATCH /webhooks/{webhook_id}/{webhook_token}/messages/{message_id}': (body) => checkMessageBody(body),
 	'POST /interactions/{interaction_id}/{interaction_token}/callback': checkCallback,
+	'POST /channels/{channel_id}/threads': (body) => (body?.message ? checkMessageBody(body.message, 'message') : []),
 	'PUT /applications/{application_id}/commands': checkCommandList,
 	'PUT /applications/{application_id}/guilds/{guild_id}/commands': checkCommandList,
 	'POST /applications/{application_id}/commands': (body) => checkCommand(body),

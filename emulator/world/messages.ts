@@ -10,6 +10,8 @@ import type { World } from './world.js';
 
 /** What a new message carries. */
 export interface MessageInput {
+	/** The message id; default a new snowflake (a forum post's starter message takes its thread's id). */
+	id?: string;
 	authorId: string;
 	/** The author object as sent, when it is not a user of the world (a webhook's bot-like user). */
 	author?: APIUser;
@@ -39,7 +41,7 @@ export interface MessageInput {
  * history by id, as the messages Discord lists are ordered by id.
  */
 export function createMessage(world: World, channel: ChannelState, input: MessageInput): APIMessage {
-	const id = input.at === undefined ? world.context.ids.next() : world.context.ids.at(input.at);
+	const id = input.id ?? (input.at === undefined ? world.context.ids.next() : world.context.ids.at(input.at));
 	const flags = input.flags ?? 0;
 	const content = input.content ?? '';
 	const mentions = parseMentions(world, channel, content, input.allowedMentions);

@@ -108,6 +108,7 @@ export function channelPayload(source: PayloadSource, channel: ChannelState): AP
 			message_count: channel.messageCount ?? 0,
 			member_count: channel.threadMembers?.size ?? 0,
 			total_message_sent: channel.totalMessageSent ?? 0,
+			...(channel.appliedTags ? { applied_tags: channel.appliedTags } : {}),
 			thread_metadata: {
 				archived: meta.archived,
 				auto_archive_duration: meta.autoArchiveDuration,

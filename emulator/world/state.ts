@@ -77,6 +77,8 @@ export interface ChannelState {
 	threadMembers?: Map<string, string>; // user id -> join timestamp
 	messageCount?: number;
 	totalMessageSent?: number;
+	/** Tags of a forum post (`applied_tags`). */
+	appliedTags?: string[];
 	// DMs
 	recipients?: string[];
 }

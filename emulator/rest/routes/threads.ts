@@ -1,20 +1,72 @@
 /**
  * Threads (resources/channel "Start Thread ...", "Join Thread", topics/threads): start a thread with or without a
- * message (CREATE_PUBLIC_THREADS / CREATE_PRIVATE_THREADS; a thread from a message takes the message's id), join
- * and leave (THREAD_MEMBERS_UPDATE), add and remove members, list members and active threads. Archiving is a
- * channel edit (`archived: true`, see channels.ts).
+ * message (CREATE_PUBLIC_THREADS / CREATE_PRIVATE_THREADS; a thread from a message takes the message's id), a post in
+ * a forum or media channel with its starter message (files included), join and leave (THREAD_MEMBERS_UPDATE), add
+ * and remove members, list members and active threads. Archiving is a channel edit (`archived: true`, see
+ * channels.ts).
  */
 import { ChannelType, PermissionFlagsBits as P } from 'discord-api-types/v10';
+import { createMessage } from '../../world/messages.js';
 import { isThread } from '../../world/permissions.js';
 import type { ChannelState } from '../../world/state.js';
 import type { RouteContext } from '../context.js';
 import { DiscordHttpError, ErrorCodes, invalidFormBody } from '../errors.js';
 import { respond, type RouteDefinition } from '../router.js';
+import { materializeAttachments, planAttachments } from '../uploads.js';
 
 type Json = Record<string, any>;
 
+/**
+ * A post in a forum or media channel ("Start Thread in Forum or Media Channel"): SEND_MESSAGES in the channel, a
+ * public thread whose starter message (`message`, with files as in Create Message) takes the thread's id; answered
+ * 201 with the channel and its `message`. `applied_tags` are kept as given (forum tags are not emulated).
+ */
+function startForumThread(ctx: RouteContext, parent: ChannelState) {
+	const guild = ctx.guild(parent.guildId!);
+	const body = (ctx.body ?? {}) as Json;
+	ctx.requirePermissions(guild, P.SendMessages, parent);
+	const data = (body.message ?? {}) as Json;
+	const plan = planAttachments(data.attachments ?? undefined, ctx.files, null, 'message.attachments');
+	const empty =
+		!data.content &&
+		!(Array.isArray(data.embeds) && data.embeds.length) &&
+		!(Array.isArray(data.components) && data.components.length) &&
+		!(Array.isArray(data.sticker_ids) && data.sticker_ids.length) &&
+		!plan.length &&
+		!data.poll;
+	if (empty) throw new DiscordHttpError(400, ErrorCodes.EmptyMessage);
+	const thread = guild.insertChannel({
+		name: body.name,
+		type: ChannelType.PublicThread,
+		parentId: parent.id,
+		ownerId: ctx.botId,
+		rateLimitPerUser: body.rate_limit_per_user ?? 0
+	});
+	if (body.auto_archive_duration) thread.thread!.autoArchiveDuration = body.auto_archive_duration;
+	if (Array.isArray(body.applied_tags)) thread.appliedTags = body.applied_tags.map(String);
+	const attachments = materializeAttachments(ctx, plan, thread.id);
+	const message = createMessage(ctx.world, thread, {
+		id: thread.id,
+		authorId: ctx.botId,
+		content: data.content ?? '',
+		embeds: data.embeds ?? [],
+		components: data.components ?? [],
+		attachments,
+		flags: data.flags ?? 0,
+		allowedMentions: data.allowed_mentions ?? null,
+		poll: data.poll
+	});
+	ctx.core.attachments.bind(attachments, message.id);
+	// message_count leaves out the starter message ("Thread-specific channel fields").
+	thread.messageCount = Math.max(0, (thread.messageCount ?? 1) - 1);
+	return respond(201, { ...ctx.world.channelPayload(thread), message });
+}
+
 function startThread(ctx: RouteContext, fromMessage: boolean) {
 	const parent = ctx.channel();
+	if (!fromMessage && (parent.type === ChannelType.GuildForum || parent.type === ChannelType.GuildMedia)) {
+		return startForumThread(ctx, parent);
+	}
 	if (!parent.guildId || ![ChannelType.GuildText, ChannelType.GuildAnnouncement].includes(parent.type)) {
 		throw new DiscordHttpError(400, ErrorCodes.InvalidChannelType, undefined, undefined, 'threads start in text channels');
 	}
