@@ -665,7 +665,8 @@ async function main(): Promise<void> {
 		latencyRow('raw MESSAGE_CREATE → decision (observer)', decisionSummary),
 		latencyRow("  the service's own latencyMs", summarize(latencySamples.map((sample) => sample.serviceMs))),
 		latencyRow('  raw MESSAGE_CREATE → messageCreate', latency.stats.delivered),
-		latencyRow('emulator send → raw MESSAGE_CREATE', summarize(transport))
+		latencyRow('emulator send → raw MESSAGE_CREATE', summarize(transport)),
+		latencyRow("Redis PING on the bot's client, every 20 ms", latency.stats.redisPing)
 	])) {
 		out(line);
 	}
@@ -674,9 +675,14 @@ async function main(): Promise<void> {
 	);
 	out(`  actions: ${outcomesText(latency.stats)}; all done ${duration(latency.settleMs)} after the last decision`);
 	out(
+		`  the bot's process over the phase: ${(((latency.stats.cpuUser + latency.stats.cpuSystem) / 1_000 / latency.elapsedMs) * 100).toFixed(0)}% of a core; ` +
+			`a 1-ms timer late by (monitorEventLoopDelay) p50 ${ms2(latency.stats.loopDelay.p50)}, p99 ${ms2(latency.stats.loopDelay.p99)}, max ${ms2(latency.stats.loopDelay.max)}; machine load ${latency.load.toFixed(1)}`
+	);
+	out(
 		'  raw: discord.js Events.Raw (the gateway frame parsed, before the Message is built); decision: the automod observer (handleMessage, after the Redis round trip of rate/duplicates);'
 	);
-	out("  latencyMs: the service's own, from the listener's start; emulator send → raw: the transport (emulator's dispatch, WebSocket, parse), not in the target");
+	out("  latencyMs: the service's own, from the listener's start; emulator send → raw: the transport (emulator's dispatch, WebSocket, parse), not in the target;");
+	out('  Redis PING: a round trip like the one each decision waits for (the Lua script counting rate and duplicates), measured beside them');
 	out();
 
 	// Hostile.
@@ -697,7 +703,8 @@ async function main(): Promise<void> {
 		latencyRow(`regex bomb: 4,000 "a" + "b" (${count(REGEX_BOMB.length)} chars) vs (a+)+$, decision`, bombDecision),
 		latencyRow("  the service's own latencyMs", summarize(bombs.map((sample) => sample.serviceMs))),
 		latencyRow(`zalgo: ${count(zalgoText.length)} chars (letters under 3–8 combining marks), decision`, zalgoDecision),
-		latencyRow("  the service's own latencyMs", summarize(zalgos.map((sample) => sample.serviceMs)))
+		latencyRow("  the service's own latencyMs", summarize(zalgos.map((sample) => sample.serviceMs))),
+		latencyRow("Redis PING on the bot's client, every 20 ms", hostile.stats.redisPing)
 	])) {
 		out(line);
 	}

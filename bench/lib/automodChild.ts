@@ -18,7 +18,7 @@
  * phase's number), `automod.progress`, `automod.stats`, `automod.settle`, `automod.memory`. Event: `progress`
  * (coalesced, at most every few milliseconds).
  */
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Events, type Message } from 'discord.js';
 import { automodPlugin } from '../../src/plugins/automod/index.js';
 import type { ActionOutcome, CheckedMessage } from '../../src/plugins/automod/service/AutomodService.js';
@@ -104,6 +104,10 @@ export interface PhaseStats {
 	service: LatencySummary;
 	/** Raw MESSAGE_CREATE to discord.js's `messageCreate` (a plain listener, after the bot's own). */
 	delivered: LatencySummary;
+	/** Round trips of a PING every 20 ms on the bot's own Redis client during a phase that keeps samples (the automod waits for one per message), ms. */
+	redisPing: LatencySummary;
+	/** How late the bot's event loop ran a 1-ms timer over the phase (perf_hooks `monitorEventLoopDelay`, less its 1-ms period), ms: p50, p99, max. */
+	loopDelay: { p50: number; p99: number; max: number };
 	outcomes: OutcomeCounts;
 	/** Outcomes not settled yet (actions still running: REST calls, Redis, cases). */
 	pending: number;
@@ -134,6 +138,9 @@ export interface ChildProgress {
 	pending: number;
 }
 
+/** A delay of {@link monitorEventLoopDelay} (ns, its 1-ms period included) as lateness in ms. */
+const late = (nanoseconds: number) => Math.max(0, nanoseconds / 1e6 - 1);
+
 /** Most samples a phase keeps. */
 export const MAX_SAMPLES = 50_000;
 
@@ -152,6 +159,10 @@ export function install(api: BotChildApi): void {
 	const decision = new LatencyHistogram();
 	const serviceLatency = new LatencyHistogram();
 	const delivered = new LatencyHistogram();
+	const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+	loopDelay.enable();
+	const redisPing = new LatencyHistogram();
+	let pinger: NodeJS.Timeout | null = null;
 	const emptyOutcomes = (): OutcomeCounts => ({ settled: 0, deleted: 0, notices: 0, dms: 0, notifyFailed: 0, punishmentCases: 0, strikeCases: 0, rejected: 0 });
 	let phase: PhaseOptions = { name: 'start', mode: 'on', keepSamples: false };
 	let created = 0;
@@ -291,8 +302,20 @@ export function install(api: BotChildApi): void {
 		decision.reset();
 		serviceLatency.reset();
 		delivered.reset();
+		loopDelay.reset();
 		outcomes = emptyOutcomes();
 		samples = phase.keepSamples ? [] : null;
+		redisPing.reset();
+		if (pinger) clearInterval(pinger);
+		pinger = phase.keepSamples
+			? setInterval(() => {
+					const started = performance.now();
+					bot.container.redis.ping().then(
+						() => redisPing.record(performance.now() - started),
+						() => {}
+					);
+				}, 20)
+			: null;
 		cpuAtStart = process.cpuUsage();
 		return generation;
 	});
@@ -316,6 +339,8 @@ export function install(api: BotChildApi): void {
 			decision: decision.summary(),
 			service: serviceLatency.summary(),
 			delivered: delivered.summary(),
+			redisPing: redisPing.summary(),
+			loopDelay: { p50: late(loopDelay.percentile(50)), p99: late(loopDelay.percentile(99)), max: late(loopDelay.max) },
 			outcomes,
 			pending,
 			samples
