@@ -244,7 +244,8 @@ export class GiveawayService {
 	/**
 	 * Ends a giveaway: draws round 0 (lib/draw.ts) from every entry, records the winners, then announces them. Exactly
 	 * once: under the row lock, only a running or paused giveaway ends; a scheduled end (`early` false) that finds the
-	 * end moved later (an edit) does nothing (the moved job ends it).
+	 * end moved later (an edit) does nothing (the moved job ends it); one that finds the giveaway ended but never
+	 * announced (the announcement failed, the job is retried) announces it.
 	 * @returns what the end did, or null when there was nothing to end.
 	 * @throws UserError `giveaways:errors.notRunning` for an early end of a giveaway already ended or cancelled.
 	 */
@@ -253,6 +254,10 @@ export class GiveawayService {
 		const ended = await this.ctx.em().transactional(async (tx) => {
 			const record = await store.findGiveaway(tx, guildId, number, true);
 			if (!record) return null;
+			if (record.status === 'ended' && record.announcedAt === null && !early) {
+				// Ended before, but its announcement failed (a retry of the end job): announce it now.
+				return { record, winners: currentWinners(record), entries: await store.countEntries(tx, record.id), announceOnly: true };
+			}
 			if (record.status !== 'running' && record.status !== 'paused') {
 				if (early) throw translatedUserError('giveaways:errors.notRunning', { number });
 				return null;
@@ -263,12 +268,13 @@ export class GiveawayService {
 			const round: GiveawayRound = { round: 0, count: record.winnerCount, exclude: [], winners, at: new Date(now).toISOString(), reason: 'end' };
 			const claims = this.#claimsFor(record, winners, now, true);
 			const updated = await store.updateGiveaway(tx, record.id, { status: 'ended', endedAt: now, entriesHash: entriesHash(entries), rounds: [round], claims });
-			return { record: updated, winners, entries: entries.length };
+			return { record: updated, winners, entries: entries.length, announceOnly: false };
 		});
 		if (!ended) return null;
 		if (early) await this.ctx.tasks.cancel(END_TASK, guildId, endKey(ended.record.id));
+		// A failure here fails the end job, whose retry announces (above); a restart's reconcile does too.
 		await this.#announce(ended.record, ended.winners, 'end', ended.entries);
-		return ended;
+		return { record: ended.record, winners: ended.winners, entries: ended.entries };
 	}
 
 	/** Claim deadlines for new winners (none when the giveaway has no claim time). */
