@@ -6,6 +6,7 @@
  * surviving a SIGKILL of the process that started it, happening once while two processes run.
  */
 import { DiscordEmulator, type GuildHandle, type MemberView } from '@hearth/discord-emulator';
+import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../src/lib/clock.js';
 import { giveawaysPlugin } from '../../../src/plugins/giveaways/index.js';
@@ -196,6 +197,48 @@ describe('the end', () => {
 		const record = await service().get(guild.id, giveaway.number);
 		expect(record.rounds).toHaveLength(1);
 		expect(record.claims[winner.id]?.claimedAt).not.toBeNull();
+	});
+});
+
+describe('when the announcement cannot go out', () => {
+	it('a channel deleted by hand: the giveaway still ends, winners drawn and recorded, the log says where', async () => {
+		const room = guild.createChannel({ name: 'doomed', type: ChannelType.GuildText }).id;
+		await vi.waitFor(() => expect(bot.handle.client.channels.cache.has(room)).toBe(true));
+		const giveaway = await start({ channelId: room });
+		const entrant = newMember();
+		const press = emu.interactions.button({ guildId: guild.id, channelId: room, userId: entrant.id, messageId: giveaway.messageId!, customId: `giveaways:enter:${giveaway.number}` });
+		await press.waitForReply();
+		guild.deleteChannel(room);
+		await vi.waitFor(() => expect(bot.handle.client.channels.cache.has(room)).toBe(false));
+		const ended = await service().end(guild.id, giveaway.number, true);
+		expect(ended?.winners).toEqual([entrant.id]);
+		const record = await service().get(guild.id, giveaway.number);
+		expect(record).toMatchObject({ status: 'ended', announcementMessageId: null });
+		expect(record.announcedAt).not.toBeNull();
+		expect(bot.logs.find(new RegExp(`Giveaway #${giveaway.number} .*channel ${room} is gone; winners recorded: ${entrant.id}`))).toHaveLength(1);
+	});
+
+	it("the bot lost Send Messages there: the same, with Discord's refusal in the log", async () => {
+		const room = guild.createChannel({ name: 'locked', type: ChannelType.GuildText }).id;
+		await vi.waitFor(() => expect(bot.handle.client.channels.cache.has(room)).toBe(true));
+		const giveaway = await start({ channelId: room });
+		const entrant = newMember();
+		const press = emu.interactions.button({ guildId: guild.id, channelId: room, userId: entrant.id, messageId: giveaway.messageId!, customId: `giveaways:enter:${giveaway.number}` });
+		await press.waitForReply();
+		// Sending comes from the bot's role and @everyone: both lose it.
+		const roles = [guild.botRoleId, guild.everyoneRoleId];
+		const before = roles.map((id) => BigInt(guild.role(id)!.permissions));
+		emu.expectFailures((failure) => failure.code === 50013);
+		roles.forEach((id, index) => guild.editRole(id, { permissions: before[index]! & ~PermissionFlagsBits.SendMessages }));
+		try {
+			await vi.waitFor(() => expect(bot.handle.client.guilds.cache.get(guild.id)?.members.me?.permissions.has(PermissionFlagsBits.SendMessages)).toBe(false));
+			const ended = await service().end(guild.id, giveaway.number, true);
+			expect(ended?.winners).toEqual([entrant.id]);
+			expect((await service().get(guild.id, giveaway.number)).status).toBe('ended');
+			expect(bot.logs.find(new RegExp(`Giveaway #${giveaway.number} .*announcement could not be posted in channel ${room}`))).toHaveLength(1);
+		} finally {
+			roles.forEach((id, index) => guild.editRole(id, { permissions: before[index]! }));
+		}
 	});
 });
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
  * At the start the giveaway shows a commitment, the SHA-256 of a random secret the bot keeps. At the end the bot
  * publishes the secret, the SHA-256 of the canonical entry list, and the list itself; the winners are a deterministic
  * function of (secret, entry list, round, earlier winners), so anyone can recompute them: `/giveaway verify` in the bot,
- * `npm run giveaway:verify -- <file>` outside it. The algorithm is specified byte for byte in docs/giveaways-draw.md,
+ * `npm run giveaway:verify -- <file>` outside it. The algorithm is specified byte for byte in docs/giveaways.md ("A draw anyone can verify"),
  * with a test vector; changing anything that changes a result needs a new version name (tests freeze one result).
  *
  * Plain functions over plain data: no Discord, no clock, no database.
@@ -260,7 +260,7 @@ export interface DrawOptions {
 }
 
 /**
- * The winners of one round of a giveaway, in draw order (issue 11; docs/giveaways-draw.md is the specification):
+ * The winners of one round of a giveaway, in draw order (issue 11; docs/giveaways.md ("A draw anyone can verify") is the specification):
  * a weighted draw without replacement. The eligible entries are the canonical entries whose user is not in `exclude`;
  * each pick takes r = the stream's next uniform integer below W (W: the total weight of the eligible entries not drawn
  * yet) and the winner is the first such entry, in canonical order, whose cumulative weight (itself included) is greater

@@ -1,6 +1,6 @@
 /**
  * Checks a giveaway's published draw file (issue 11, `npm run giveaway:verify -- <file>`): the commitment, the entry
- * list and its hash, and every round's winners recomputed from the secret (docs/giveaways-draw.md). A developer tool:
+ * list and its hash, and every round's winners recomputed from the secret (docs/giveaways.md ("A draw anyone can verify")). A developer tool:
  * it prints in English; the bot's `/giveaway verify` translates the same problem codes.
  *
  * Usage: `giveaway:verify <file.json | ->` (`-` reads the file from standard input)

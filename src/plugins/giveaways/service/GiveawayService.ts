@@ -287,7 +287,7 @@ export class GiveawayService {
 	}
 
 	/**
-	 * Announces winners: a reply to the giveaway message pinging only them (with the draw record attached for an end),
+	 * Announces winners: a reply to the giveaway message pinging only them, with the draw record (every round so far),
 	 * the message edited, claim deadlines scheduled. Where the announcement cannot go (message or channel deleted, no
 	 * permission), the log says so; the winners stay recorded. Marks the giveaway announced.
 	 */
@@ -313,7 +313,8 @@ export class GiveawayService {
 		let announcementId: string | null = null;
 		if (channel?.isTextBased()) {
 			try {
-				const files = kind === 'end' ? [new AttachmentBuilder(Buffer.from(JSON.stringify(await this.drawRecord(record), null, '\t')), { name: `giveaway-${record.number}-draw.json` })] : [];
+				// Every announcement carries the draw record with every round so far, so rerolls can be checked too.
+				const files = [new AttachmentBuilder(Buffer.from(JSON.stringify(await this.drawRecord(record), null, '\t')), { name: `giveaway-${record.number}-draw.json` })];
 				const sent = await (channel as GuildTextBasedChannel).send({
 					content: content.slice(0, 2_000),
 					allowedMentions: { users: [...winners] },
@@ -341,12 +342,15 @@ export class GiveawayService {
 
 	/** The published draw record of an ended giveaway (lib/draw.ts `DrawRecord`): secret, entries, every round. */
 	public async drawRecord(record: GiveawayRecord): Promise<DrawRecord> {
-		return buildDrawRecord({
+		const built = buildDrawRecord({
 			giveaway: { guildId: record.guildId, id: String(record.number), prize: record.prize },
 			secret: record.secret,
 			entries: await this.entries(record.id),
 			rounds: record.rounds.map((round) => ({ count: round.count, winners: round.winners }))
 		});
+		// The values published at the start (commitment) and the end (entries hash), as stored: a check of the record
+		// then also catches a stored value that no longer matches the secret or the entries.
+		return { ...built, commitment: record.commitment, entriesHash: record.entriesHash ?? built.entriesHash };
 	}
 
 	/** `/giveaway verify`: recomputes every round from the published data. @throws UserError when not ended yet. */

@@ -22,7 +22,7 @@ import {
 /** The secret of the test vector: the bytes 0x00 to 0x1f. */
 const SECRET = Buffer.from(Array.from({ length: 32 }, (_, byte) => byte)).toString('hex');
 
-/** The entries of the test vector (docs/giveaways-draw.md), deliberately not in canonical order. */
+/** The entries of the test vector (docs/giveaways.md ("A draw anyone can verify")), deliberately not in canonical order. */
 const ENTRIES: DrawEntry[] = [
 	{ userId: '80351110224678912', weight: 1 },
 	{ userId: '175928847299117063', weight: 3 },
@@ -45,7 +45,7 @@ function randomEntries(random: SeededRandom, count: number): DrawEntry[] {
 }
 
 /**
- * The draw written again from the specification (docs/giveaways-draw.md), as plainly as possible: BigInt order, the
+ * The draw written again from the specification (docs/giveaways.md ("A draw anyone can verify")), as plainly as possible: BigInt order, the
  * linear walk instead of the Fenwick tree, the stream straight from HMAC-SHA256.
  */
 function referenceDraw(secret: string, entries: readonly DrawEntry[], count: number, round: number, exclude: readonly string[]): string[] {
@@ -77,7 +77,7 @@ function referenceDraw(secret: string, entries: readonly DrawEntry[], count: num
 
 describe('the published algorithm, hearth-draw-v1', () => {
 	// A regression guard of the published algorithm: these values were computed once by this implementation (and
-	// checked against an independent reimplementation written from docs/giveaways-draw.md), then frozen. They are the
+	// checked against an independent reimplementation written from docs/giveaways.md ("A draw anyone can verify")), then frozen. They are the
 	// test vector of that document. If this test fails, published draws would no longer verify: do not update the
 	// values; keep hearth-draw-v1 as it is and make any change a new version.
 	it('gives the frozen test vector', () => {
