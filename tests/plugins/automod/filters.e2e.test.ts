@@ -8,13 +8,15 @@ import { DiscordEmulator, type GuildHandle, type MemberView } from '@hearth/disc
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../src/lib/clock.js';
-import type { ConfigPatch } from '../../../src/lib/plugins/context.js';
-import type { automodConfigSchema } from '../../../src/plugins/automod/lib/config.js';
 import { automodPlugin } from '../../../src/plugins/automod/index.js';
 import type { AutomodService, CheckedMessage } from '../../../src/plugins/automod/service/AutomodService.js';
 import { moderationPlugin } from '../../../src/plugins/moderation/index.js';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
 import { DAY, enableModeration, generalChannelId, MINUTE, START } from '../moderation/e2eHelpers.js';
+import { CheckedMessages, firedOf, onlyFilters, replaceConfig, type AutomodPatch } from './e2eHelpers.js';
+
+/** Replaces the test guild's automod config (e2eHelpers.ts `replaceConfig`). */
+const configure = (patch: AutomodPatch = {}) => replaceConfig(service, guild.id, patch);
 
 const P = PermissionFlagsBits;
 
@@ -32,59 +34,20 @@ let mod: MemberView;
 let trustedRole: string;
 let seq = 0;
 
-/** Every message the automod checked, by message id (filled by the service's observer). */
-const checked = new Map<string, CheckedMessage>();
+/** Every message the automod checked (filled by the service's observer). */
+let checked: CheckedMessages;
 
 /** A new member of the test guild (fresh, so no strikes or spam windows carry over between tests). */
 const newMember = (options: { roles?: string[]; bot?: boolean } = {}) => guild.addMember({ username: `member${++seq}`, roles: options.roles ?? [], ...(options.bot ? { bot: true } : {}) });
 
-/** Waits until the automod has checked a message, and returns what it decided. */
-async function checkOf(messageId: string): Promise<CheckedMessage> {
-	return vi.waitFor(
-		() => {
-			const event = checked.get(messageId);
-			if (!event) throw new Error(`message ${messageId} not checked yet`);
-			return event;
-		},
-		{ timeout: 10_000, interval: 5 }
-	);
-}
-
 /** Sends a message as `author` and waits for the automod's decision and its actions; returns the check. */
 async function send(author: MemberView, content: string, channelId = general): Promise<CheckedMessage & { id: string }> {
 	const message = emu.messages.send({ channelId, userId: author.id, content });
-	const event = await checkOf(message.id);
-	await event.outcome;
-	return { ...event, id: message.id };
+	return { ...(await checked.of(message.id)), id: message.id };
 }
-
-/** The filters a checked message broke, by name. */
-const firedOf = (event: CheckedMessage) => event.decision?.hits.map((hit) => hit.filter) ?? [];
 
 /** Whether a message is still in its channel. */
 const present = (channelId: string, messageId: string) => emu.messages.in(channelId).some((message) => message.id === messageId);
-
-/** Replaces the guild's automod config: defaults, then `patch` (strikes off unless the patch sets them). */
-async function configure(patch: ConfigPatch<typeof automodConfigSchema> = {}): Promise<void> {
-	await service.ctx.updateConfig(guild.id, () => ({
-		alertChannelId: undefined,
-		newAccountDays: 0,
-		noticeSeconds: undefined,
-		words: undefined,
-		regexes: undefined,
-		filters: undefined,
-		exempt: undefined,
-		strikes: [],
-		native: undefined,
-		...patch
-	}));
-}
-
-/** Only the named filters on (with their default settings unless given), everything else off. */
-function only(filters: Record<string, object>): ConfigPatch<typeof automodConfigSchema>['filters'] {
-	const off = Object.fromEntries(['words', 'regex', 'invites', 'links', 'mentions', 'everyone', 'caps', 'lines', 'emoji', 'attachments', 'rate', 'duplicates'].map((name) => [name, { enabled: false }]));
-	return { ...off, ...Object.fromEntries(Object.entries(filters).map(([name, settings]) => [name, { enabled: true, ...settings }])) } as never;
-}
 
 beforeAll(async () => {
 	clock = new ManualClock(START);
@@ -104,7 +67,7 @@ beforeAll(async () => {
 	await enableModeration(bot, guild);
 	await bot.handle.settings.setPluginEnabled(guild.id, 'automod', true);
 	service = bot.handle.pluginHost.service('automod');
-	service.observe((event) => checked.set(event.messageId, event));
+	checked = new CheckedMessages(service);
 }, 60_000);
 
 afterEach(() => emu.assertNoFailures());
@@ -116,7 +79,7 @@ afterAll(async () => {
 
 describe('content filters fire on what breaks them, not on near misses', () => {
 	it('words: look-alike letters, accents, zero-width characters and wildcards are caught; a longer word is not a whole-word match', async () => {
-		await configure({ words: ['badword', 'scam*', '*coin', '*grift*'], filters: only({ words: {} }) });
+		await configure({ words: ['badword', 'scam*', '*coin', '*grift*'], filters: onlyFilters({ words: {} }) });
 		const alice = newMember();
 		for (const text of ['this is a BАDWORD', 'bádwórd!', 'bad\u200bword', 'scammer here', 'buy bitcoin', 'pure grifting']) {
 			const event = await send(alice, text);
@@ -129,7 +92,7 @@ describe('content filters fire on what breaks them, not on near misses', () => {
 	});
 
 	it('regex: RE2 patterns match case-insensitively; a near miss does not', async () => {
-		await configure({ regexes: ['fo+bar', '\\d{3}-\\d{4}'], filters: only({ regex: {} }) });
+		await configure({ regexes: ['fo+bar', '\\d{3}-\\d{4}'], filters: onlyFilters({ regex: {} }) });
 		const bob = newMember();
 		expect(firedOf(await send(bob, 'FOOOBAR!'))).toEqual(['regex']);
 		expect(firedOf(await send(bob, 'call 555-1234'))).toEqual(['regex']);
@@ -137,18 +100,18 @@ describe('content filters fire on what breaks them, not on near misses', () => {
 	});
 
 	it('links: denied domains and their subdomains; allow mode blocks every other domain', async () => {
-		await configure({ filters: only({ links: { mode: 'deny', deny: ['evil.com'], allow: [] } }) });
+		await configure({ filters: onlyFilters({ links: { mode: 'deny', deny: ['evil.com'], allow: [] } }) });
 		const carol = newMember();
 		expect(firedOf(await send(carol, 'see https://sub.evil.com/x'))).toEqual(['links']);
 		expect(firedOf(await send(carol, 'see evil.com'))).toEqual(['links']);
 		expect(firedOf(await send(carol, 'see https://notevil.com'))).toEqual([]);
-		await configure({ filters: only({ links: { mode: 'allow', allow: ['good.org'], deny: [] } }) });
+		await configure({ filters: onlyFilters({ links: { mode: 'allow', allow: ['good.org'], deny: [] } }) });
 		expect(firedOf(await send(carol, 'docs at https://www.good.org/page'))).toEqual([]);
 		expect(firedOf(await send(carol, 'docs at https://other.net/page'))).toEqual(['links']);
 	});
 
 	it('mentions: more distinct users and roles than the limit', async () => {
-		await configure({ filters: only({ mentions: { limit: 2 } }) });
+		await configure({ filters: onlyFilters({ mentions: { limit: 2 } }) });
 		const dave = newMember();
 		const [a, b, c] = [newMember(), newMember(), newMember()];
 		expect(firedOf(await send(dave, `<@${a.id}> <@${b.id}> <@&${trustedRole}>`))).toEqual(['mentions']);
@@ -157,7 +120,7 @@ describe('content filters fire on what breaks them, not on near misses', () => {
 	});
 
 	it('@everyone: members without Mention Everyone are stopped, moderators are not', async () => {
-		await configure({ exempt: { permission: null }, filters: only({ everyone: {} }) });
+		await configure({ exempt: { permission: null }, filters: onlyFilters({ everyone: {} }) });
 		const erin = newMember();
 		expect(firedOf(await send(erin, '@everyone free stuff'))).toEqual(['everyone']);
 		expect(firedOf(await send(erin, 'email me at everyone@here.example'))).toEqual([]);
@@ -165,7 +128,7 @@ describe('content filters fire on what breaks them, not on near misses', () => {
 	});
 
 	it('caps, lines and emoji above their limits', async () => {
-		await configure({ filters: only({ caps: { percent: 70, minLetters: 10 }, lines: { max: 3 }, emoji: { max: 3 } }) });
+		await configure({ filters: onlyFilters({ caps: { percent: 70, minLetters: 10 }, lines: { max: 3 }, emoji: { max: 3 } }) });
 		const frank = newMember();
 		expect(firedOf(await send(frank, 'WHY IS NOBODY ANSWERING ME'))).toEqual(['caps']);
 		expect(firedOf(await send(frank, 'OK FINE'))).toEqual([]);
@@ -177,7 +140,7 @@ describe('content filters fire on what breaks them, not on near misses', () => {
 	});
 
 	it('invites: a Discord invite in any disguise; allowlisted codes pass', async () => {
-		await configure({ filters: only({ invites: { allow: ['friends'] } }) });
+		await configure({ filters: onlyFilters({ invites: { allow: ['friends'] } }) });
 		const gina = newMember();
 		for (const text of ['join discord.gg/abcdef', 'discord . gg / abcdef', 'https://discord.com/invite/abcdef']) {
 			expect(firedOf(await send(gina, text)), text).toEqual(['invites']);
@@ -189,7 +152,7 @@ describe('content filters fire on what breaks them, not on near misses', () => {
 
 describe('spam windows in Redis', () => {
 	it('rate: the message over the limit in the window fires; after the window it counts from zero', async () => {
-		await configure({ filters: only({ rate: { messages: 3, seconds: 5, scope: 'guild' } }) });
+		await configure({ filters: onlyFilters({ rate: { messages: 3, seconds: 5, scope: 'guild' } }) });
 		const hank = newMember();
 		const results: string[][] = [];
 		for (let i = 0; i < 4; i++) results.push(firedOf(await send(hank, `message ${i}`, i % 2 ? general : quiet)));
@@ -199,7 +162,7 @@ describe('spam windows in Redis', () => {
 	});
 
 	it('duplicates: the same message repeated across channels', async () => {
-		await configure({ filters: only({ duplicates: { count: 3, seconds: 60 } }) });
+		await configure({ filters: onlyFilters({ duplicates: { count: 3, seconds: 60 } }) });
 		const ivy = newMember();
 		expect(firedOf(await send(ivy, 'Buy my stuff', general))).toEqual([]);
 		expect(firedOf(await send(ivy, 'buy  MY stuff', quiet))).toEqual([]);
@@ -210,7 +173,7 @@ describe('spam windows in Redis', () => {
 
 describe('exemptions', () => {
 	it('global: roles, channels, categories, the Manage Messages permission, bots; per filter: its own list only', async () => {
-		await configure({ words: ['forbidden'], exempt: { roleIds: [trustedRole], channelIds: [quiet, category] }, filters: only({ words: {}, caps: { minLetters: 5 } }) });
+		await configure({ words: ['forbidden'], exempt: { roleIds: [trustedRole], channelIds: [quiet, category] }, filters: onlyFilters({ words: {}, caps: { minLetters: 5 } }) });
 		const trusted = newMember({ roles: [trustedRole] });
 		const plain = newMember();
 		const robot = newMember({ bot: true });
@@ -220,7 +183,7 @@ describe('exemptions', () => {
 		expect(firedOf(await send(mod, 'forbidden'))).toEqual([]);
 		expect(firedOf(await send(robot, 'forbidden'))).toEqual([]);
 		expect(firedOf(await send(plain, 'forbidden'))).toEqual(['words']);
-		await configure({ words: ['forbidden'], filters: only({ words: { exempt: { roleIds: [trustedRole] } }, caps: { minLetters: 5 } }), exempt: { permission: null } });
+		await configure({ words: ['forbidden'], filters: onlyFilters({ words: { exempt: { roleIds: [trustedRole] } }, caps: { minLetters: 5 } }), exempt: { permission: null } });
 		expect(firedOf(await send(trusted, 'FORBIDDEN'))).toEqual(['caps']);
 		expect(firedOf(await send(mod, 'forbidden'))).toEqual(['words']);
 	});
@@ -228,7 +191,7 @@ describe('exemptions', () => {
 
 describe('actions', () => {
 	it('a notice mentions the member and is deleted by its task when the clock passes noticeSeconds', async () => {
-		await configure({ words: ['noticeme'], noticeSeconds: 5, filters: only({ words: {} }) });
+		await configure({ words: ['noticeme'], noticeSeconds: 5, filters: onlyFilters({ words: {} }) });
 		const jack = newMember();
 		const event = await send(jack, 'noticeme please');
 		const outcome = await event.outcome;
@@ -243,7 +206,7 @@ describe('actions', () => {
 		await configure({
 			words: ['dmword', 'alertword'],
 			alertChannelId: alerts,
-			filters: only({ words: { actions: { delete: false, notify: 'dm', alert: true, points: 0 } } })
+			filters: onlyFilters({ words: { actions: { delete: false, notify: 'dm', alert: true, points: 0 } } })
 		});
 		const kate = newMember();
 		const event = await send(kate, 'an alertword here');
@@ -272,7 +235,7 @@ describe('actions', () => {
 	});
 
 	it("a filter's own punishment is a moderation case of source automod", async () => {
-		await configure({ words: ['warnme'], filters: only({ words: { actions: { punish: 'warn', notify: 'none' } } }) });
+		await configure({ words: ['warnme'], filters: onlyFilters({ words: { actions: { punish: 'warn', notify: 'none' } } }) });
 		const liam = newMember();
 		const outcome = await (await send(liam, 'warnme now')).outcome;
 		expect(outcome?.punishmentCase).toBeGreaterThan(0);
@@ -285,7 +248,7 @@ describe('actions', () => {
 		await configure({
 			words: ['strike'],
 			strikes: [{ points: 3, windowSeconds: 600, action: 'timeout', durationSeconds: 600 }],
-			filters: only({ words: { actions: { points: 1, notify: 'none' } } })
+			filters: onlyFilters({ words: { actions: { points: 1, notify: 'none' } } })
 		});
 		const mia = newMember();
 		await send(mia, 'strike one');
@@ -310,7 +273,7 @@ describe('actions', () => {
 		const veteran = newMember();
 		clock.advance(30 * DAY);
 		const newcomer = newMember();
-		await configure({ newAccountDays: 7, words: ['spamword'], filters: only({ words: { actions: { notify: 'none' }, newAccountActions: { punish: 'warn', notify: 'none' } } }) });
+		await configure({ newAccountDays: 7, words: ['spamword'], filters: onlyFilters({ words: { actions: { notify: 'none' }, newAccountActions: { punish: 'warn', notify: 'none' } } }) });
 		const old = await send(veteran, 'spamword');
 		expect(old.decision?.newAccount).toBe(false);
 		expect((await old.outcome)?.punishmentCase).toBeNull();
@@ -322,7 +285,7 @@ describe('actions', () => {
 
 describe('where the plugin is off', () => {
 	it('nothing is checked, deleted or sent', async () => {
-		await configure({ words: ['offword'], filters: only({ words: {} }) });
+		await configure({ words: ['offword'], filters: onlyFilters({ words: {} }) });
 		const other = emu.world.createGuild({ name: 'No automod' });
 		const member = other.addMember({ username: 'nora' });
 		const before = emu.recorder.rest.length;

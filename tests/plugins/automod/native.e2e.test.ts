@@ -8,13 +8,15 @@
 import { DEFAULT_BOT_PERMISSIONS, DiscordEmulator, type GuildHandle, type MemberView } from '@hearth/discord-emulator';
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ConfigPatch } from '../../../src/lib/plugins/context.js';
 import { automodPlugin } from '../../../src/plugins/automod/index.js';
-import type { automodConfigSchema } from '../../../src/plugins/automod/lib/config.js';
-import type { AutomodService, CheckedMessage } from '../../../src/plugins/automod/service/AutomodService.js';
+import type { AutomodService } from '../../../src/plugins/automod/service/AutomodService.js';
 import { moderationPlugin } from '../../../src/plugins/moderation/index.js';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
 import { enableModeration, generalChannelId } from '../moderation/e2eHelpers.js';
+import { CheckedMessages, firedOf, onlyFilters, replaceConfig, type AutomodPatch } from './e2eHelpers.js';
+
+/** Replaces the automod config: defaults, `patch`, and only the filters named on (e2eHelpers.ts). */
+const configure = (patch: AutomodPatch, filters: Record<string, object>) => replaceConfig(service, guild.id, { ...patch, filters: onlyFilters(filters) });
 
 const P = PermissionFlagsBits;
 
@@ -26,32 +28,15 @@ let general: string;
 let modLog: string;
 let admin: MemberView;
 let seq = 0;
-const checked = new Map<string, CheckedMessage>();
+let checked: CheckedMessages;
 
 const newMember = () => guild.addMember({ username: `user${++seq}` });
-
-/** Waits until the automod checked a message (and acted); returns what it decided. */
-async function checkOf(messageId: string): Promise<CheckedMessage> {
-	const event = await vi.waitFor(() => checked.get(messageId) ?? Promise.reject(new Error(`${messageId} not checked yet`)), { timeout: 10_000, interval: 5 });
-	await event.outcome;
-	return event;
-}
 
 /** The native execution events the bot handled so far, by outcome (its metric `hearth_automod_native_executions_total`). */
 async function nativeExecutions(): Promise<Record<'counted' | 'other-action', number>> {
 	const metric = await service.ctx.metrics.registry.getSingleMetric(service.ctx.metrics.name('native_executions_total'))?.get();
 	const count = (outcome: string) => metric?.values.find((value) => value.labels.outcome === outcome)?.value ?? 0;
 	return { counted: count('counted'), 'other-action': count('other-action') };
-}
-
-/** The filters a message broke. */
-const firedOf = (event: CheckedMessage) => event.decision?.hits.map((hit) => hit.filter) ?? [];
-
-/** Replaces the automod config: defaults, every filter off but those in `filters`, strikes as given (none by default). */
-async function configure(patch: ConfigPatch<typeof automodConfigSchema>, filters: Record<string, object>): Promise<void> {
-	const off = Object.fromEntries(['words', 'regex', 'invites', 'links', 'mentions', 'everyone', 'caps', 'lines', 'emoji', 'attachments', 'rate', 'duplicates'].map((name) => [name, { enabled: false }]));
-	const on = Object.fromEntries(Object.entries(filters).map(([name, settings]) => [name, { enabled: true, ...settings }]));
-	await service.ctx.updateConfig(guild.id, () => ({ newAccountDays: 0, words: undefined, regexes: undefined, exempt: undefined, strikes: [], native: undefined, alertChannelId: undefined, ...patch, filters: { ...off, ...on } as never }));
 }
 
 beforeAll(async () => {
@@ -64,7 +49,7 @@ beforeAll(async () => {
 	await enableModeration(bot, guild);
 	await bot.handle.settings.setPluginEnabled(guild.id, 'automod', true);
 	service = bot.handle.pluginHost.service('automod');
-	service.observe((event) => checked.set(event.messageId, event));
+	checked = new CheckedMessages(service);
 }, 60_000);
 
 afterEach(() => emu.assertNoFailures());
@@ -79,10 +64,10 @@ describe('messages beyond plain text', () => {
 		await configure({ words: ['sneaky'] }, { words: { actions: { notify: 'none' } } });
 		const alice = newMember();
 		const sent = emu.messages.send({ channelId: general, userId: alice.id, content: 'totally harmless' });
-		expect((await checkOf(sent.id)).decision).toBeNull();
-		checked.delete(sent.id);
+		expect((await checked.of(sent.id)).decision).toBeNull();
+		checked.forget(sent.id);
 		emu.messages.edit({ channelId: general, messageId: sent.id, content: 'totally sneaky' });
-		const edit = await checkOf(sent.id);
+		const edit = await checked.of(sent.id);
 		expect(edit.kind).toBe('edit');
 		expect(firedOf(edit)).toEqual(['words']);
 		await vi.waitFor(() => expect(emu.messages.in(general).some((message) => message.id === sent.id)).toBe(false));
@@ -92,9 +77,9 @@ describe('messages beyond plain text', () => {
 		await configure({}, { attachments: { max: 2 } });
 		const bob = newMember();
 		const many = emu.messages.send({ channelId: general, userId: bob.id, content: 'pics', attachments: [{ filename: 'a.png' }, { filename: 'b.png' }], stickers: [{ name: 'wave' }] });
-		expect(firedOf(await checkOf(many.id))).toEqual(['attachments']);
+		expect(firedOf(await checked.of(many.id))).toEqual(['attachments']);
 		const two = emu.messages.send({ channelId: general, userId: bob.id, attachments: [{ filename: 'a.png' }, { filename: 'b.png' }] });
-		expect(firedOf(await checkOf(two.id))).toEqual([]);
+		expect(firedOf(await checked.of(two.id))).toEqual([]);
 	});
 
 	it("invites: another guild's is caught; the guild's own and an allowlisted guild's pass", async () => {
@@ -105,7 +90,7 @@ describe('messages beyond plain text', () => {
 		const strangers = stranger.createInvite({ code: 'strangers' });
 		await configure({}, { invites: { allow: [partner.id] } });
 		const carol = newMember();
-		const send = (content: string) => checkOf(emu.messages.send({ channelId: general, userId: carol.id, content }).id);
+		const send = (content: string) => checked.of(emu.messages.send({ channelId: general, userId: carol.id, content }).id);
 		expect(firedOf(await send(`join discord.gg/${own}`))).toEqual([]);
 		expect(firedOf(await send(`join discord.gg/${partners}`))).toEqual([]);
 		expect(firedOf(await send(`join discord.gg/${strangers}`))).toEqual(['invites']);
@@ -120,10 +105,10 @@ describe('messages beyond plain text', () => {
 		await configure({ words: ['hookword'] }, { words: { actions: { notify: 'none' } } });
 		const webhookId = '123456789012345678';
 		const first = emu.messages.send({ channelId: general, webhookId, content: 'hookword' });
-		expect((await checkOf(first.id)).decision).toBeNull();
+		expect((await checked.of(first.id)).decision).toBeNull();
 		await configure({ words: ['hookword'], exempt: { webhooks: false } }, { words: { actions: { notify: 'none' } } });
 		const second = emu.messages.send({ channelId: general, webhookId, content: 'hookword' });
-		expect(firedOf(await checkOf(second.id))).toEqual(['words']);
+		expect(firedOf(await checked.of(second.id))).toEqual(['words']);
 	});
 });
 

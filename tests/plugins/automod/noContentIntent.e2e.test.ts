@@ -6,7 +6,7 @@
  */
 import { DiscordEmulator, type GuildHandle } from '@hearth/discord-emulator';
 import { GatewayIntentBits } from 'discord-api-types/v10';
-import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { ConfigPatch } from '../../../src/lib/plugins/context.js';
 import { automodPlugin } from '../../../src/plugins/automod/index.js';
 import type { automodConfigSchema } from '../../../src/plugins/automod/lib/config.js';
@@ -14,6 +14,7 @@ import type { AutomodService, CheckedMessage } from '../../../src/plugins/automo
 import { moderationPlugin } from '../../../src/plugins/moderation/index.js';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
 import { enableModeration, generalChannelId } from '../moderation/e2eHelpers.js';
+import { CheckedMessages } from './e2eHelpers.js';
 
 /** Every intent but Message Content. */
 const APPROVED = Object.values(GatewayIntentBits)
@@ -24,7 +25,7 @@ let emu: DiscordEmulator;
 let bot: TestBot;
 let guild: GuildHandle;
 let service: AutomodService;
-const checked = new Map<string, CheckedMessage>();
+let checked: CheckedMessages;
 
 beforeAll(async () => {
 	emu = await DiscordEmulator.start({ approvedIntents: APPROVED });
@@ -33,7 +34,7 @@ beforeAll(async () => {
 	await enableModeration(bot, guild);
 	await bot.handle.settings.setPluginEnabled(guild.id, 'automod', true);
 	service = bot.handle.pluginHost.service('automod');
-	service.observe((event) => checked.set(event.messageId, event));
+	checked = new CheckedMessages(service);
 	const patch: ConfigPatch<typeof automodConfigSchema> = {
 		words: ['secret'],
 		strikes: [],
@@ -50,11 +51,8 @@ afterAll(async () => {
 });
 
 /** Sends a message and waits until the automod checked it. */
-async function send(content: string, userId: string): Promise<CheckedMessage> {
-	const message = emu.messages.send({ channelId: generalChannelId(guild), userId, content });
-	const event = await vi.waitFor(() => checked.get(message.id) ?? Promise.reject(new Error('not checked yet')), { timeout: 10_000, interval: 5 });
-	await event.outcome;
-	return event;
+function send(content: string, userId: string): Promise<CheckedMessage> {
+	return checked.of(emu.messages.send({ channelId: generalChannelId(guild), userId, content }).id);
 }
 
 it('starts without the intent, warns once naming automod, and knows it cannot read content', () => {

@@ -1,28 +1,12 @@
 import { createHash } from 'node:crypto';
 import emojiRegex from 'emoji-regex';
-import { foldText } from './normalize.js';
+import { foldText, isWhitespace } from './normalize.js';
 
 /**
  * Measures of a message's content for the spam filters (too many lines, emoji, capitals, mentions; the same message
  * again and again). Each is one or two linear passes over the text and never throws.
  */
 
-/** Whether a UTF-16 code unit is whitespace as `\s` reads it (line breaks included). */
-function isWhitespace(unit: number): boolean {
-	return (
-		unit === 0x20 ||
-		(unit >= 0x09 && unit <= 0x0d) ||
-		unit === 0xa0 ||
-		unit === 0x1680 ||
-		(unit >= 0x2000 && unit <= 0x200a) ||
-		unit === 0x2028 ||
-		unit === 0x2029 ||
-		unit === 0x202f ||
-		unit === 0x205f ||
-		unit === 0x3000 ||
-		unit === 0xfeff
-	);
-}
 
 /**
  * Lines of a message: the parts between line feeds (`\n`; a `\r` before it changes nothing), without the blank lines

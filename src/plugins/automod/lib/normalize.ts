@@ -124,3 +124,20 @@ export function stripInvisible(text: string): string {
 	if (ASCII_ONLY.test(text)) return text;
 	return text.replace(INVISIBLE, '').normalize('NFC').replace(GENERIC_DIACRITICS, '');
 }
+
+/** Whether a UTF-16 code unit is whitespace as `\s` reads it (line breaks included). */
+export function isWhitespace(unit: number): boolean {
+	return (
+		unit === 0x20 ||
+		(unit >= 0x09 && unit <= 0x0d) ||
+		unit === 0xa0 ||
+		unit === 0x1680 ||
+		(unit >= 0x2000 && unit <= 0x200a) ||
+		unit === 0x2028 ||
+		unit === 0x2029 ||
+		unit === 0x202f ||
+		unit === 0x205f ||
+		unit === 0x3000 ||
+		unit === 0xfeff
+	);
+}

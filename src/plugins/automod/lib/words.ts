@@ -1,4 +1,4 @@
-import { foldText } from './normalize.js';
+import { foldText, isWhitespace } from './normalize.js';
 
 /**
  * Word lists in Discord's AutoMod keyword syntax, so that a list syncs 1:1 to a native AutoMod rule
@@ -208,22 +208,6 @@ export function compileWordList(entries: readonly string[]): WordMatcher {
 	};
 }
 
-/** Whether a UTF-16 code unit is whitespace as `\s` reads it. */
-function isWhitespace(unit: number): boolean {
-	return (
-		unit === 0x20 ||
-		(unit >= 0x09 && unit <= 0x0d) ||
-		unit === 0xa0 ||
-		unit === 0x1680 ||
-		(unit >= 0x2000 && unit <= 0x200a) ||
-		unit === 0x2028 ||
-		unit === 0x2029 ||
-		unit === 0x202f ||
-		unit === 0x205f ||
-		unit === 0x3000 ||
-		unit === 0xfeff
-	);
-}
 
 /** ASCII letters and digits, by code unit. */
 const ASCII_WORD = new Uint8Array(128);
