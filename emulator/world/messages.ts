@@ -4,6 +4,7 @@
  * MESSAGE_DELETE_BULK). Ephemeral messages are never stored in the channel nor dispatched.
  */
 import { MessageFlags, MessageType, type APIEmbed, type APIMessage, type APIStickerItem, type APIUser } from 'discord-api-types/v10';
+import { compareSnowflakes } from './messageStore.js';
 import { memberPayload, userPayload } from './payloads.js';
 import type { ChannelState } from './state.js';
 import type { World } from './world.js';
@@ -84,12 +85,9 @@ export function createMessage(world: World, channel: ChannelState, input: Messag
 			: {})
 	} as APIMessage;
 	if (flags & MessageFlags.Ephemeral) return message;
+	// The store keeps the history in id order (a past-dated message is placed lazily, on the next read).
 	channel.messages.set(id, message);
-	if (channel.lastMessageId && BigInt(id) < BigInt(channel.lastMessageId)) {
-		const ordered = [...channel.messages.values()].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-		channel.messages.clear();
-		for (const stored of ordered) channel.messages.set(stored.id, stored);
-	} else channel.lastMessageId = id;
+	if (!channel.lastMessageId || compareSnowflakes(id, channel.lastMessageId) > 0) channel.lastMessageId = id;
 	if (channel.messageCount !== undefined) {
 		channel.messageCount++;
 		channel.totalMessageSent = (channel.totalMessageSent ?? 0) + 1;

@@ -6,11 +6,11 @@ import type {
 	APIApplicationCommand,
 	APIAuditLogEntry,
 	APIAutoModerationRule,
-	APIMessage,
 	ChannelType,
 	GatewayAutoModerationActionExecutionDispatchData,
 	LocaleString
 } from 'discord-api-types/v10';
+import type { MessageStore } from './messageStore.js';
 
 export interface UserState {
 	id: string;
@@ -69,8 +69,8 @@ export interface ChannelState {
 	lastMessageId: string | null;
 	lastPinTimestamp: string | null;
 	flags: number;
-	/** Messages by id, in creation order. */
-	messages: Map<string, APIMessage>;
+	/** Messages by id, iterated oldest first (ascending id, as Discord orders a history; see ./messageStore.ts). */
+	messages: MessageStore;
 	// threads
 	ownerId?: string;
 	thread?: ThreadMetadataState;

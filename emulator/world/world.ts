@@ -8,6 +8,7 @@ import type { SnowflakeGenerator } from '../snowflake.js';
 import type { Clock, CreateGuildOptions, EmulatorBot } from '../types.js';
 import { GuildHandle } from './guild.js';
 import { channelPayload, isoTimestamp, type PayloadSource } from './payloads.js';
+import { MessageStore } from './messageStore.js';
 import type { ChannelState, GuildState, InviteState, UserState } from './state.js';
 
 /** Data of a dispatch: a payload, or a function building it for one session (GUILD_CREATE depends on intents). */
@@ -230,6 +231,6 @@ export function newChannelState(
 		lastMessageId: null,
 		lastPinTimestamp: null,
 		flags: 0,
-		messages: new Map()
+		messages: new MessageStore()
 	};
 }

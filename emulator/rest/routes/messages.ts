@@ -11,6 +11,7 @@
  */
 import { AuditLogEvent, ChannelType, PermissionFlagsBits as P, type APIMessage } from 'discord-api-types/v10';
 import { snowflakeTimestamp } from '../../snowflake.js';
+import { compareSnowflakes } from '../../world/messageStore.js';
 import { bulkDeleteMessages, createMessage, deleteMessage, editMessage } from '../../world/messages.js';
 import { isThread } from '../../world/permissions.js';
 import type { ChannelState } from '../../world/state.js';
@@ -95,20 +96,46 @@ function listMessages(ctx: RouteContext): APIMessage[] {
 	return pageOfMessages(ctx, channel).map((message) => ctx.core.attachments.refresh(message));
 }
 
+/**
+ * One page of a channel's history ("Get Channel Messages"), newest first: `limit` 1–100 (default 50); `before` the
+ * messages older than that id, `after` the `limit` messages just newer than that id (still newest first), `around`
+ * the messages around that id (the message itself included when it exists: `limit / 2` newer ones, then it and older
+ * ones). The three are mutually exclusive on Discord; given together, `around` wins, then `before`, then `after`.
+ * The ids need not be messages of the channel (any snowflake, e.g. one made from a date, pages by time).
+ */
 function pageOfMessages(ctx: RouteContext, channel: ChannelState): APIMessage[] {
 	const limit = Math.min(100, Math.max(1, Number(ctx.query.get('limit') ?? 50)));
-	const all = [...channel.messages.values()].reverse();
+	const all = channel.messages.newestFirst();
 	const before = ctx.query.get('before');
 	const after = ctx.query.get('after');
 	const around = ctx.query.get('around');
 	if (around) {
-		const index = all.findIndex((message) => BigInt(message.id) <= BigInt(around));
-		const start = Math.max(0, (index === -1 ? all.length : index) - Math.floor(limit / 2));
+		// First message at or older than `around` (newest first); take up to limit / 2 newer ones before it.
+		const index = firstIndex(all, (id) => compareSnowflakes(id, around) <= 0);
+		const start = Math.max(0, index - Math.floor(limit / 2));
 		return all.slice(start, start + limit);
 	}
-	if (after) return all.filter((message) => BigInt(message.id) > BigInt(after)).slice(-limit);
-	if (before) return all.filter((message) => BigInt(message.id) < BigInt(before)).slice(0, limit);
+	if (before) {
+		const start = firstIndex(all, (id) => compareSnowflakes(id, before) < 0);
+		return all.slice(start, start + limit);
+	}
+	if (after) {
+		const end = firstIndex(all, (id) => compareSnowflakes(id, after) <= 0);
+		return all.slice(Math.max(0, end - limit), end);
+	}
 	return all.slice(0, limit);
+}
+
+/** Index of the first message (newest first) whose id passes `test` (ids decrease, so a binary search); length if none. */
+function firstIndex(messages: APIMessage[], test: (id: string) => boolean): number {
+	let low = 0;
+	let high = messages.length;
+	while (low < high) {
+		const middle = (low + high) >>> 1;
+		if (test(messages[middle]!.id)) high = middle;
+		else low = middle + 1;
+	}
+	return low;
 }
 
 export const messageRoutes: RouteDefinition[] = [
