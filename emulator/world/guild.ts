@@ -19,6 +19,7 @@ import type {
 import { recordAuditLogEntry, retainedEntries, type AuditLogEntryInput } from './audit.js';
 import { rulePayload } from './autoModeration.js';
 import { createInvite, invitePayload, type CreateInviteOptions } from './invites.js';
+import { categoryIsFull, guildChannelCount, MAX_CHANNELS_PER_CATEGORY, MAX_GUILD_CHANNELS } from './channels.js';
 import { channelPermissions, basePermissions, isThread, toBits } from './permissions.js';
 import { channelPayload, guildCreatePayload, guildPayload, memberPayload, rolePayload, userPayload } from './payloads.js';
 import type { ChannelState, GuildState, MemberState, RoleState } from './state.js';
@@ -212,6 +213,14 @@ export class GuildHandle extends GuildMembers {
 		if (options.parentId && !world.channels.has(options.parentId)) {
 			throw new Error(`emulator: parent channel ${options.parentId} does not exist`);
 		}
+		if (!isThread(options.type)) {
+			if (guildChannelCount(state, world.channels) >= MAX_GUILD_CHANNELS) {
+				throw new Error(`emulator: ${state.name} already has ${MAX_GUILD_CHANNELS} channels (Discord's limit; threads do not count)`);
+			}
+			if (options.parentId && categoryIsFull(state, world.channels, options.parentId)) {
+				throw new Error(`emulator: category ${world.channels.get(options.parentId)!.name} already holds ${MAX_CHANNELS_PER_CATEGORY} channels (Discord's limit)`);
+			}
+		}
 		const channel = newChannelState(id ?? world.context.ids.next(), options.type, state.id, options.name);
 		channel.parentId = options.parentId ?? null;
 		channel.topic = options.topic ?? null;
@@ -264,24 +273,37 @@ export class GuildHandle extends GuildMembers {
 		return payload;
 	}
 
-	/** Deletes a channel (its threads too) and sends CHANNEL_DELETE / THREAD_DELETE. */
+	/**
+	 * Deletes a channel and sends CHANNEL_DELETE (THREAD_DELETE for a thread). Its threads are deleted with it; a
+	 * category's channels are not: "they will have their parent_id removed and a Channel Update Gateway event will
+	 * fire for each of them" (Delete/Close Channel), sent after the CHANNEL_DELETE.
+	 */
 	public deleteChannel(channelId: string): APIChannel {
 		const channel = this.requireChannel(channelId);
 		const payload = channelPayload(this.world, channel);
+		const children: ChannelState[] = [];
 		for (const other of [...this.state.channelIds]) {
 			const child = this.world.channels.get(other);
-			if (child && isThread(child.type) && child.parentId === channelId) this.deleteChannel(other);
+			if (!child || child.parentId !== channelId) continue;
+			if (isThread(child.type)) this.deleteChannel(other);
+			else children.push(child);
 		}
-		this.world.channels.delete(channelId);
-		this.state.channelIds.delete(channelId);
-		if (this.state.afkChannelId === channelId) this.state.afkChannelId = null;
 		if (isThread(channel.type)) {
+			// Sent while the thread still exists, so the dispatcher can tell whether the bot could see it.
 			this.world.dispatch(
 				'THREAD_DELETE',
 				{ id: channel.id, guild_id: this.id, parent_id: channel.parentId, type: channel.type },
 				this.id
 			);
-		} else this.world.dispatch('CHANNEL_DELETE', payload, this.id);
+		}
+		this.world.channels.delete(channelId);
+		this.state.channelIds.delete(channelId);
+		if (this.state.afkChannelId === channelId) this.state.afkChannelId = null;
+		if (!isThread(channel.type)) this.world.dispatch('CHANNEL_DELETE', payload, this.id);
+		for (const child of children) {
+			child.parentId = null;
+			this.channelUpdated(child);
+		}
 		return payload;
 	}
 

@@ -11,10 +11,18 @@
 import { AuditLogEvent, ChannelType, PermissionFlagsBits as P } from 'discord-api-types/v10';
 import { auditChanges, overwriteValue, type AuditLogChange } from '../../world/audit.js';
 import type { GuildHandle } from '../../world/guild.js';
-import { ALL_PERMISSIONS, basePermissions, isThread, permissionNames, toBits } from '../../world/permissions.js';
+import {
+	CATEGORY_FULL,
+	categoryIsFull,
+	guildChannelCount,
+	MAX_CHANNELS_PER_CATEGORY,
+	MAX_GUILD_CHANNELS,
+	overwriteBitsBeyond
+} from '../../world/channels.js';
+import { isThread, permissionNames, toBits } from '../../world/permissions.js';
 import type { ChannelState, OverwriteState } from '../../world/state.js';
 import type { RouteContext } from '../context.js';
-import { DiscordHttpError, ErrorCodes, invalidFormBody, missingPermissions, unknown } from '../errors.js';
+import { DiscordHttpError, ErrorCodes, errorTree, invalidFormBody, missingPermissions, unknown } from '../errors.js';
 import { respond, type RouteDefinition } from '../router.js';
 
 type Json = Record<string, any>;
@@ -30,25 +38,27 @@ const CREATABLE = new Set<number>([
 ]);
 
 /**
- * 403 50013 when the overwrites allow or deny bits the bot may not grant: "Only permissions your bot has in the guild
- * or parent channel (if applicable) can be allowed/denied (unless your bot has a MANAGE_ROLES overwrite in the
- * channel)" ("Edit Channel Permissions"). An administrator bot may grant anything. So a bot that denied itself
- * SEND_MESSAGES in a channel (a lockdown of @everyone) can still change that overwrite.
+ * 403 50013 when the overwrites allow or deny bits the bot may not grant (../../world/channels.ts
+ * `overwriteBitsBeyond`): only bits it holds in the guild or the parent category, unless it is an administrator or an
+ * overwrite of the channel allows it MANAGE_ROLES. So a bot that denied itself SEND_MESSAGES in a channel (a lockdown
+ * of @everyone) can still change that overwrite.
  */
 function checkOverwriteBits(ctx: RouteContext, guild: GuildHandle, channel: ChannelState | null, allow: bigint, deny: bigint): void {
-	const base = basePermissions(guild.state, guild.botMember, ctx.now());
-	if (base === ALL_PERMISSIONS) return;
-	if (channel && botManagesRolesByOverwrite(guild, channel)) return;
-	const parent = channel?.parentId ? ctx.world.channels.get(channel.parentId) : undefined;
-	const have = parent ? ctx.channelPermissions(guild, parent) : base;
-	const beyond = (allow | deny) & ~have;
+	const beyond = overwriteBitsBeyond(guild.state, guild.botMember, channel, ctx.world.channels, allow, deny, ctx.now());
 	if (beyond) throw missingPermissions(`overwrite touches permissions the bot lacks (${permissionNames(beyond).join(', ')})`);
 }
 
-/** True when an overwrite of the channel allows MANAGE_ROLES to the bot (its member id or one of its roles). */
-function botManagesRolesByOverwrite(guild: GuildHandle, channel: ChannelState): boolean {
-	const bot = guild.botMember;
-	return [bot.userId, ...bot.roles].some((id) => ((channel.overwrites.get(id)?.allow ?? 0n) & P.ManageRoles) !== 0n);
+/** 400 50035 `parent_id: CHANNEL_PARENT_MAX_CHANNELS` (recorded as 'refused': it depends on the guild, not the body). */
+function categoryFull(category: ChannelState): DiscordHttpError {
+	const error = new DiscordHttpError(
+		400,
+		ErrorCodes.InvalidFormBody,
+		undefined,
+		errorTree([{ path: 'parent_id', ...CATEGORY_FULL }]),
+		`category ${category.name} already holds ${MAX_CHANNELS_PER_CATEGORY} channels`
+	);
+	error.failureKind = 'refused';
+	return error;
 }
 
 /** Applies a channel edit; every check (slowmode range, category, overwrite permissions) runs before any change. */
@@ -65,6 +75,7 @@ function applyChannelEdit(ctx: RouteContext, guild: GuildHandle, channel: Channe
 		if (!parent || parent.type !== ChannelType.GuildCategory || parent.guildId !== guild.id) {
 			throw invalidFormBody('parent_id', 'CHANNEL_PARENT_INVALID', 'Category does not exist');
 		}
+		if (categoryIsFull(guild.state, ctx.world.channels, parent.id, channel)) throw categoryFull(parent);
 	}
 	let overwrites: OverwriteState[] | undefined;
 	if (Array.isArray(body.permission_overwrites)) {
@@ -201,12 +212,14 @@ function createGuildChannel(ctx: RouteContext) {
 	const body = (ctx.body ?? {}) as Json;
 	const type = (body.type as number | undefined) ?? ChannelType.GuildText;
 	if (!CREATABLE.has(type)) throw invalidFormBody('type', 'BASE_TYPE_CHOICES', `Value must be one of ${[...CREATABLE].join(', ')}.`);
-	if (guild.state.channelIds.size >= 500) throw new DiscordHttpError(400, ErrorCodes.MaxChannels);
+	// Threads do not count towards the 500 (topics/threads).
+	if (guildChannelCount(guild.state, ctx.world.channels) >= MAX_GUILD_CHANNELS) throw new DiscordHttpError(400, ErrorCodes.MaxChannels);
 	if (body.parent_id) {
 		const parent = ctx.world.channels.get(body.parent_id);
 		if (!parent || parent.type !== ChannelType.GuildCategory || parent.guildId !== guild.id) {
 			throw invalidFormBody('parent_id', 'CHANNEL_PARENT_INVALID', 'Category does not exist');
 		}
+		if (categoryIsFull(guild.state, ctx.world.channels, parent.id)) throw categoryFull(parent);
 	}
 	const overwrites = ((body.permission_overwrites as Json[] | undefined) ?? []).map((overwrite) => {
 		const allow = toBits(overwrite.allow ?? '0');
