@@ -1,0 +1,260 @@
+/**
+ * The click burst of `npm run bench:giveaways` (bench/giveaways.ts), on the Discord emulator in the benchmark's
+ * process: the guild and its members, the plan of the clicks (who clicks when, a share of them twice), firing the plan
+ * as real button interactions (`emu.interactions.button`), and what came back. The same plan is fired at the bare
+ * discord.js baseline and at the bot, so the two are measured on the same clicks at the same times.
+ */
+import { performance } from 'node:perf_hooks';
+import { PermissionFlagsBits } from 'discord-api-types/v10';
+import type { DiscordEmulator, GuildHandle } from '@hearth/discord-emulator';
+
+/** Discord's epoch, ms (docs: "Snowflakes"). */
+const DISCORD_EPOCH = 1_420_070_400_000n;
+
+/** A small seeded random source (mulberry32), so that every run clicks in the same order. */
+export class Rng {
+	#state: number;
+
+	public constructor(seed: number) {
+		this.#state = seed >>> 0;
+	}
+
+	/** A float in [0, 1). */
+	public next(): number {
+		this.#state = (this.#state + 0x6d2b79f5) >>> 0;
+		let t = this.#state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+	}
+
+	/** An integer in [min, max]. */
+	public int(min: number, max: number): number {
+		return min + Math.floor(this.next() * (max - min + 1));
+	}
+
+	/** Shuffles `items` in place (Fisher–Yates) and returns it. */
+	public shuffle<T>(items: T[]): T[] {
+		for (let index = items.length - 1; index > 0; index--) {
+			const other = Math.floor(this.next() * (index + 1));
+			[items[index], items[other]] = [items[other]!, items[index]!];
+		}
+		return items;
+	}
+}
+
+/** The benchmark's guild in the emulator. */
+export interface GiveawayWorld {
+	guild: GuildHandle;
+	/** Its `#general`, where both the baseline's message and the giveaways are posted. */
+	channelId: string;
+	/** A member with Manage Server, named as the giveaways' host. */
+	hostId: string;
+	/** The members who click, in creation order. */
+	memberIds: string[];
+	/** Milliseconds `addMember` took for all of them. */
+	addMemberMs: number;
+}
+
+/**
+ * Builds the guild before any client connects: `#general`, a host with Manage Server, and `members` plain members
+ * (`addMember`, one GUILD_MEMBER_ADD each, to nobody yet). Without the presences intent the GUILD_CREATE the bot gets
+ * lists only itself, whatever the member count; discord.js learns each clicker from its interaction.
+ */
+export function buildGiveawayWorld(emu: DiscordEmulator, members: number): GiveawayWorld {
+	const guild = emu.world.createGuild({ name: 'Giveaways bench' });
+	const channelId = guild.channels.find((channel) => channel.name === 'general')!.id;
+	const hostId = guild.addMember({ username: 'host', permissions: PermissionFlagsBits.ManageGuild }).id;
+	const started = performance.now();
+	const memberIds: string[] = [];
+	for (let index = 0; index < members; index++) memberIds.push(guild.addMember({ username: `entrant${index + 1}` }).id);
+	return { guild, channelId, hostId, memberIds, addMemberMs: performance.now() - started };
+}
+
+/**
+ * `count` user ids that no emulator member has: snowflakes of 2020 (the emulator's are of today), worker 31, one per
+ * millisecond. The entrants inserted directly into the database (setup, not clicks).
+ */
+export function syntheticUserIds(count: number): string[] {
+	const base = BigInt(Date.UTC(2020, 0, 1)) - DISCORD_EPOCH;
+	return Array.from({ length: count }, (_, index) => (((base + BigInt(index)) << 22n) | (31n << 17n)).toString());
+}
+
+/** One click of the plan. */
+export interface PlannedClick {
+	userId: string;
+	/** The member's second click (the first is earlier in the plan). */
+	duplicate: boolean;
+	/** When to click, ms after the burst starts. */
+	atMs: number;
+}
+
+/** Who clicks when. */
+export interface ClickPlan {
+	clicks: PlannedClick[];
+	/** Distinct members who click. */
+	members: number;
+	/** Second clicks: half a quick double click (5–100 ms after the first), half a member coming back (0.5–3 s). */
+	duplicates: number;
+	/** Of {@link duplicates}: those planned within 100 ms of the first (both in flight at once, racing). */
+	quickDuplicates: number;
+	spanMs: number;
+}
+
+/**
+ * The burst: `memberIds` each click once in a shuffled order, `duplicates` of them (chosen at random) click a second
+ * time, half shortly after (a double click, 5–100 ms) and half later (0.5–3 s); the clicks are then spread evenly over
+ * `seconds` in that order (the first at 0, the last at `seconds`).
+ */
+export function planClicks(memberIds: readonly string[], duplicates: number, seconds: number, seed: number): ClickPlan {
+	const rng = new Rng(seed);
+	const order = rng.shuffle([...memberIds]);
+	const spanMs = seconds * 1_000;
+	const step = spanMs / order.length;
+	const keyed = order.map((userId, index) => ({ userId, duplicate: false, key: index * step }));
+	const twice = rng.shuffle(order.map((_, index) => index)).slice(0, duplicates);
+	let quick = 0;
+	twice.forEach((index, nth) => {
+		const isQuick = nth % 2 === 0;
+		if (isQuick) quick++;
+		const delay = isQuick ? rng.int(5, 100) : rng.int(500, 3_000);
+		keyed.push({ userId: order[index]!, duplicate: true, key: Math.min(index * step + delay, spanMs) + 0.5 });
+	});
+	keyed.sort((a, b) => a.key - b.key);
+	const gap = keyed.length > 1 ? spanMs / (keyed.length - 1) : 0;
+	return {
+		clicks: keyed.map(({ userId, duplicate }, index) => ({ userId, duplicate, atMs: index * gap })),
+		members: order.length,
+		duplicates,
+		quickDuplicates: quick,
+		spanMs
+	};
+}
+
+/** The button the clicks press. */
+export interface ClickTarget {
+	guildId: string;
+	channelId: string;
+	messageId: string;
+	customId: string;
+}
+
+/** What one click got. */
+export interface ClickOutcome {
+	userId: string;
+	/** The interaction's id (null when it could not be sent). */
+	interactionId: string | null;
+	/** Wall-clock ms (performance.timeOrigin + performance.now(), sub-millisecond) when it was sent. */
+	sentAt: number;
+	duplicate: boolean;
+	/** Milliseconds after the planned time that the click was sent (the sender's own lag). */
+	lagMs: number;
+	/** The emulator's `latencyMs`: interaction created → callback received (emulator clock), or null without one. */
+	latencyMs: number | null;
+	/** The answer's content, or null. */
+	content: string | null;
+	/** Whether the answer offered a button (the plugin's Leave, for a member already in). */
+	withButton: boolean;
+	/** Why there was no answer (the emulator's handle gave up: no callback it accepted within its timeout). */
+	error: string | null;
+}
+
+/** A fired burst. */
+export interface BurstResult {
+	outcomes: ClickOutcome[];
+	/** Wall-clock ms (Date.now) of the first and last click sent. */
+	firstSentAt: number;
+	lastSentAt: number;
+	/** The emulator's process CPU over the burst and until every click settled, µs (user + system). */
+	emulatorCpuUs: number;
+	/** Milliseconds from the first click to the last answer (or give-up). */
+	settledAfterMs: number;
+}
+
+const sleep = (delayMs: number) => new Promise((resolve) => setTimeout(resolve, delayMs));
+const yieldToIo = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Fires `clicks` at `target` on their planned times (from now), each a real button interaction (INTERACTION_CREATE
+ * over the emulator's gateway), and waits until every one is answered or given up by the emulator (its
+ * `responseTimeoutMs`). The sender checks the clock between clicks and sleeps until the next one is due.
+ */
+export async function fireClicks(emu: DiscordEmulator, target: ClickTarget, clicks: readonly PlannedClick[]): Promise<BurstResult> {
+	const outcomes: ClickOutcome[] = [];
+	const settled: Promise<unknown>[] = [];
+	const cpuAtStart = process.cpuUsage();
+	const start = performance.now();
+	let firstSentAt = 0;
+	let lastSentAt = 0;
+	let next = 0;
+	while (next < clicks.length) {
+		const now = performance.now() - start;
+		while (next < clicks.length && clicks[next]!.atMs <= now) {
+			const click = clicks[next++]!;
+			const outcome: ClickOutcome = {
+				userId: click.userId,
+				interactionId: null,
+				sentAt: performance.timeOrigin + performance.now(),
+				duplicate: click.duplicate,
+				lagMs: performance.now() - start - click.atMs,
+				latencyMs: null,
+				content: null,
+				withButton: false,
+				error: null
+			};
+			outcomes.push(outcome);
+			lastSentAt = Date.now();
+			if (firstSentAt === 0) firstSentAt = lastSentAt;
+			try {
+				const handle = emu.interactions.button({ guildId: target.guildId, channelId: target.channelId, userId: click.userId, messageId: target.messageId, customId: target.customId });
+				outcome.interactionId = handle.id;
+				settled.push(
+					handle.response.then(
+						(response) => {
+							outcome.latencyMs = response.latencyMs;
+							const data = (response.data ?? {}) as { content?: string; components?: unknown[] };
+							outcome.content = data.content ?? null;
+							outcome.withButton = (data.components?.length ?? 0) > 0;
+						},
+						(error: unknown) => {
+							outcome.error = error instanceof Error ? error.message : String(error);
+						}
+					)
+				);
+			} catch (error) {
+				outcome.error = `not sent: ${error instanceof Error ? error.message : String(error)}`;
+			}
+		}
+		if (next >= clicks.length) break;
+		const wait = clicks[next]!.atMs - (performance.now() - start);
+		if (wait >= 1) await sleep(wait);
+		else await yieldToIo();
+	}
+	await Promise.all(settled);
+	const cpu = process.cpuUsage(cpuAtStart);
+	return { outcomes, firstSentAt, lastSentAt, emulatorCpuUs: cpu.user + cpu.system, settledAfterMs: Date.now() - firstSentAt };
+}
+
+/** Percentiles of a latency list (nearest rank), ms. */
+export interface LatencyFigures {
+	count: number;
+	p50: number;
+	p90: number;
+	p99: number;
+	max: number;
+	mean: number;
+}
+
+/** Nearest-rank percentiles of `values` (NaN for none). */
+export function latencyFigures(values: readonly number[]): LatencyFigures {
+	const sorted = [...values].sort((a, b) => a - b);
+	const at = (p: number) => (sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!);
+	return {
+		count: sorted.length,
+		p50: at(50),
+		p90: at(90),
+		p99: at(99),
+		max: sorted.length === 0 ? Number.NaN : sorted.at(-1)!,
+		mean: sorted.length === 0 ? Number.NaN : sorted.reduce((sum, value) => sum + value, 0) / sorted.length
+	};
+}
