@@ -8,6 +8,7 @@
  */
 import {
 	AutoModerationActionType,
+	ChannelType,
 	PermissionFlagsBits,
 	type APIAttachment,
 	type APIAuditLogEntry,
@@ -45,6 +46,7 @@ import {
 } from './world/attachments.js';
 import { createMessage, editMessage } from './world/messages.js';
 import type { ChannelState } from './world/state.js';
+import { addThreadMember, setArchived, threadActivityRefusal, threadUnarchived } from './world/threads.js';
 import {
 	banUser,
 	checkModerator,
@@ -249,8 +251,10 @@ export class MessageControls {
 		} else {
 			if (!options.userId) throw new Error('emulator: a message needs userId (or webhookId)');
 			authorId = options.userId;
-			if (guild) guild.requireMember(authorId);
-			else if (!channel.recipients?.includes(authorId)) throw new Error(`emulator: ${authorId} is not in DM channel ${channel.id}`);
+			if (guild) {
+				guild.requireMember(authorId);
+				this.#requireWritable(channel, authorId, 'send');
+			} else if (!channel.recipients?.includes(authorId)) throw new Error(`emulator: ${authorId} is not in DM channel ${channel.id}`);
 		}
 		const at = options.at instanceof Date ? options.at.getTime() : options.at;
 		if (at !== undefined && at > this.core.clock.now()) throw new Error('emulator: a message cannot be posted in the future');
@@ -259,6 +263,7 @@ export class MessageControls {
 			: { matches: [], blocked: false };
 		let message: APIMessage | null = null;
 		if (!check.blocked) {
+			if (guild && channel.thread && webhookId === undefined) this.#enterThread(guild, channel, authorId);
 			message = createMessage(world, channel, {
 				authorId,
 				...(webhookId !== undefined
@@ -326,6 +331,7 @@ export class MessageControls {
 		}
 		const guild = channel.guildId ? world.guild(channel.guildId) : undefined;
 		const authorId = message.author.id;
+		if (guild) this.#requireWritable(channel, authorId, 'edit');
 		const check = guild && options.content !== undefined ? checkMessage(guild, { authorId, channel, content }) : { matches: [], blocked: false };
 		const edited = check.blocked
 			? null
@@ -354,6 +360,37 @@ export class MessageControls {
 	/** Messages the bot sent to a user in DMs, oldest first. */
 	public dmsTo(userId: string): APIMessage[] {
 		return this.in(this.core.world.dmChannel(userId).id).filter((message) => message.author.id === this.core.bot.id);
+	}
+
+	/**
+	 * Throws where Discord's client would not let the member write: a channel they cannot see (VIEW_CHANNEL; a private
+	 * thread they are not in without MANAGE_THREADS), an archived and locked thread, a locked thread without
+	 * MANAGE_THREADS, an edit in an archived thread (world/threads.ts `threadActivityRefusal`). SEND_MESSAGES itself is
+	 * not checked.
+	 */
+	#requireWritable(channel: ChannelState, authorId: string, activity: 'send' | 'edit'): void {
+		const { world } = this.core;
+		const name = world.users.get(authorId)?.username ?? authorId;
+		if (!world.memberCanView(channel, authorId)) {
+			const what = channel.type === ChannelType.PrivateThread ? `private thread ${channel.name} (not in it, no MANAGE_THREADS)` : `#${channel.name}`;
+			throw new Error(`emulator: ${name} cannot see ${what}; Discord's client would not let them write there`);
+		}
+		const refusal = threadActivityRefusal(world, channel, authorId, activity);
+		if (refusal) throw new Error(`emulator: ${name} cannot ${activity === 'send' ? 'post' : 'edit a message'} there: ${refusal.detail} (${refusal.code})`);
+	}
+
+	/**
+	 * A member's message in a thread: an archived (unlocked) thread is unarchived first (THREAD_UPDATE), and a member
+	 * not in the thread joins it (THREAD_MEMBERS_UPDATE), as posting in a thread does in Discord's client.
+	 */
+	#enterThread(guild: GuildHandle, channel: ChannelState, authorId: string): void {
+		const { world } = this.core;
+		if (channel.thread?.archived) {
+			setArchived(world, channel, false);
+			guild.channelUpdated(channel);
+			threadUnarchived(world, channel);
+		}
+		if (!channel.threadMembers?.has(authorId)) addThreadMember(world, channel, authorId);
 	}
 
 	/** Runs AutoMod's actions for a checked message and says what happened. */

@@ -16,6 +16,7 @@ import {
 	ModerationControls,
 	VoiceControls
 } from './controls.js';
+import { ThreadControls } from './channelControls.js';
 import type { EmulatorCore } from './core.js';
 import { GatewayServer, IDENTIFY_INTERVAL_MS } from './gateway/server.js';
 import { ALL_INTENTS } from './gateway/intents.js';
@@ -100,6 +101,11 @@ export class DiscordEmulator {
 	 * `lifetimeMs`, `sizeLimit`, `requestSizeLimit`.
 	 */
 	public readonly attachments: AttachmentControls;
+	/**
+	 * Threads by hand: `create`, `addMember`, `removeMember`, `join`, `leave`, `edit` (archive, lock, rename), and
+	 * `members(threadId)`, `canView(channelId, userId)` (who can see a private thread).
+	 */
+	public readonly threads: ThreadControls;
 	public readonly interactions: InteractionControls;
 	public readonly gateway: GatewayServer;
 	public readonly recorder = new Recorder();
@@ -188,6 +194,7 @@ export class DiscordEmulator {
 		this.dms = new DmControls(core);
 		this.autoModeration = new AutoModerationControls(core);
 		this.attachments = new AttachmentControls(core);
+		this.threads = new ThreadControls(core);
 		this.interactions = new InteractionControls(core);
 		const rest = new RestServer(core);
 		rest.addRoutes([

@@ -129,8 +129,12 @@ export interface CreateChannelOptions {
 	bitrate?: number;
 	userLimit?: number;
 	permissionOverwrites?: OverwriteOptions[];
-	/** For threads: the owner (default: the guild owner). */
+	/** For threads: the owner (default: the guild owner), who is its first member. */
 	ownerId?: string;
+	/** For private threads: whether non-moderators can add other non-moderators (`thread_metadata.invitable`). Default true. */
+	invitable?: boolean;
+	/** For threads: minutes of inactivity before it leaves the channel list (60, 1440, 4320, 10080). Default 1440. */
+	autoArchiveDuration?: 60 | 1440 | 4320 | 10080;
 }
 
 /** Options of `guild.addMember` / `emu.members.join`. */

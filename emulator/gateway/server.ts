@@ -11,7 +11,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { FailureLog, Recorder } from '../recorder.js';
 import { shardForGuild } from '../snowflake.js';
 import type { EmulatorBot, ShardSessionInfo } from '../types.js';
-import type { DispatchData, World } from '../world/world.js';
+import { SKIP_DISPATCH, type DispatchData, type World } from '../world/world.js';
 import { Connection, type GatewayPayload } from './connection.js';
 import { handleGatewayCommand } from './commands.js';
 import { filterMessageContent, receivesEvent } from './intents.js';
@@ -195,6 +195,7 @@ export class GatewayServer {
 			const aboutBot = (data as { user?: { id?: string } } | null)?.user?.id === this.options.bot.id;
 			if (!receivesEvent(session.intents, event, guildId !== null, aboutBot)) continue;
 			let payload = typeof data === 'function' ? (data as (s: Session) => unknown)(session) : data;
+			if (payload === SKIP_DISPATCH) continue;
 			if (event === 'MESSAGE_CREATE' || event === 'MESSAGE_UPDATE') {
 				payload = filterMessageContent(session.intents, this.options.bot.id, payload as Record<string, unknown>);
 			}

@@ -51,7 +51,11 @@ export class RouteContext {
 		return guild;
 	}
 
-	/** A channel the bot can see; 404 Unknown Channel, or 403 Missing Access without VIEW_CHANNEL. */
+	/**
+	 * A channel the bot can see; 404 Unknown Channel, or 403 Missing Access (50001) without VIEW_CHANNEL (in the parent,
+	 * for a thread) or, for a private thread, when the bot is neither in it nor holds MANAGE_THREADS
+	 * (../world/permissions.ts `canViewChannel`).
+	 */
 	public channel(id = this.params.channel_id!): ChannelState {
 		const channel = this.world.channels.get(id);
 		if (!channel) throw unknown(ErrorCodes.UnknownChannel, `channel ${id}`);
@@ -59,6 +63,9 @@ export class RouteContext {
 			const guild = this.guild(channel.guildId);
 			const bits = this.channelPermissions(guild, channel);
 			if (!(bits & PermissionFlagsBits.ViewChannel)) throw missingAccess(`the bot cannot view channel ${channel.name}`);
+			if (!this.world.botCanView(channel)) {
+				throw missingAccess(`the bot is not in private thread ${channel.name} and lacks MANAGE_THREADS in its channel`);
+			}
 		} else if (!channel.recipients?.length) throw unknown(ErrorCodes.UnknownChannel, `channel ${id}`);
 		return channel;
 	}

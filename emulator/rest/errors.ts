@@ -21,6 +21,7 @@ export const ErrorCodes = {
 	MaxRoles: 30005,
 	MaxChannels: 30013,
 	MaxAttachments: 30015,
+	MaxThreadMembers: 30033,
 	MaxApplicationCommands: 30032,
 	RequestEntityTooLarge: 40005,
 	AlreadyAcknowledged: 40060,
@@ -36,7 +37,8 @@ export const ErrorCodes = {
 	MessageTooOldToBulkDelete: 50034,
 	InvalidFormBody: 50035,
 	ThreadArchived: 50083,
-	InvalidJson: 50109
+	InvalidJson: 50109,
+	ThreadLocked: 160005
 } as const;
 
 const messages: Record<number, string> = {
@@ -55,6 +57,7 @@ const messages: Record<number, string> = {
 	30005: 'Maximum number of guild roles reached (250)',
 	30013: 'Maximum number of guild channels reached (500)',
 	30015: 'Maximum number of attachments in a message reached (10)',
+	30033: 'Maximum number of thread participants has been reached (1000)',
 	30032: 'Maximum number of application commands reached',
 	40005: 'Request entity too large',
 	40060: 'Interaction has already been acknowledged.',
@@ -70,7 +73,8 @@ const messages: Record<number, string> = {
 	50034: 'A message provided was too old to bulk delete',
 	50035: 'Invalid Form Body',
 	50083: 'Thread is archived',
-	50109: 'The request body contains invalid JSON.'
+	50109: 'The request body contains invalid JSON.',
+	160005: 'Thread is locked'
 };
 
 /** Discord's nested error tree for 50035: `{ field: { 0: { sub: { _errors: [{ code, message }] } } } }`. */

@@ -8,7 +8,8 @@ import {
 	type APIAuditLogEntry,
 	type APIAutoModerationRule,
 	type APIChannel,
-	type APIRole
+	type APIRole,
+	type APIThreadMember
 } from 'discord-api-types/v10';
 import type {
 	CreateChannelOptions,
@@ -23,6 +24,7 @@ import { categoryIsFull, guildChannelCount, MAX_CHANNELS_PER_CATEGORY, MAX_GUILD
 import { channelPermissions, basePermissions, isThread, toBits } from './permissions.js';
 import { channelPayload, guildCreatePayload, guildPayload, memberPayload, rolePayload, userPayload } from './payloads.js';
 import type { ChannelState, GuildState, MemberState, RoleState } from './state.js';
+import { threadMemberPayload } from './threads.js';
 import { newChannelState, type World } from './world.js';
 import { GuildMembers, type MemberView } from './members.js';
 
@@ -238,11 +240,11 @@ export class GuildHandle extends GuildMembers {
 			channel.ownerId = options.ownerId ?? state.ownerId;
 			channel.thread = {
 				archived: false,
-				autoArchiveDuration: 1440,
+				autoArchiveDuration: options.autoArchiveDuration ?? 1440,
 				archiveTimestamp: now,
 				locked: false,
 				createTimestamp: now,
-				...(options.type === ChannelType.PrivateThread ? { invitable: true } : {})
+				...(options.type === ChannelType.PrivateThread ? { invitable: options.invitable ?? true } : {})
 			};
 			channel.threadMembers = new Map([[channel.ownerId, now]]);
 			channel.messageCount = 0;
@@ -320,6 +322,24 @@ export class GuildHandle extends GuildMembers {
 		const channel = this.world.channels.get(channelId);
 		if (!channel || channel.guildId !== this.id) throw new Error(`emulator: no channel ${channelId} in guild ${this.id}`);
 		return channel;
+	}
+
+	/**
+	 * The members of a thread as thread member objects (`id`, `user_id`, `join_timestamp`, `flags`), in the order they
+	 * joined (its creator first). Throws for a channel that is not a thread of this guild.
+	 */
+	public threadMembers(threadId: string): APIThreadMember[] {
+		const thread = this.requireChannel(threadId);
+		if (!thread.threadMembers) throw new Error(`emulator: channel ${thread.name} is not a thread`);
+		return [...thread.threadMembers.keys()].map((userId) => threadMemberPayload(this.world, thread, userId));
+	}
+
+	/**
+	 * Whether a member can see a channel now: VIEW_CHANNEL there (in the parent, for a thread) and, for a private
+	 * thread, being in it or holding MANAGE_THREADS (./permissions.ts `canViewChannel`). False for a non-member.
+	 */
+	public canView(userId: string, channelId: string): boolean {
+		return this.world.memberCanView(this.requireChannel(channelId), userId);
 	}
 
 	/** Messages of a channel, oldest first (ephemeral ones excluded). */

@@ -25,6 +25,8 @@ export function isoTimestamp(ms: number): string {
 export interface PayloadSource {
 	user(id: string): UserState | undefined;
 	channelState(id: string): ChannelState | undefined;
+	/** Whether the bot can see a channel (GUILD_CREATE lists only the threads it can see). Default: yes. */
+	botCanView?(channel: ChannelState): boolean;
 }
 
 /** A user object (resources/user "User Object"), as other users see it. */
@@ -106,7 +108,8 @@ export function channelPayload(source: PayloadSource, channel: ChannelState): AP
 			last_message_id: channel.lastMessageId,
 			rate_limit_per_user: channel.rateLimitPerUser,
 			message_count: channel.messageCount ?? 0,
-			member_count: channel.threadMembers?.size ?? 0,
+			// "an approximate member count, but it stops counting at 50" (Threads topic).
+			member_count: Math.min(50, channel.threadMembers?.size ?? 0),
 			total_message_sent: channel.totalMessageSent ?? 0,
 			...(channel.appliedTags ? { applied_tags: channel.appliedTags } : {}),
 			thread_metadata: {
@@ -246,7 +249,8 @@ export function guildPayload(guild: GuildState): APIGuild {
 
 /**
  * GUILD_CREATE data (events/gateway-events "Guild Create"): the guild plus joined_at, large, member_count,
- * voice_states (without guild_id), members, channels, threads, presences and the other lists. As Discord documents,
+ * voice_states (without guild_id), members, channels, threads (active ones the bot can see, with its thread `member`
+ * on those it is in), presences and the other lists. As Discord documents,
  * without GUILD_PRESENCES the member list holds only the bot and members in voice; with it, a guild above
  * `large_threshold` members lists members with a role, a nickname or a voice state, and a smaller guild lists all.
  * Voice states (and the members they bring) are sent only with the GUILD_VOICE_STATES intent.
@@ -277,7 +281,10 @@ export function guildCreatePayload(
 		const channel = source.channelState(id);
 		if (!channel) continue;
 		if (isThread(channel.type)) {
-			if (!channel.thread?.archived) threads.push(channelPayload(source, channel));
+			// Active threads the bot can see, with its thread member (no id / user_id) on those it is in.
+			if (channel.thread?.archived || (source.botCanView && !source.botCanView(channel))) continue;
+			const joined = channel.threadMembers?.get(botId);
+			threads.push({ ...channelPayload(source, channel), ...(joined ? { member: { join_timestamp: joined, flags: 0 } } : {}) } as APIChannel);
 		} else channels.push(channelPayload(source, channel));
 	}
 	return {

@@ -65,6 +65,26 @@ export function channelPermissions(
 	return applyTimeout(member, bits, now);
 }
 
+/**
+ * Whether a member can see a channel: VIEW_CHANNEL there (a thread: in its parent, "Users must have the VIEW_CHANNEL
+ * permission to view any threads in the channel, even if they are directly mentioned or added to the thread",
+ * Permissions topic). A private thread is seen only by its members and by moderators: "You must be invited to the
+ * thread to be able to view or participate in it, or be a moderator (MANAGE_THREADS permission)" (Threads topic);
+ * MANAGE_THREADS counts in the parent channel (ADMINISTRATOR and the owner hold it).
+ */
+export function canViewChannel(
+	guild: GuildState,
+	member: MemberState,
+	channel: ChannelState,
+	channels: ReadonlyMap<string, ChannelState>,
+	now = Date.now()
+): boolean {
+	const bits = channelPermissions(guild, member, channel, channels, now);
+	if (!(bits & PermissionFlagsBits.ViewChannel)) return false;
+	if (channel.type !== ChannelType.PrivateThread) return true;
+	return (channel.threadMembers?.has(member.userId) ?? false) || (bits & PermissionFlagsBits.ManageThreads) !== 0n;
+}
+
 /** A timed-out member (communication_disabled_until in the future) keeps only VIEW_CHANNEL and READ_MESSAGE_HISTORY. */
 function applyTimeout(member: MemberState, bits: bigint, now: number): bigint {
 	if (!member.communicationDisabledUntil) return bits;

@@ -8,11 +8,42 @@ import type { SnowflakeGenerator } from '../snowflake.js';
 import type { Clock, CreateGuildOptions, EmulatorBot } from '../types.js';
 import { GuildHandle } from './guild.js';
 import { channelPayload, isoTimestamp, type PayloadSource } from './payloads.js';
+import { canViewChannel } from './permissions.js';
 import { MessageStore } from './messageStore.js';
 import type { ChannelState, GuildState, InviteState, UserState } from './state.js';
 
 /** Data of a dispatch: a payload, or a function building it for one session (GUILD_CREATE depends on intents). */
 export type DispatchData = unknown | ((session: { intents: number; largeThreshold: number }) => unknown);
+
+/** What a per-session data function returns for a session that does not receive the event (e.g. an intent it lacks). */
+export const SKIP_DISPATCH: unique symbol = Symbol('emulator: not sent to this session');
+
+/** How {@link World.dispatch} decides whether the bot may receive a channel's event. */
+export interface DispatchScope {
+	/** The channel the event is about; default: read from the data (`channel_id`, or `id` for THREAD_* events). */
+	channelId?: string;
+	/** Whether the bot receives it, decided by the caller (e.g. a THREAD_MEMBERS_UPDATE removing the bot from a private thread it can no longer see). */
+	visible?: boolean;
+}
+
+/** Events about something in one channel, with the field naming it: Discord sends them only to users who can see it. */
+const CHANNEL_SCOPED_EVENTS: Record<string, 'channel_id' | 'id'> = {
+	MESSAGE_CREATE: 'channel_id',
+	MESSAGE_UPDATE: 'channel_id',
+	MESSAGE_DELETE: 'channel_id',
+	MESSAGE_DELETE_BULK: 'channel_id',
+	MESSAGE_REACTION_ADD: 'channel_id',
+	MESSAGE_REACTION_REMOVE: 'channel_id',
+	MESSAGE_REACTION_REMOVE_ALL: 'channel_id',
+	MESSAGE_REACTION_REMOVE_EMOJI: 'channel_id',
+	TYPING_START: 'channel_id',
+	CHANNEL_PINS_UPDATE: 'channel_id',
+	THREAD_CREATE: 'id',
+	THREAD_UPDATE: 'id',
+	THREAD_DELETE: 'id',
+	THREAD_MEMBER_UPDATE: 'id',
+	THREAD_MEMBERS_UPDATE: 'id'
+};
 
 /** Sends a gateway dispatch to the shard that owns `guildId` (shard 0 when null). */
 export type Dispatcher = (event: string, data: DispatchData, guildId: string | null) => void;
@@ -56,10 +87,39 @@ export class World implements PayloadSource {
 		this.#dispatch = dispatch;
 	}
 
-	/** Reports a gateway event (see {@link Dispatcher}). Events of a guild the bot is not in go nowhere. */
-	public dispatch(event: string, data: DispatchData, guildId: string | null): void {
+	/**
+	 * Reports a gateway event (see {@link Dispatcher}). Events of a guild the bot is not in go nowhere, and so do the
+	 * events about a channel the bot cannot see (messages, reactions, typing, pins and threads: see
+	 * {@link CHANNEL_SCOPED_EVENTS}), such as a private thread it is not in without MANAGE_THREADS ("Clients will not be
+	 * informed of a thread through the gateway if they do not have permission to view that thread", Threads topic).
+	 */
+	public dispatch(event: string, data: DispatchData, guildId: string | null, scope: DispatchScope = {}): void {
 		if (guildId && event !== 'GUILD_DELETE' && !this.guildStates.get(guildId)?.members.has(this.context.bot.id)) return;
+		if (guildId && !this.#botReceives(event, data, scope)) return;
 		this.#dispatch(event, data, guildId);
+	}
+
+	#botReceives(event: string, data: DispatchData, scope: DispatchScope): boolean {
+		if (scope.visible !== undefined) return scope.visible;
+		const field = CHANNEL_SCOPED_EVENTS[event];
+		const channelId = scope.channelId ?? (field && data && typeof data === 'object' ? (data as Record<string, unknown>)[field] : undefined);
+		if (typeof channelId !== 'string') return true;
+		const channel = this.channels.get(channelId);
+		return !channel?.guildId || this.botCanView(channel);
+	}
+
+	/** Whether the bot can see a channel now ({@link canViewChannel}; DM channels: always). */
+	public botCanView(channel: ChannelState): boolean {
+		return channel.guildId ? this.memberCanView(channel, this.context.bot.id) : true;
+	}
+
+	/** Whether a member of the channel's guild can see it now (false for a user who is not a member). */
+	public memberCanView(channel: ChannelState, userId: string): boolean {
+		if (!channel.guildId) return channel.recipients?.includes(userId) ?? false;
+		const guild = this.guildStates.get(channel.guildId);
+		const member = guild?.members.get(userId);
+		if (!guild || !member) return false;
+		return canViewChannel(guild, member, channel, this.channels, this.context.clock.now());
 	}
 
 	/** Current emulator time as Discord's ISO timestamp. */

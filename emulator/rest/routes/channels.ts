@@ -20,6 +20,7 @@ import {
 	overwriteBitsBeyond
 } from '../../world/channels.js';
 import { isThread, permissionNames, toBits } from '../../world/permissions.js';
+import { setArchived, threadEditRefusal, threadMemberPayload, threadUnarchived } from '../../world/threads.js';
 import type { ChannelState, OverwriteState } from '../../world/state.js';
 import type { RouteContext } from '../context.js';
 import { DiscordHttpError, ErrorCodes, errorTree, invalidFormBody, missingPermissions, unknown } from '../errors.js';
@@ -100,13 +101,16 @@ function applyChannelEdit(ctx: RouteContext, guild: GuildHandle, channel: Channe
 		for (const overwrite of overwrites) guild.putOverwrite(channel, overwrite);
 	}
 	if (channel.thread) {
-		if (body.archived !== undefined && body.archived !== null) {
-			channel.thread.archived = Boolean(body.archived);
+		if (body.archived !== undefined && body.archived !== null) setArchived(ctx.world, channel, Boolean(body.archived));
+		if (body.locked !== undefined && body.locked !== null) channel.thread.locked = Boolean(body.locked);
+		if (body.auto_archive_duration && body.auto_archive_duration !== channel.thread.autoArchiveDuration) {
+			channel.thread.autoArchiveDuration = body.auto_archive_duration;
+			// archive_timestamp also changes "when changing the auto_archive_duration field" (Threads topic).
 			channel.thread.archiveTimestamp = ctx.world.timestamp();
 		}
-		if (body.locked !== undefined && body.locked !== null) channel.thread.locked = Boolean(body.locked);
-		if (body.auto_archive_duration) channel.thread.autoArchiveDuration = body.auto_archive_duration;
-		if (body.invitable !== undefined && channel.type === ChannelType.PrivateThread) channel.thread.invitable = Boolean(body.invitable);
+		if (body.invitable !== undefined && body.invitable !== null && channel.type === ChannelType.PrivateThread) {
+			channel.thread.invitable = Boolean(body.invitable);
+		}
 	}
 }
 
@@ -171,15 +175,17 @@ function editChannel(ctx: RouteContext) {
 	const guild = ctx.guild(channel.guildId);
 	const body = (ctx.body ?? {}) as Json;
 	if (isThread(channel.type)) {
-		const ownerOnly = Object.keys(body).every((key) => ['name', 'archived', 'auto_archive_duration', 'rate_limit_per_user'].includes(key));
-		const isOwner = channel.ownerId === ctx.botId && !Object.keys(body).includes('rate_limit_per_user');
-		if (!(ownerOnly && isOwner)) ctx.requirePermissions(guild, P.ManageThreads, channel);
-		if (channel.thread?.locked && body.archived === false) ctx.requirePermissions(guild, P.ManageThreads, channel);
+		// Archived, locked, creator and member rules: ../../world/threads.ts threadEditRefusal.
+		const refusal = threadEditRefusal(ctx.world, channel, ctx.botId, Object.keys(body), body.archived);
+		if (refusal?.code === ErrorCodes.ThreadArchived) throw new DiscordHttpError(400, refusal.code, undefined, undefined, refusal.detail);
+		if (refusal) throw missingPermissions(refusal.detail);
 	} else ctx.requirePermissions(guild, P.ManageChannels, channel);
 	const fields = auditedFields(channel);
 	const overwrites = new Map(channel.overwrites);
+	const wasArchived = channel.thread?.archived ?? false;
 	applyChannelEdit(ctx, guild, channel, body);
 	const payload = guild.channelUpdated(channel);
+	if (wasArchived && !channel.thread!.archived) threadUnarchived(ctx.world, channel);
 	const changes = fieldChanges(fields, auditedFields(channel));
 	if (changes.length) {
 		const actionType = isThread(channel.type) ? AuditLogEvent.ThreadUpdate : AuditLogEvent.ChannelUpdate;
@@ -249,7 +255,12 @@ export const channelRoutes: RouteDefinition[] = [
 		method: 'GET',
 		path: '/channels/{channel_id}',
 		auth: 'bot',
-		handler: (ctx) => ctx.world.channelPayload(ctx.channel())
+		handler: (ctx) => {
+			const channel = ctx.channel();
+			// "If the channel is a thread, a thread member object is included in the returned result" (when the bot is in it).
+			const joined = isThread(channel.type) && channel.threadMembers?.has(ctx.botId);
+			return { ...ctx.world.channelPayload(channel), ...(joined ? { member: threadMemberPayload(ctx.world, channel, ctx.botId) } : {}) };
+		}
 	},
 	{ method: 'PATCH', path: '/channels/{channel_id}', auth: 'bot', handler: editChannel },
 	{

@@ -5,7 +5,8 @@
  * READ_MESSAGE_HISTORY to read, MANAGE_MESSAGES to delete others' messages and to bulk delete (2–100 messages, none
  * older than 14 days: 50034); only the author edits content (50005); an empty message is 50006; DMs to a user who
  * does not accept them, shares no guild with the bot, or is a bot, are 50007 (World.dmRefusal). Sending in an
- * archived, unlocked thread unarchives it.
+ * archived, unlocked thread unarchives it (THREAD_UPDATE, THREAD_MEMBER_UPDATE); an archived thread refuses edits
+ * (50083), a locked one messages and edits without MANAGE_THREADS (160005; ../../world/threads.ts).
  * Audit log ("Audit Log Events"): deleting another user's message is MESSAGE_DELETE (target: the author; options
  * `channel_id`, `count`), a bulk delete is MESSAGE_BULK_DELETE (target: the channel; option `count`).
  */
@@ -15,6 +16,7 @@ import { compareSnowflakes } from '../../world/messageStore.js';
 import { bulkDeleteMessages, createMessage, deleteMessage, editMessage } from '../../world/messages.js';
 import { isThread } from '../../world/permissions.js';
 import type { ChannelState } from '../../world/state.js';
+import { setArchived, threadActivityRefusal, threadUnarchived, type ThreadActivity } from '../../world/threads.js';
 import type { RouteContext } from '../context.js';
 import { DiscordHttpError, ErrorCodes, invalidFormBody } from '../errors.js';
 import type { RouteDefinition } from '../router.js';
@@ -30,6 +32,12 @@ function canRead(ctx: RouteContext, channel: ChannelState): boolean {
 	return (ctx.channelPermissions(guild, channel) & P.ReadMessageHistory) !== 0n;
 }
 
+/** 400 50083 / 160005 when the bot may not do this in an archived or locked thread (../../world/threads.ts). */
+function threadCheck(ctx: RouteContext, channel: ChannelState, activity: ThreadActivity): void {
+	const refusal = threadActivityRefusal(ctx.world, channel, ctx.botId, activity);
+	if (refusal) throw new DiscordHttpError(400, refusal.code, undefined, undefined, refusal.detail);
+}
+
 function sendMessage(ctx: RouteContext): APIMessage {
 	const channel = ctx.channel();
 	const body = (ctx.body ?? {}) as Json;
@@ -39,10 +47,11 @@ function sendMessage(ctx: RouteContext): APIMessage {
 			throw new DiscordHttpError(400, ErrorCodes.InvalidChannelType, undefined, undefined, 'cannot send to a category');
 		}
 		ctx.requirePermissions(guild, isThread(channel.type) ? P.SendMessagesInThreads : P.SendMessages, channel);
+		threadCheck(ctx, channel, 'send');
 		if (channel.thread?.archived) {
-			if (channel.thread.locked) throw new DiscordHttpError(400, ErrorCodes.ThreadArchived);
-			channel.thread.archived = false;
+			setArchived(ctx.world, channel, false);
 			guild.channelUpdated(channel);
+			threadUnarchived(ctx.world, channel);
 		}
 	} else {
 		const recipientId = channel.recipients?.[0] ?? '';
@@ -164,6 +173,7 @@ export const messageRoutes: RouteDefinition[] = [
 				['content', 'embeds', 'components', 'attachments'].some((key) => body[key] !== undefined) || ctx.files.length > 0;
 			if (!own && touchesContent) throw new DiscordHttpError(403, ErrorCodes.CannotEditOthersMessage);
 			if (!own && channel.guildId) ctx.requirePermissions(ctx.guild(channel.guildId), P.ManageMessages, channel);
+			threadCheck(ctx, channel, 'edit');
 			const changes: Json = {};
 			for (const key of ['content', 'embeds', 'components', 'flags']) {
 				if (body[key] !== undefined) changes[key] = body[key] ?? (key === 'content' ? '' : key === 'flags' ? 0 : []);
@@ -193,6 +203,7 @@ export const messageRoutes: RouteDefinition[] = [
 				if (!channel.guildId) throw new DiscordHttpError(403, ErrorCodes.MissingPermissions, undefined, undefined, 'cannot delete a DM message of another user');
 				ctx.requirePermissions(ctx.guild(channel.guildId), P.ManageMessages, channel);
 			}
+			threadCheck(ctx, channel, 'delete');
 			deleteMessage(ctx.world, channel, message.id);
 			if (byOther) {
 				ctx.audit(ctx.guild(channel.guildId!), {

@@ -1,16 +1,20 @@
 /**
- * Threads (resources/channel "Start Thread ...", "Join Thread", topics/threads): start a thread with or without a
- * message (CREATE_PUBLIC_THREADS / CREATE_PRIVATE_THREADS; a thread from a message takes the message's id), a post in
- * a forum or media channel with its starter message (files included), join and leave (THREAD_MEMBERS_UPDATE), add
- * and remove members, list members and active threads. Archiving is a channel edit (`archived: true`, see
- * channels.ts).
+ * Threads (resources/channel "Start Thread ...", "Join Thread" ... "List Thread Members", topics/threads): start a
+ * thread with or without a message (CREATE_PUBLIC_THREADS / CREATE_PRIVATE_THREADS; a thread from a message takes the
+ * message's id; a private thread only in a GUILD_TEXT channel, with `invitable`), a post in a forum or media channel
+ * with its starter message (files included), join and leave, add and remove members (events in
+ * ../../world/threads.ts), get one member or list them (`with_member`, `after`, `limit`), and the active threads.
+ * A private thread the bot is not in, without MANAGE_THREADS in its channel, answers 403 50001 on every route
+ * (../context.ts). Archiving and locking are channel edits (`archived`, `locked`: see channels.ts).
  */
-import { ChannelType, PermissionFlagsBits as P } from 'discord-api-types/v10';
+import { ChannelType, GatewayIntentBits, PermissionFlagsBits as P } from 'discord-api-types/v10';
+import { compareSnowflakes } from '../../world/messageStore.js';
 import { createMessage } from '../../world/messages.js';
 import { isThread } from '../../world/permissions.js';
 import type { ChannelState } from '../../world/state.js';
+import { addThreadMember, MAX_THREAD_MEMBERS, removeThreadMember, threadMemberPayload } from '../../world/threads.js';
 import type { RouteContext } from '../context.js';
-import { DiscordHttpError, ErrorCodes, invalidFormBody } from '../errors.js';
+import { DiscordHttpError, ErrorCodes, invalidFormBody, missingAccess, unknown } from '../errors.js';
 import { respond, type RouteDefinition } from '../router.js';
 import { materializeAttachments, planAttachments } from '../uploads.js';
 
@@ -40,9 +44,9 @@ function startForumThread(ctx: RouteContext, parent: ChannelState) {
 		type: ChannelType.PublicThread,
 		parentId: parent.id,
 		ownerId: ctx.botId,
-		rateLimitPerUser: body.rate_limit_per_user ?? 0
+		rateLimitPerUser: body.rate_limit_per_user ?? 0,
+		...(body.auto_archive_duration ? { autoArchiveDuration: body.auto_archive_duration } : {})
 	});
-	if (body.auto_archive_duration) thread.thread!.autoArchiveDuration = body.auto_archive_duration;
 	if (Array.isArray(body.applied_tags)) thread.appliedTags = body.applied_tags.map(String);
 	const attachments = materializeAttachments(ctx, plan, thread.id);
 	const message = createMessage(ctx.world, thread, {
@@ -80,6 +84,10 @@ function startThread(ctx: RouteContext, fromMessage: boolean) {
 	if (![ChannelType.PublicThread, ChannelType.PrivateThread, ChannelType.AnnouncementThread].includes(type)) {
 		throw invalidFormBody('type', 'BASE_TYPE_CHOICES', 'Value must be one of (10, 11, 12).');
 	}
+	// "Private threads ... can only be created in GUILD_TEXT channels" (Threads topic).
+	if (type === ChannelType.PrivateThread && parent.type !== ChannelType.GuildText) {
+		throw new DiscordHttpError(400, ErrorCodes.InvalidChannelType, undefined, undefined, 'private threads start in GUILD_TEXT channels only');
+	}
 	ctx.requirePermissions(guild, type === ChannelType.PrivateThread ? P.CreatePrivateThreads : P.CreatePublicThreads, parent);
 	let message = undefined;
 	if (fromMessage) {
@@ -88,14 +96,21 @@ function startThread(ctx: RouteContext, fromMessage: boolean) {
 		if (taken) throw invalidFormBody('', 'THREAD_ALREADY_CREATED_FOR_MESSAGE', 'A thread has already been created for this message');
 	}
 	const thread = guild.insertChannel(
-		{ name: body.name, type, parentId: parent.id, ownerId: ctx.botId, rateLimitPerUser: body.rate_limit_per_user ?? 0 },
+		{
+			name: body.name,
+			type,
+			parentId: parent.id,
+			ownerId: ctx.botId,
+			rateLimitPerUser: body.rate_limit_per_user ?? 0,
+			...(type === ChannelType.PrivateThread && body.invitable !== undefined && body.invitable !== null ? { invitable: Boolean(body.invitable) } : {}),
+			...(body.auto_archive_duration ? { autoArchiveDuration: body.auto_archive_duration } : {})
+		},
 		message?.id
 	);
-	if (body.auto_archive_duration) thread.thread!.autoArchiveDuration = body.auto_archive_duration;
-	if (type === ChannelType.PrivateThread && body.invitable !== undefined) thread.thread!.invitable = Boolean(body.invitable);
 	return respond(201, ctx.world.channelPayload(thread));
 }
 
+/** The thread of `channel_id` (one the bot can see: ../context.ts); 400 50024 for any other channel. */
 function thread(ctx: RouteContext): ChannelState {
 	const channel = ctx.channel();
 	if (!isThread(channel.type) || !channel.threadMembers) {
@@ -104,46 +119,53 @@ function thread(ctx: RouteContext): ChannelState {
 	return channel;
 }
 
-function membersUpdate(ctx: RouteContext, channel: ChannelState, added: string[], removed: string[]): void {
-	ctx.world.dispatch(
-		'THREAD_MEMBERS_UPDATE',
-		{
-			id: channel.id,
-			guild_id: channel.guildId,
-			member_count: channel.threadMembers!.size,
-			...(added.length
-				? { added_members: added.map((userId) => threadMember(channel, userId)) }
-				: {}),
-			...(removed.length ? { removed_member_ids: removed } : {})
-		},
-		channel.guildId
-	);
+/** 400 50083 for an archived thread: joining, leaving, adding and removing members "requires the thread is not archived". */
+function requireActive(channel: ChannelState): void {
+	if (channel.thread?.archived) {
+		throw new DiscordHttpError(400, ErrorCodes.ThreadArchived, undefined, undefined, `thread ${channel.name} is archived`);
+	}
 }
 
-function threadMember(channel: ChannelState, userId: string): Json {
-	return { id: channel.id, user_id: userId, join_timestamp: channel.threadMembers!.get(userId), flags: 0 };
-}
-
+/**
+ * Join Thread (`@me`) and Add Thread Member: the thread must be active (50083); adding someone else "requires the
+ * ability to send messages in the thread" (SEND_MESSAGES_IN_THREADS, 50013), the user must be a member of the guild
+ * (10007), and in a private thread whose `invitable` is false only a moderator (MANAGE_THREADS) adds people ("whether
+ * non-moderators can add other non-moderators to a thread", 50013). 1,000 members at most (30033). Already a member:
+ * 204, nothing sent.
+ */
 function addMember(ctx: RouteContext, userId: string): void {
 	const channel = thread(ctx);
 	const guild = ctx.guild(channel.guildId!);
-	if (channel.thread?.archived) throw new DiscordHttpError(400, ErrorCodes.ThreadArchived);
+	requireActive(channel);
 	if (userId !== ctx.botId) {
 		ctx.member(guild, userId);
 		ctx.requirePermissions(guild, P.SendMessagesInThreads, channel);
+		if (channel.type === ChannelType.PrivateThread && channel.thread?.invitable === false) {
+			ctx.requirePermissions(guild, P.ManageThreads, channel);
+		}
 	}
 	if (channel.threadMembers!.has(userId)) return;
-	channel.threadMembers!.set(userId, ctx.world.timestamp());
-	membersUpdate(ctx, channel, [userId], []);
+	if (channel.threadMembers!.size >= MAX_THREAD_MEMBERS) throw new DiscordHttpError(400, ErrorCodes.MaxThreadMembers);
+	addThreadMember(ctx.world, channel, userId);
 }
 
+/**
+ * Leave Thread (`@me`) and Remove Thread Member: the thread must be active (50083); removing someone else "requires
+ * the MANAGE_THREADS permission, or the creator of the thread if it is a PRIVATE_THREAD" (50013). Not a member: 204,
+ * nothing sent.
+ */
 function removeMember(ctx: RouteContext, userId: string): void {
 	const channel = thread(ctx);
 	const guild = ctx.guild(channel.guildId!);
-	if (channel.thread?.archived) throw new DiscordHttpError(400, ErrorCodes.ThreadArchived);
-	if (userId !== ctx.botId && channel.ownerId !== ctx.botId) ctx.requirePermissions(guild, P.ManageThreads, channel);
-	if (!channel.threadMembers!.delete(userId)) return;
-	membersUpdate(ctx, channel, [], [userId]);
+	requireActive(channel);
+	const creator = channel.type === ChannelType.PrivateThread && channel.ownerId === ctx.botId;
+	if (userId !== ctx.botId && !creator) ctx.requirePermissions(guild, P.ManageThreads, channel);
+	removeThreadMember(ctx.world, channel, userId);
+}
+
+/** `with_member` as Discord reads boolean query strings ("True", "true" or "1"). */
+function withMember(ctx: RouteContext): boolean {
+	return ['true', '1'].includes((ctx.query.get('with_member') ?? '').toLowerCase());
 }
 
 export const threadRoutes: RouteDefinition[] = [
@@ -180,11 +202,35 @@ export const threadRoutes: RouteDefinition[] = [
 	},
 	{
 		method: 'GET',
+		path: '/channels/{channel_id}/thread-members/{user_id}',
+		auth: 'bot',
+		handler: (ctx) => {
+			const channel = thread(ctx);
+			const userId = ctx.params.user_id!;
+			// "returns a 404 response otherwise": the emulator answers it with 10007 Unknown Member.
+			if (!channel.threadMembers!.has(userId)) throw unknown(ErrorCodes.UnknownMember, `${userId} is not in thread ${channel.name}`);
+			return threadMemberPayload(ctx.world, channel, userId, { withMember: withMember(ctx) });
+		}
+	},
+	{
+		method: 'GET',
 		path: '/channels/{channel_id}/thread-members',
 		auth: 'bot',
 		handler: (ctx) => {
 			const channel = thread(ctx);
-			return [...channel.threadMembers!.keys()].map((userId) => threadMember(channel, userId));
+			// "This endpoint is restricted according to whether the GUILD_MEMBERS Privileged Intent is enabled".
+			if (!(ctx.core.gateway.options.approvedIntents & GatewayIntentBits.GuildMembers)) {
+				throw missingAccess('listing thread members needs the GUILD_MEMBERS intent enabled for the application');
+			}
+			const members = withMember(ctx);
+			let ids = [...channel.threadMembers!.keys()].sort(compareSnowflakes);
+			// with_member=true pages: `after` a user id, `limit` 1–100 (default 100).
+			if (members) {
+				const after = ctx.query.get('after');
+				const limit = Math.min(100, Math.max(1, Number(ctx.query.get('limit') ?? 100)));
+				ids = ids.filter((id) => !after || compareSnowflakes(id, after) > 0).slice(0, limit);
+			}
+			return ids.map((userId) => threadMemberPayload(ctx.world, channel, userId, { withMember: members }));
 		}
 	},
 	{
@@ -193,14 +239,15 @@ export const threadRoutes: RouteDefinition[] = [
 		auth: 'bot',
 		handler: (ctx) => {
 			const guild = ctx.guild();
+			// "all active threads in a guild that the current user can access, includes public & private threads".
 			const threads = [...guild.state.channelIds]
 				.map((id) => ctx.world.channels.get(id)!)
-				.filter((channel) => isThread(channel.type) && !channel.thread?.archived);
+				.filter((channel) => isThread(channel.type) && !channel.thread?.archived && ctx.world.botCanView(channel));
 			return {
 				threads: threads.map((channel) => ctx.world.channelPayload(channel)),
 				members: threads
 					.filter((channel) => channel.threadMembers?.has(ctx.botId))
-					.map((channel) => threadMember(channel, ctx.botId))
+					.map((channel) => threadMemberPayload(ctx.world, channel, ctx.botId))
 			};
 		}
 	}

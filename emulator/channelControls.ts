@@ -1,0 +1,266 @@
+/**
+ * Test controls for what members do with threads, reactions and channels in Discord's own client: start a thread,
+ * add or remove people, join, leave, archive, lock (`emu.threads`); react and remove reactions (`emu.reactions`);
+ * delete a channel or category and edit its permission overwrites (`emu.channels`). Each checks what the client
+ * would let the member do and throws an Error naming the rule otherwise, then makes the same change and sends the
+ * same gateway events as the REST route would (to a bot that can see the channel), with audit log entries naming the
+ * member where Discord writes one.
+ */
+import {
+	AuditLogEvent,
+	ChannelType,
+	PermissionFlagsBits as P,
+	type APIChannel,
+	type APIThreadMember
+} from 'discord-api-types/v10';
+import type { EmulatorCore } from './core.js';
+import { auditChanges } from './world/audit.js';
+import type { GuildHandle } from './world/guild.js';
+import { channelPermissions, isThread, permissionNames } from './world/permissions.js';
+import type { ChannelState, MemberState } from './world/state.js';
+import {
+	addThreadMember,
+	MAX_THREAD_MEMBERS,
+	removeThreadMember,
+	setArchived,
+	threadEditRefusal,
+	threadMemberPayload,
+	threadUnarchived
+} from './world/threads.js';
+
+/** A member starting a thread by hand (`emu.threads.create`). */
+export interface HandThreadOptions {
+	/** The text channel (an announcement channel for a public thread) the thread starts in. */
+	channelId: string;
+	/** Who starts it: its `owner_id` and first member. */
+	userId: string;
+	/** 1–100 characters. */
+	name: string;
+	/** PRIVATE_THREAD (12, the default here, what a tickets plugin meets) or PUBLIC_THREAD (11; ANNOUNCEMENT_THREAD in an announcement channel). */
+	type?: ChannelType.PrivateThread | ChannelType.PublicThread;
+	/** Private threads: whether non-moderators can add other non-moderators. Default true. */
+	invitable?: boolean;
+	/** 60, 1440 (default), 4320 or 10080 minutes. */
+	autoArchiveDuration?: 60 | 1440 | 4320 | 10080;
+}
+
+/** A member editing a thread by hand (`emu.threads.edit`): the fields of the thread's settings menu. */
+export interface HandThreadEdit {
+	threadId: string;
+	actorId: string;
+	name?: string;
+	archived?: boolean;
+	locked?: boolean;
+	invitable?: boolean;
+	autoArchiveDuration?: 60 | 1440 | 4320 | 10080;
+}
+
+/** Shared lookups of the controls: the channel, its guild and a member, or an Error. */
+class HandControls {
+	public constructor(protected readonly core: EmulatorCore) {}
+
+	protected channelOf(channelId: string): { channel: ChannelState; guild: GuildHandle } {
+		const channel = this.core.world.channels.get(channelId);
+		if (!channel) throw new Error(`emulator: no channel ${channelId}`);
+		if (!channel.guildId) throw new Error(`emulator: channel ${channelId} is a DM, not a guild channel`);
+		return { channel, guild: this.core.world.guild(channel.guildId) };
+	}
+
+	protected threadOf(threadId: string): { channel: ChannelState; guild: GuildHandle } {
+		const found = this.channelOf(threadId);
+		if (!isThread(found.channel.type) || !found.channel.threadMembers) throw new Error(`emulator: channel ${found.channel.name} is not a thread`);
+		return found;
+	}
+
+	protected memberOf(guild: GuildHandle, userId: string): MemberState {
+		const member = guild.state.members.get(userId);
+		if (!member) throw new Error(`emulator: ${this.name(userId)} is not a member of ${guild.name}`);
+		return member;
+	}
+
+	protected name(userId: string): string {
+		return this.core.world.users.get(userId)?.username ?? userId;
+	}
+
+	/** Throws unless the member can see the channel (a private thread: in it, or MANAGE_THREADS). */
+	protected requireView(channel: ChannelState, userId: string): void {
+		if (!this.core.world.memberCanView(channel, userId)) {
+			const what = channel.type === ChannelType.PrivateThread ? `private thread ${channel.name} (not in it, no MANAGE_THREADS)` : `#${channel.name}`;
+			throw new Error(`emulator: ${this.name(userId)} cannot see ${what}; Discord's client would not show it`);
+		}
+	}
+
+	/** The member's permissions in a channel (a thread: its parent's overwrites). */
+	protected bitsIn(guild: GuildHandle, member: MemberState, channel: ChannelState): bigint {
+		return channelPermissions(guild.state, member, channel, this.core.world.channels, this.core.clock.now());
+	}
+
+	/** Throws unless the member holds every bit of `bits` in the channel. */
+	protected requireBits(guild: GuildHandle, member: MemberState, channel: ChannelState, bits: bigint, action: string): void {
+		const missing = bits & ~this.bitsIn(guild, member, channel);
+		if (missing) {
+			throw new Error(`emulator: ${this.name(member.userId)} lacks ${permissionNames(missing).join(', ')} in #${channel.name} to ${action}`);
+		}
+	}
+}
+
+/**
+ * Threads by hand (`emu.threads`): a member starts a thread, adds or removes people, joins, leaves, archives or locks
+ * it in Discord's client, with the rules of the REST routes (resources/channel, topics/threads; see
+ * world/threads.ts): a private thread is seen only by its members and by moderators (MANAGE_THREADS), so a bot that is
+ * neither receives none of its events. Readers: `members(threadId)`, `canView(channelId, userId)`.
+ */
+export class ThreadControls extends HandControls {
+	/**
+	 * A member starts a thread without a message: CREATE_PRIVATE_THREADS (a private thread, only in a text channel) or
+	 * CREATE_PUBLIC_THREADS in the channel, which they must see. THREAD_CREATE (`newly_created`) to a bot that can see
+	 * it. Returns the thread.
+	 */
+	public create(options: HandThreadOptions): APIChannel {
+		const { channel: parent, guild } = this.channelOf(options.channelId);
+		const member = this.memberOf(guild, options.userId);
+		const type = options.type ?? ChannelType.PrivateThread;
+		if (type === ChannelType.PrivateThread ? parent.type !== ChannelType.GuildText : ![ChannelType.GuildText, ChannelType.GuildAnnouncement].includes(parent.type)) {
+			throw new Error(`emulator: a ${type === ChannelType.PrivateThread ? 'private thread starts in a text channel' : 'thread starts in a text or announcement channel'}, not in #${parent.name}`);
+		}
+		const length = [...options.name].length;
+		if (length < 1 || length > 100) throw new RangeError('emulator: a thread name has 1 to 100 characters');
+		this.requireView(parent, options.userId);
+		this.requireBits(guild, member, parent, type === ChannelType.PrivateThread ? P.CreatePrivateThreads : P.CreatePublicThreads, 'start a thread');
+		const thread = guild.insertChannel({
+			name: options.name,
+			type: type === ChannelType.PublicThread && parent.type === ChannelType.GuildAnnouncement ? ChannelType.AnnouncementThread : type,
+			parentId: parent.id,
+			ownerId: options.userId,
+			...(type === ChannelType.PrivateThread ? { invitable: options.invitable ?? true } : {}),
+			...(options.autoArchiveDuration ? { autoArchiveDuration: options.autoArchiveDuration } : {})
+		});
+		return this.core.world.channelPayload(thread);
+	}
+
+	/**
+	 * `actorId` adds `userId` to a thread (in the client: mentioning them, or "Add Members"): the actor sees the thread
+	 * and may send messages in it (SEND_MESSAGES_IN_THREADS); in a private thread whose `invitable` is false only a
+	 * moderator (MANAGE_THREADS) adds people; the thread is active; the added member can see the parent channel (the
+	 * client adds no one who cannot). THREAD_CREATE (when `userId` is the bot) and THREAD_MEMBERS_UPDATE. Returns the
+	 * thread member (the existing one, nothing sent, when they already are in it).
+	 */
+	public addMember(options: { threadId: string; actorId: string; userId: string }): APIThreadMember {
+		const { channel, guild } = this.threadOf(options.threadId);
+		const actor = this.memberOf(guild, options.actorId);
+		this.memberOf(guild, options.userId);
+		this.requireView(channel, options.actorId);
+		this.#requireActive(channel, 'add members to');
+		this.requireBits(guild, actor, channel, P.SendMessagesInThreads, 'add members to a thread');
+		if (channel.type === ChannelType.PrivateThread && channel.thread?.invitable === false) {
+			this.requireBits(guild, actor, channel, P.ManageThreads, `add members to ${channel.name}, whose invitable is false`);
+		}
+		const parent = this.core.world.channels.get(channel.parentId!);
+		if (parent && !this.core.world.memberCanView(parent, options.userId)) {
+			throw new Error(`emulator: ${this.name(options.userId)} cannot see #${parent.name}, so cannot be added to its thread`);
+		}
+		if (!channel.threadMembers!.has(options.userId)) {
+			if (channel.threadMembers!.size >= MAX_THREAD_MEMBERS) throw new Error(`emulator: thread ${channel.name} has ${MAX_THREAD_MEMBERS} members (30033)`);
+			addThreadMember(this.core.world, channel, options.userId);
+		}
+		return threadMemberPayload(this.core.world, channel, options.userId);
+	}
+
+	/**
+	 * `actorId` removes `userId` from a thread: MANAGE_THREADS, or the creator of a private thread; the thread is
+	 * active. THREAD_MEMBERS_UPDATE (the bot, removed from a private thread, still gets it). Throws when `userId` is
+	 * not in the thread.
+	 */
+	public removeMember(options: { threadId: string; actorId: string; userId: string }): void {
+		const { channel, guild } = this.threadOf(options.threadId);
+		const actor = this.memberOf(guild, options.actorId);
+		this.requireView(channel, options.actorId);
+		this.#requireActive(channel, 'remove members from');
+		const creator = channel.type === ChannelType.PrivateThread && channel.ownerId === options.actorId;
+		if (!creator && options.userId !== options.actorId) this.requireBits(guild, actor, channel, P.ManageThreads, 'remove members from a thread');
+		if (!channel.threadMembers!.has(options.userId)) throw new Error(`emulator: ${this.name(options.userId)} is not in thread ${channel.name}`);
+		removeThreadMember(this.core.world, channel, options.userId);
+	}
+
+	/**
+	 * A member joins a thread they can see (a public thread of a channel they see; a private one only as a moderator):
+	 * THREAD_MEMBERS_UPDATE. The thread must be active. Returns their thread member (nothing sent if already in it).
+	 */
+	public join(options: { threadId: string; userId: string }): APIThreadMember {
+		const { channel, guild } = this.threadOf(options.threadId);
+		this.memberOf(guild, options.userId);
+		this.requireView(channel, options.userId);
+		this.#requireActive(channel, 'join');
+		if (!channel.threadMembers!.has(options.userId)) addThreadMember(this.core.world, channel, options.userId);
+		return threadMemberPayload(this.core.world, channel, options.userId);
+	}
+
+	/** A member leaves a thread they are in (THREAD_MEMBERS_UPDATE); the thread must be active. Throws otherwise. */
+	public leave(options: { threadId: string; userId: string }): void {
+		const { channel } = this.threadOf(options.threadId);
+		this.#requireActive(channel, 'leave');
+		if (!channel.threadMembers!.has(options.userId)) throw new Error(`emulator: ${this.name(options.userId)} is not in thread ${channel.name}`);
+		removeThreadMember(this.core.world, channel, options.userId);
+	}
+
+	/**
+	 * A member changes a thread's settings: name, archived, locked, invitable, auto archive duration, by the rules of
+	 * Modify Channel for threads (world/threads.ts `threadEditRefusal`: MANAGE_THREADS for `locked`, the creator for
+	 * name / archive / duration, any member to unarchive an unlocked thread, MANAGE_THREADS to unarchive a locked one;
+	 * an archived thread changes only by being unarchived). THREAD_UPDATE (then THREAD_MEMBER_UPDATE to the bot when
+	 * unarchived and it is a member) and a THREAD_UPDATE audit log entry (111) naming the member. Returns the thread.
+	 */
+	public edit(options: HandThreadEdit): APIChannel {
+		const { channel, guild } = this.threadOf(options.threadId);
+		this.memberOf(guild, options.actorId);
+		this.requireView(channel, options.actorId);
+		const fields: Record<string, unknown> = {
+			name: options.name,
+			archived: options.archived,
+			locked: options.locked,
+			invitable: options.invitable,
+			auto_archive_duration: options.autoArchiveDuration
+		};
+		const keys = Object.keys(fields).filter((key) => fields[key] !== undefined);
+		if (!keys.length) throw new Error('emulator: threads.edit needs a change');
+		if (options.invitable !== undefined && channel.type !== ChannelType.PrivateThread) throw new Error('emulator: invitable is a setting of private threads');
+		if (options.name !== undefined && ([...options.name].length < 1 || [...options.name].length > 100)) {
+			throw new RangeError('emulator: a thread name has 1 to 100 characters');
+		}
+		const refusal = threadEditRefusal(this.core.world, channel, options.actorId, keys, options.archived);
+		if (refusal) throw new Error(`emulator: ${this.name(options.actorId)} cannot edit thread ${channel.name}: ${refusal.detail}`);
+		const meta = channel.thread!;
+		const before = { name: channel.name, archived: meta.archived, locked: meta.locked, auto_archive_duration: meta.autoArchiveDuration, invitable: meta.invitable };
+		if (options.name !== undefined) channel.name = options.name;
+		if (options.archived !== undefined) setArchived(this.core.world, channel, options.archived);
+		if (options.locked !== undefined) meta.locked = options.locked;
+		if (options.invitable !== undefined) meta.invitable = options.invitable;
+		if (options.autoArchiveDuration !== undefined && options.autoArchiveDuration !== meta.autoArchiveDuration) {
+			meta.autoArchiveDuration = options.autoArchiveDuration;
+			meta.archiveTimestamp = this.core.world.timestamp();
+		}
+		const after = { name: channel.name, archived: meta.archived, locked: meta.locked, auto_archive_duration: meta.autoArchiveDuration, invitable: meta.invitable };
+		const changes = auditChanges(Object.keys(after).map((key) => [key, before[key as keyof typeof before], after[key as keyof typeof after]]));
+		if (!changes.length) return this.core.world.channelPayload(channel);
+		const payload = guild.channelUpdated(channel);
+		if (before.archived && !meta.archived) threadUnarchived(this.core.world, channel);
+		guild.recordAuditLogEntry({ actionType: AuditLogEvent.ThreadUpdate, userId: options.actorId, targetId: channel.id, changes });
+		return payload;
+	}
+
+	/** The thread's members as thread member objects (`id`, `user_id`, `join_timestamp`, `flags`), in the order they joined. */
+	public members(threadId: string): APIThreadMember[] {
+		const { guild } = this.threadOf(threadId);
+		return guild.threadMembers(threadId);
+	}
+
+	/** Whether `userId` can see a channel now (a private thread: in it, or MANAGE_THREADS in its parent). */
+	public canView(channelId: string, userId: string): boolean {
+		const { channel } = this.channelOf(channelId);
+		return this.core.world.memberCanView(channel, userId);
+	}
+
+	#requireActive(channel: ChannelState, action: string): void {
+		if (channel.thread?.archived) throw new Error(`emulator: thread ${channel.name} is archived; members cannot ${action} it (50083)`);
+	}
+}
