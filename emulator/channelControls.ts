@@ -11,18 +11,33 @@ import {
 	ChannelType,
 	PermissionFlagsBits as P,
 	type APIChannel,
+	type APIMessage,
+	type APIReaction,
 	type APIThreadMember
 } from 'discord-api-types/v10';
 import type { EmulatorCore } from './core.js';
 import { auditChanges } from './world/audit.js';
 import type { GuildHandle } from './world/guild.js';
 import { channelPermissions, isThread, permissionNames } from './world/permissions.js';
+import {
+	addReaction,
+	emojiKey,
+	messageReactions,
+	parseEmoji,
+	reactionRefusal,
+	reactionUsers,
+	removeAllReactions,
+	removeEmojiReactions,
+	removeReaction,
+	type ReactionEmoji
+} from './world/reactions.js';
 import type { ChannelState, MemberState } from './world/state.js';
 import {
 	addThreadMember,
 	MAX_THREAD_MEMBERS,
 	removeThreadMember,
 	setArchived,
+	threadActivityRefusal,
 	threadEditRefusal,
 	threadMemberPayload,
 	threadUnarchived
@@ -263,4 +278,132 @@ export class ThreadControls extends HandControls {
 	#requireActive(channel: ChannelState, action: string): void {
 		if (channel.thread?.archived) throw new Error(`emulator: thread ${channel.name} is archived; members cannot ${action} it (50083)`);
 	}
+}
+
+/** An emoji as `emu.reactions` takes it: '🔥', 'name:id', 'a:name:id', '<:name:id>', or `{ id?, name, animated? }`. */
+export type EmojiInput = string | { id?: string | null; name: string; animated?: boolean };
+
+/** A member's reaction (`emu.reactions.add` / `remove`). */
+export interface HandReaction {
+	channelId: string;
+	messageId: string;
+	/** Whose reaction it is. */
+	userId: string;
+	emoji: EmojiInput;
+	/** `remove` only: who removes it, when not `userId` themselves (a moderator: MANAGE_MESSAGES). */
+	actorId?: string;
+}
+
+/**
+ * Reactions by hand (`emu.reactions`): a member (or a DM's recipient) reacts or removes a reaction in Discord's
+ * client, with the rules of the REST routes (world/reactions.ts): they see the channel, READ_MESSAGE_HISTORY, and
+ * ADD_REACTIONS for an emoji nobody used on the message yet; 20 distinct emojis per message; not while timed out;
+ * not in an archived thread. MESSAGE_REACTION_ADD / REMOVE (REMOVE_ALL / REMOVE_EMOJI for `clear`) go to a bot that
+ * can see the channel, with the GUILD_MESSAGE_REACTIONS (DIRECT_MESSAGE_REACTIONS) intent. Readers give the message's
+ * reactions as the bot sees them (`me`: the bot reacted) and who reacted.
+ */
+export class ReactionControls extends HandControls {
+	/**
+	 * `userId` reacts to a message with `emoji`. Returns the message's reaction for that emoji after it (`count`,
+	 * `count_details`, `me`, `emoji`); reacting again with the same emoji changes nothing and sends nothing. Throws
+	 * where the client would not let them react (see the class).
+	 */
+	public add(options: HandReaction): APIReaction {
+		const { channel, message, emoji } = this.#target(options);
+		this.#requireReactor(channel, options.userId);
+		const refusal = reactionRefusal(this.core.world, channel, message, options.userId, emoji, 'add');
+		if (refusal) throw new Error(`emulator: ${this.name(options.userId)} cannot react with ${emoji.name}: ${refusal.detail} (${refusal.code})`);
+		addReaction(this.core.world, channel, message, options.userId, emoji);
+		return this.#reaction(channel, message.id, emoji)!;
+	}
+
+	/**
+	 * Removes `userId`'s reaction (by themselves, or by `actorId` holding MANAGE_MESSAGES): MESSAGE_REACTION_REMOVE.
+	 * Returns the reaction left for that emoji, or null when nobody reacted with it any more. Throws when `userId` had
+	 * not reacted with it, and where the client would not let the actor remove it.
+	 */
+	public remove(options: HandReaction): APIReaction | null {
+		const { channel, message, emoji } = this.#target(options);
+		const actorId = options.actorId ?? options.userId;
+		this.#requireReactor(channel, actorId);
+		if (actorId !== options.userId) this.#requireManageMessages(channel, actorId);
+		const refusal = reactionRefusal(this.core.world, channel, message, actorId, emoji, 'remove');
+		if (refusal) throw new Error(`emulator: ${this.name(actorId)} cannot remove the reaction ${emoji.name}: ${refusal.detail} (${refusal.code})`);
+		if (!removeReaction(this.core.world, channel, message.id, options.userId, emoji)) {
+			throw new Error(`emulator: ${this.name(options.userId)} has not reacted with ${emoji.name} to message ${message.id}`);
+		}
+		return this.#reaction(channel, message.id, emoji);
+	}
+
+	/**
+	 * A moderator (MANAGE_MESSAGES) clears the reactions of a message: all of them (MESSAGE_REACTION_REMOVE_ALL), or
+	 * those with `emoji` (MESSAGE_REACTION_REMOVE_EMOJI). Nothing to clear: nothing sent.
+	 */
+	public clear(options: { channelId: string; messageId: string; actorId: string; emoji?: EmojiInput }): void {
+		const { channel, message } = this.#message(options.channelId, options.messageId);
+		this.#requireReactor(channel, options.actorId);
+		this.#requireManageMessages(channel, options.actorId);
+		const archived = threadActivityRefusal(this.core.world, channel, options.actorId, 'react');
+		if (archived) throw new Error(`emulator: ${archived.detail} (${archived.code})`);
+		if (options.emoji === undefined) removeAllReactions(this.core.world, channel, message.id);
+		else removeEmojiReactions(this.core.world, channel, message.id, toEmoji(options.emoji));
+	}
+
+	/** The message's reactions as the bot sees them (the message's `reactions`; `me`: the bot reacted), oldest emoji first. */
+	public on(channelId: string, messageId: string): APIReaction[] {
+		const { channel, message } = this.#message(channelId, messageId);
+		return messageReactions(this.core.world, channel, message.id);
+	}
+
+	/** Ids of the users who reacted with `emoji`, ascending (as Get Reactions lists them). */
+	public users(channelId: string, messageId: string, emoji: EmojiInput): string[] {
+		const { channel, message } = this.#message(channelId, messageId);
+		return reactionUsers(channel, message.id, toEmoji(emoji));
+	}
+
+	#message(channelId: string, messageId: string): { channel: ChannelState; message: APIMessage } {
+		const channel = this.core.world.channels.get(channelId);
+		if (!channel) throw new Error(`emulator: no channel ${channelId}`);
+		const message = channel.messages.get(messageId);
+		if (!message) throw new Error(`emulator: no message ${messageId} in channel ${channel.name ?? channel.id}`);
+		return { channel, message };
+	}
+
+	#target(options: HandReaction): { channel: ChannelState; message: APIMessage; emoji: ReactionEmoji } {
+		return { ...this.#message(options.channelId, options.messageId), emoji: toEmoji(options.emoji) };
+	}
+
+	/** A guild member who can see the channel, or the recipient of a DM. */
+	#requireReactor(channel: ChannelState, userId: string): void {
+		if (!channel.guildId) {
+			if (!channel.recipients?.includes(userId)) throw new Error(`emulator: ${this.name(userId)} is not in DM channel ${channel.id}`);
+			return;
+		}
+		this.memberOf(this.core.world.guild(channel.guildId), userId);
+		this.requireView(channel, userId);
+	}
+
+	#requireManageMessages(channel: ChannelState, actorId: string): void {
+		if (!channel.guildId) throw new Error("emulator: nobody removes another user's reaction in a DM (50003)");
+		const guild = this.core.world.guild(channel.guildId);
+		this.requireBits(guild, this.memberOf(guild, actorId), channel, P.ManageMessages, "remove others' reactions");
+	}
+
+	#reaction(channel: ChannelState, messageId: string, emoji: ReactionEmoji): APIReaction | null {
+		const key = emojiKey(emoji);
+		return messageReactions(this.core.world, channel, messageId).find((reaction) => (reaction.emoji.id ?? reaction.emoji.name) === key) ?? null;
+	}
+}
+
+/** Reads an {@link EmojiInput}; throws for what is no emoji. */
+function toEmoji(input: EmojiInput): ReactionEmoji {
+	if (typeof input !== 'string') {
+		if (input.id) return { id: input.id, name: input.name, ...(input.animated ? { animated: true } : {}) };
+		const unicode = parseEmoji(input.name);
+		if (!unicode || unicode.id !== null) throw new Error(`emulator: "${input.name}" is not a Unicode emoji (give an id for a custom one)`);
+		return unicode;
+	}
+	const emoji = parseEmoji(input, { mentions: true });
+	if (!emoji) throw new Error(`emulator: "${input}" is neither a Unicode emoji nor name:id (10014 Unknown Emoji)`);
+	return emoji;
 }

@@ -16,7 +16,7 @@ import {
 	ModerationControls,
 	VoiceControls
 } from './controls.js';
-import { ThreadControls } from './channelControls.js';
+import { ReactionControls, ThreadControls } from './channelControls.js';
 import type { EmulatorCore } from './core.js';
 import { GatewayServer, IDENTIFY_INTERVAL_MS } from './gateway/server.js';
 import { ALL_INTENTS } from './gateway/intents.js';
@@ -34,6 +34,7 @@ import { interactionRoutes } from './rest/routes/interactions.js';
 import { inviteRoutes } from './rest/routes/invites.js';
 import { memberRoutes } from './rest/routes/members.js';
 import { messageRoutes } from './rest/routes/messages.js';
+import { reactionRoutes } from './rest/routes/reactions.js';
 import { threadRoutes } from './rest/routes/threads.js';
 import { RestServer } from './rest/server.js';
 import { SnowflakeGenerator } from './snowflake.js';
@@ -106,6 +107,8 @@ export class DiscordEmulator {
 	 * `members(threadId)`, `canView(channelId, userId)` (who can see a private thread).
 	 */
 	public readonly threads: ThreadControls;
+	/** Reactions by hand: `add`, `remove`, `clear`, and `on(channelId, messageId)`, `users(channelId, messageId, emoji)`. */
+	public readonly reactions: ReactionControls;
 	public readonly interactions: InteractionControls;
 	public readonly gateway: GatewayServer;
 	public readonly recorder = new Recorder();
@@ -195,6 +198,7 @@ export class DiscordEmulator {
 		this.autoModeration = new AutoModerationControls(core);
 		this.attachments = new AttachmentControls(core);
 		this.threads = new ThreadControls(core);
+		this.reactions = new ReactionControls(core);
 		this.interactions = new InteractionControls(core);
 		const rest = new RestServer(core);
 		rest.addRoutes([
@@ -202,6 +206,7 @@ export class DiscordEmulator {
 			...commandRoutes,
 			...interactionRoutes,
 			...messageRoutes,
+			...reactionRoutes,
 			...channelRoutes,
 			...threadRoutes,
 			...guildRoutes,

@@ -65,6 +65,8 @@ const DM_EVENT_INTENTS: Record<string, number> = {
 	CHANNEL_PINS_UPDATE: I.DirectMessages,
 	MESSAGE_REACTION_ADD: I.DirectMessageReactions,
 	MESSAGE_REACTION_REMOVE: I.DirectMessageReactions,
+	MESSAGE_REACTION_REMOVE_ALL: I.DirectMessageReactions,
+	MESSAGE_REACTION_REMOVE_EMOJI: I.DirectMessageReactions,
 	TYPING_START: I.DirectMessageTyping
 };
 

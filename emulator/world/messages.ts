@@ -6,6 +6,7 @@
 import { MessageFlags, MessageType, type APIEmbed, type APIMessage, type APIStickerItem, type APIUser } from 'discord-api-types/v10';
 import { compareSnowflakes } from './messageStore.js';
 import { memberPayload, userPayload } from './payloads.js';
+import { forgetReactions } from './reactions.js';
 import type { ChannelState } from './state.js';
 import type { World } from './world.js';
 
@@ -119,6 +120,7 @@ export function editMessage(
 /** Deletes a message and sends MESSAGE_DELETE. */
 export function deleteMessage(world: World, channel: ChannelState, messageId: string): void {
 	channel.messages.delete(messageId);
+	forgetReactions(channel, [messageId]);
 	world.dispatch(
 		'MESSAGE_DELETE',
 		{ id: messageId, channel_id: channel.id, ...(channel.guildId ? { guild_id: channel.guildId } : {}) },
@@ -129,6 +131,7 @@ export function deleteMessage(world: World, channel: ChannelState, messageId: st
 /** Deletes several messages and sends one MESSAGE_DELETE_BULK. */
 export function bulkDeleteMessages(world: World, channel: ChannelState, ids: string[]): void {
 	for (const id of ids) channel.messages.delete(id);
+	forgetReactions(channel, ids);
 	world.dispatch(
 		'MESSAGE_DELETE_BULK',
 		{ ids, channel_id: channel.id, ...(channel.guildId ? { guild_id: channel.guildId } : {}) },

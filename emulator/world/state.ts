@@ -11,6 +11,7 @@ import type {
 	LocaleString
 } from 'discord-api-types/v10';
 import type { MessageStore } from './messageStore.js';
+import type { ReactionState } from './reactions.js';
 
 export interface UserState {
 	id: string;
@@ -71,6 +72,8 @@ export interface ChannelState {
 	flags: number;
 	/** Messages by id, iterated oldest first (ascending id, as Discord orders a history; see ./messageStore.ts). */
 	messages: MessageStore;
+	/** Reactions by message id, then by emoji key, in the order each emoji was first used (see ./reactions.ts). */
+	reactions?: Map<string, Map<string, ReactionState>>;
 	// threads
 	ownerId?: string;
 	thread?: ThreadMetadataState;
