@@ -13,6 +13,8 @@ import {
 	PermissionFlagsBits,
 	RESTEvents,
 	type GuildMember,
+	type MessageReaction,
+	type User,
 	type VoiceState
 } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -49,7 +51,8 @@ beforeAll(async () => {
 			GatewayIntentBits.GuildMembers,
 			GatewayIntentBits.GuildModeration,
 			GatewayIntentBits.GuildVoiceStates,
-			GatewayIntentBits.GuildMessages
+			GatewayIntentBits.GuildMessages,
+			GatewayIntentBits.GuildMessageReactions
 		],
 		rest: { api: emu.restUrl }
 	} satisfies Omit<ClientOptions, 'tasks'>;
@@ -190,5 +193,44 @@ describe('bare discord.js client', () => {
 		);
 		expect(Date.parse(first.member(member.id)!.communication_disabled_until!)).toBeGreaterThan(Date.now());
 		expect(guild.channels.cache.get(text.id)?.isTextBased() && (guild.channels.cache.get(text.id) as { rateLimitPerUser: number }).rateLimitPerUser).toBe(30);
+	});
+
+	test('reactions: message.react with a Unicode and a custom emoji, a member\'s reaction as messageReactionAdd, reactions.removeAll', async () => {
+		const guild = client.guilds.cache.get(first.id)!;
+		const text = guild.channels.cache.find((channel) => channel.type === ChannelType.GuildText)!;
+		if (text.type !== ChannelType.GuildText) throw new Error('no text channel');
+		const message = await text.send('React with 🎫 to open a ticket');
+		await message.react('🎫');
+		await message.react('<:ticket:123456789012345678>');
+		expect(emu.reactions.on(text.id, message.id).map((reaction) => [reaction.emoji.name, reaction.count, reaction.me])).toEqual([
+			['🎫', 1, true],
+			['ticket', 1, true]
+		]);
+		const member = first.addMember({ username: 'reacting' });
+		const added = waitFor<MessageReaction | User>(client, 'messageReactionAdd', (_reaction: MessageReaction, user: User) => user.id === member.id);
+		emu.reactions.add({ channelId: text.id, messageId: message.id, userId: member.id, emoji: '🎫' });
+		const [reaction] = (await added) as [MessageReaction, User];
+		expect(reaction.emoji.name).toBe('🎫');
+		expect(reaction.count).toBe(2);
+		const users = await reaction.users.fetch();
+		expect([...users.keys()].sort()).toEqual([emu.bot.id, member.id].sort());
+		await message.reactions.removeAll();
+		expect(emu.reactions.on(text.id, message.id)).toEqual([]);
+	});
+
+	test('a private thread through discord.js: create with invitable false, add a member, fetch the members', async () => {
+		const guild = client.guilds.cache.get(first.id)!;
+		const text = guild.channels.cache.find((channel) => channel.type === ChannelType.GuildText)!;
+		if (text.type !== ChannelType.GuildText) throw new Error('no text channel');
+		const member = first.addMember({ username: 'ticket-owner' });
+		const thread = await text.threads.create({ name: 'ticket-1', type: ChannelType.PrivateThread, invitable: false });
+		expect(thread.type).toBe(ChannelType.PrivateThread);
+		expect(thread.invitable).toBe(false);
+		await thread.members.add(member.id);
+		const members = await thread.members.fetch();
+		expect([...members.keys()].sort()).toEqual([emu.bot.id, member.id].sort());
+		expect(first.threadMembers(thread.id).map((entry) => entry.user_id)).toEqual([emu.bot.id, member.id]);
+		await thread.setArchived(true);
+		expect((first.channel(thread.id) as { thread_metadata: { archived: boolean } }).thread_metadata.archived).toBe(true);
 	});
 });
