@@ -4,6 +4,7 @@
  * as real button interactions (`emu.interactions.button`), and what came back. The same plan is fired at the bare
  * discord.js baseline and at the bot, so the two are measured on the same clicks at the same times.
  */
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import type { DiscordEmulator, GuildHandle } from '@hearth/discord-emulator';
@@ -85,6 +86,8 @@ export interface PlannedClick {
 	userId: string;
 	/** The member's second click (the first is earlier in the plan). */
 	duplicate: boolean;
+	/** A second click planned 5–100 ms after the first (a double click, racing it). */
+	quick: boolean;
 	/** When to click, ms after the burst starts. */
 	atMs: number;
 }
@@ -111,19 +114,19 @@ export function planClicks(memberIds: readonly string[], duplicates: number, sec
 	const order = rng.shuffle([...memberIds]);
 	const spanMs = seconds * 1_000;
 	const step = spanMs / order.length;
-	const keyed = order.map((userId, index) => ({ userId, duplicate: false, key: index * step }));
+	const keyed = order.map((userId, index) => ({ userId, duplicate: false, quick: false, key: index * step }));
 	const twice = rng.shuffle(order.map((_, index) => index)).slice(0, duplicates);
 	let quick = 0;
 	twice.forEach((index, nth) => {
 		const isQuick = nth % 2 === 0;
 		if (isQuick) quick++;
 		const delay = isQuick ? rng.int(5, 100) : rng.int(500, 3_000);
-		keyed.push({ userId: order[index]!, duplicate: true, key: Math.min(index * step + delay, spanMs) + 0.5 });
+		keyed.push({ userId: order[index]!, duplicate: true, quick: isQuick, key: Math.min(index * step + delay, spanMs) + 0.5 });
 	});
 	keyed.sort((a, b) => a.key - b.key);
 	const gap = keyed.length > 1 ? spanMs / (keyed.length - 1) : 0;
 	return {
-		clicks: keyed.map(({ userId, duplicate }, index) => ({ userId, duplicate, atMs: index * gap })),
+		clicks: keyed.map(({ userId, duplicate, quick }, index) => ({ userId, duplicate, quick, atMs: index * gap })),
 		members: order.length,
 		duplicates,
 		quickDuplicates: quick,
@@ -142,6 +145,8 @@ export interface ClickTarget {
 /** What one click got. */
 export interface ClickOutcome {
 	userId: string;
+	/** The click as planned. */
+	click: PlannedClick;
 	/** The interaction's id (null when it could not be sent). */
 	interactionId: string | null;
 	/** Wall-clock ms (performance.timeOrigin + performance.now(), sub-millisecond) when it was sent. */
@@ -165,8 +170,6 @@ export interface BurstResult {
 	/** Wall-clock ms (Date.now) of the first and last click sent. */
 	firstSentAt: number;
 	lastSentAt: number;
-	/** The emulator's process CPU over the burst and until every click settled, µs (user + system). */
-	emulatorCpuUs: number;
 	/** Milliseconds from the first click to the last answer (or give-up). */
 	settledAfterMs: number;
 }
@@ -182,7 +185,6 @@ const yieldToIo = () => new Promise((resolve) => setImmediate(resolve));
 export async function fireClicks(emu: DiscordEmulator, target: ClickTarget, clicks: readonly PlannedClick[]): Promise<BurstResult> {
 	const outcomes: ClickOutcome[] = [];
 	const settled: Promise<unknown>[] = [];
-	const cpuAtStart = process.cpuUsage();
 	const start = performance.now();
 	let firstSentAt = 0;
 	let lastSentAt = 0;
@@ -193,6 +195,7 @@ export async function fireClicks(emu: DiscordEmulator, target: ClickTarget, clic
 			const click = clicks[next++]!;
 			const outcome: ClickOutcome = {
 				userId: click.userId,
+				click,
 				interactionId: null,
 				sentAt: performance.timeOrigin + performance.now(),
 				duplicate: click.duplicate,
@@ -231,8 +234,7 @@ export async function fireClicks(emu: DiscordEmulator, target: ClickTarget, clic
 		else await yieldToIo();
 	}
 	await Promise.all(settled);
-	const cpu = process.cpuUsage(cpuAtStart);
-	return { outcomes, firstSentAt, lastSentAt, emulatorCpuUs: cpu.user + cpu.system, settledAfterMs: Date.now() - firstSentAt };
+	return { outcomes, firstSentAt, lastSentAt, settledAfterMs: Date.now() - firstSentAt };
 }
 
 /** Percentiles of a latency list (nearest rank), ms. */
@@ -256,5 +258,29 @@ export function latencyFigures(values: readonly number[]): LatencyFigures {
 		p99: at(99),
 		max: sorted.length === 0 ? Number.NaN : sorted.at(-1)!,
 		mean: sorted.length === 0 ? Number.NaN : sorted.reduce((sum, value) => sum + value, 0) / sorted.length
+	};
+}
+
+/** CPU time of the whole machine and of this process over a stretch of the run. */
+export interface CpuWindow {
+	elapsedMs: number;
+	/** CPU time all processes used (every core's non-idle time, /proc/stat through os.cpus()), ms. */
+	machineBusyMs: number;
+	/** Cores of the machine. */
+	cores: number;
+	/** CPU time of this process (the emulator and the sender), ms. */
+	thisProcessMs: number;
+}
+
+/** Starts measuring the machine's and this process's CPU. @returns a function that ends the stretch and gives the figures. */
+export function startCpuWindow(): () => CpuWindow {
+	const machine = () => os.cpus().reduce((sum, cpu) => ({ busy: sum.busy + cpu.times.user + cpu.times.nice + cpu.times.sys + cpu.times.irq, cores: sum.cores + 1 }), { busy: 0, cores: 0 });
+	const startedAt = performance.now();
+	const machineAtStart = machine();
+	const processAtStart = process.cpuUsage();
+	return () => {
+		const now = machine();
+		const used = process.cpuUsage(processAtStart);
+		return { elapsedMs: performance.now() - startedAt, machineBusyMs: now.busy - machineAtStart.busy, cores: now.cores, thisProcessMs: (used.user + used.system) / 1_000 };
 	};
 }

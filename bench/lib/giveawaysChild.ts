@@ -13,6 +13,7 @@
  *   of the Enter handler's `run` (its end: the reply's HTTP callback returned), and inside it the service's `enter`
  *   and the task queue's `schedule` (the refresh job). The handler's `run`, the service's `enter` and the queue's
  *   `schedule` are wrapped on their instances for this (timestamps only; an AsyncLocalStorage carries the click).
+ * - `giveaways.entering`: how many calls of the service's `enter` are running now (clicks still being entered).
  * - `giveaways.refreshState`: the state of the giveaway's pending message refresh (the keyed `giveawayRefresh` job).
  * - `giveaways.check`: the stored entries: count, distinct users, and how many of the given users are in.
  * - `giveaways.draw`: the draw over the stored entries, timed piece by piece (read from PostgreSQL, `drawWinners`,
@@ -58,8 +59,12 @@ export interface BulkInsertRequest {
 export interface MeasuredStretch {
 	/** CPU of the bot's process, µs (user + system). */
 	cpuUs: number;
-	/** PostgreSQL round trips of the bot's pool. */
+	/** PostgreSQL round trips of the bot's pool, and their summed time (query sent → rows parsed, ./roundTrips.ts). */
 	roundTrips: number;
+	roundTripMs: number;
+	/** The most requests the pool had waiting for a free connection (pg `Pool.waitingCount`, sampled every 10 ms), and its size. */
+	poolWaitingMax: number;
+	poolSize: number;
 	/** How late a 1-ms timer ran, ms: p50, p99 and max. */
 	loopDelayP50: number;
 	loopDelayP99: number;
@@ -122,7 +127,15 @@ export async function install(api: BotChildApi): Promise<void> {
 	const { bot } = api;
 	const service = () => bot.pluginHost.service('giveaways');
 	const orm = bot.container.orm;
-	const pool = (await orm.em.getConnection().getNativeClient()) as unknown as { query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }> };
+	const pool = (await orm.em.getConnection().getNativeClient()) as unknown as {
+		query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+		waitingCount: number;
+		options: { max?: number };
+	};
+	let poolWaitingMax = 0;
+	setInterval(() => {
+		poolWaitingMax = Math.max(poolWaitingMax, pool.waitingCount);
+	}, 10).unref();
 	const counter = await RoundTripCounter.attach(orm);
 	const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 	loopDelay.enable();
@@ -158,14 +171,16 @@ export async function install(api: BotChildApi): Promise<void> {
 	};
 	const giveawayService = service();
 	const enter = giveawayService.enter.bind(giveawayService);
+	let entering = 0;
 	giveawayService.enter = async (...enterArgs) => {
 		const trace = current.getStore();
-		if (!trace) return enter(...enterArgs);
-		trace.enterStart = wall();
+		entering++;
+		if (trace) trace.enterStart = wall();
 		try {
 			return await enter(...enterArgs);
 		} finally {
-			trace.enterEnd = wall();
+			entering--;
+			if (trace) trace.enterEnd = wall();
 		}
 	};
 	const queue = bot.taskQueue as unknown as { schedule: (task: string, options: unknown) => Promise<unknown> };
@@ -215,6 +230,7 @@ export async function install(api: BotChildApi): Promise<void> {
 		tracing = (payload as { trace?: boolean } | undefined)?.trace ?? false;
 		traces.clear();
 		counter.reset();
+		poolWaitingMax = 0;
 		loopDelay.reset();
 		cpuAtStart = process.cpuUsage();
 		return null;
@@ -225,11 +241,16 @@ export async function install(api: BotChildApi): Promise<void> {
 		return {
 			cpuUs: cpu.user + cpu.system,
 			roundTrips: counter.count,
+			roundTripMs: counter.driverMs,
+			poolWaitingMax,
+			poolSize: pool.options.max ?? 10,
 			loopDelayP50: late(loopDelay.percentile(50)),
 			loopDelayP99: late(loopDelay.percentile(99)),
 			loopDelayMax: late(loopDelay.max)
 		} satisfies MeasuredStretch;
 	});
+
+	api.answer('giveaways.entering', () => entering);
 
 	api.answer('giveaways.traces', () => {
 		tracing = false;
