@@ -13,6 +13,7 @@ import { projectRoot } from '../../src/lib/paths.js';
 const run = promisify(execFile);
 const tsx = join(projectRoot, 'node_modules/tsx/dist/cli.mjs');
 const SCRIPTS: Record<string, string[]> = {
+	'bench:automod': [tsx, 'bench/automod.ts'],
 	demo: [tsx, 'demo/voiceXpDemo.ts'],
 	'giveaway:verify': [tsx, 'src/plugins/giveaways/scripts/verify.ts'],
 	levels: [tsx, 'src/plugins/voice-xp/scripts/levels.ts'],
