@@ -1,7 +1,8 @@
 /**
  * Test controls for what members do with threads, reactions and channels in Discord's own client: start a thread,
  * add or remove people, join, leave, archive, lock (`emu.threads`); react and remove reactions (`emu.reactions`);
- * delete a channel or category and edit its permission overwrites (`emu.channels`). Each checks what the client
+ * delete a channel or category and edit its permission overwrites (`emu.channels`); members' roles by hand are
+ * `emu.members.addRole` / `removeRole` (controls.ts). Each checks what the client
  * would let the member do and throws an Error naming the rule otherwise, then makes the same change and sends the
  * same gateway events as the REST route would (to a bot that can see the channel), with audit log entries naming the
  * member where Discord writes one.
@@ -10,15 +11,17 @@ import {
 	AuditLogEvent,
 	ChannelType,
 	PermissionFlagsBits as P,
+	type APIAuditLogEntry,
 	type APIChannel,
 	type APIMessage,
 	type APIReaction,
 	type APIThreadMember
 } from 'discord-api-types/v10';
 import type { EmulatorCore } from './core.js';
-import { auditChanges } from './world/audit.js';
+import { auditChanges, MAX_AUDIT_LOG_REASON_LENGTH } from './world/audit.js';
+import { channelSnapshot, overwriteAuditInput, overwriteBitsBeyond } from './world/channels.js';
 import type { GuildHandle } from './world/guild.js';
-import { channelPermissions, isThread, permissionNames } from './world/permissions.js';
+import { channelPermissions, isThread, permissionNames, toBits } from './world/permissions.js';
 import {
 	addReaction,
 	emojiKey,
@@ -31,7 +34,7 @@ import {
 	removeReaction,
 	type ReactionEmoji
 } from './world/reactions.js';
-import type { ChannelState, MemberState } from './world/state.js';
+import type { ChannelState, MemberState, OverwriteState } from './world/state.js';
 import {
 	addThreadMember,
 	MAX_THREAD_MEMBERS,
@@ -406,4 +409,114 @@ function toEmoji(input: EmojiInput): ReactionEmoji {
 	const emoji = parseEmoji(input, { mentions: true });
 	if (!emoji) throw new Error(`emulator: "${input}" is neither a Unicode emoji nor name:id (10014 Unknown Emoji)`);
 	return emoji;
+}
+
+/** The outcome of a channel change made by hand: the channel as it is now (deleted: as it was), and the entry added. */
+export interface HandChannelChange {
+	channel: APIChannel;
+	/** The audit log entry naming the member; null when nothing changed (no entry, no event). */
+	entry: APIAuditLogEntry | null;
+}
+
+/** A member setting a permission overwrite by hand (Channel Settings > Permissions). */
+export interface HandOverwrite {
+	channelId: string;
+	actorId: string;
+	/** A role id or a member's user id. */
+	id: string;
+	/** 0 role, 1 member; default: a role when `id` is one of the guild's roles, else a member. */
+	type?: 0 | 1;
+	allow?: bigint | string;
+	deny?: bigint | string;
+	reason?: string;
+}
+
+/**
+ * Channels by hand (`emu.channels`): a member deletes a channel or category, or edits a channel's permission
+ * overwrites, in Discord's client. Checks as for the bot's REST routes: the member sees the channel and holds
+ * MANAGE_CHANNELS (MANAGE_THREADS for a thread) to delete, MANAGE_ROLES in the channel to change overwrites and may
+ * only allow or deny bits they hold (world/channels.ts `overwriteBitsBeyond`); a reason has at most 512 characters.
+ * The same events (CHANNEL_DELETE, then CHANNEL_UPDATE for each channel of a deleted category; CHANNEL_UPDATE for an
+ * overwrite) and audit log entries naming the member (CHANNEL_DELETE 12 / THREAD_DELETE 112, CHANNEL_OVERWRITE_*
+ * 13–15).
+ */
+export class ChannelControls extends HandControls {
+	/**
+	 * `actorId` deletes a channel, category or thread. A category's channels stay, without a parent (one CHANNEL_UPDATE
+	 * each); a channel's threads go with it. Returns the deleted channel and the entry.
+	 */
+	public delete(options: { channelId: string; actorId: string; reason?: string }): HandChannelChange & { entry: APIAuditLogEntry } {
+		const { channel, guild } = this.channelOf(options.channelId);
+		const actor = this.memberOf(guild, options.actorId);
+		this.#checkReason(options.reason);
+		this.requireView(channel, options.actorId);
+		const thread = isThread(channel.type);
+		this.requireBits(guild, actor, channel, thread ? P.ManageThreads : P.ManageChannels, `delete #${channel.name}`);
+		const changes = channelSnapshot(channel, true);
+		const payload = guild.deleteChannel(channel.id);
+		const entry = guild.recordAuditLogEntry({
+			actionType: thread ? AuditLogEvent.ThreadDelete : AuditLogEvent.ChannelDelete,
+			userId: options.actorId,
+			targetId: channel.id,
+			changes,
+			reason: options.reason
+		});
+		return { channel: payload, entry };
+	}
+
+	/**
+	 * `actorId` sets (creates or replaces) the overwrite of a role or member on a channel (not a thread: threads use
+	 * their parent's). CHANNEL_UPDATE and CHANNEL_OVERWRITE_CREATE / UPDATE; no change: nothing sent, `entry` null.
+	 */
+	public editOverwrite(options: HandOverwrite): HandChannelChange {
+		const { channel, guild, actor } = this.#overwriteTarget(options);
+		const type = options.type ?? (guild.state.roles.has(options.id) ? 0 : 1);
+		if (type === 0 ? !guild.state.roles.has(options.id) : !guild.state.members.has(options.id)) {
+			throw new Error(`emulator: ${options.id} is not a ${type === 0 ? 'role' : 'member'} of ${guild.name}`);
+		}
+		const allow = toBits(options.allow ?? 0n);
+		const deny = toBits(options.deny ?? 0n);
+		const beyond = overwriteBitsBeyond(guild.state, actor, channel, this.core.world.channels, allow, deny, this.core.clock.now());
+		if (beyond) throw new Error(`emulator: ${this.name(options.actorId)} cannot grant or deny ${permissionNames(beyond).join(', ')}, which they lack`);
+		const before = channel.overwrites.get(options.id);
+		guild.putOverwrite(channel, { id: options.id, type, allow, deny });
+		return this.#overwriteChanged(guild, channel, before, options);
+	}
+
+	/** `actorId` removes the overwrite of a role or member from a channel: CHANNEL_UPDATE and CHANNEL_OVERWRITE_DELETE. Throws when there is none. */
+	public deleteOverwrite(options: { channelId: string; actorId: string; id: string; reason?: string }): HandChannelChange & { entry: APIAuditLogEntry } {
+		const { channel, guild } = this.#overwriteTarget(options);
+		const before = channel.overwrites.get(options.id);
+		if (!before) throw new Error(`emulator: #${channel.name} has no overwrite for ${options.id}`);
+		channel.overwrites.delete(options.id);
+		return this.#overwriteChanged(guild, channel, before, options) as HandChannelChange & { entry: APIAuditLogEntry };
+	}
+
+	#overwriteTarget(options: { channelId: string; actorId: string; reason?: string }): { channel: ChannelState; guild: GuildHandle; actor: MemberState } {
+		const { channel, guild } = this.channelOf(options.channelId);
+		if (isThread(channel.type)) throw new Error(`emulator: threads have no overwrites of their own (#${channel.name})`);
+		const actor = this.memberOf(guild, options.actorId);
+		this.#checkReason(options.reason);
+		this.requireView(channel, options.actorId);
+		this.requireBits(guild, actor, channel, P.ManageRoles, `edit the permissions of #${channel.name}`);
+		return { channel, guild, actor };
+	}
+
+	#overwriteChanged(
+		guild: GuildHandle,
+		channel: ChannelState,
+		before: OverwriteState | undefined,
+		options: { actorId: string; id: string; reason?: string }
+	): HandChannelChange {
+		const input = overwriteAuditInput(guild.state, channel, before, channel.overwrites.get(options.id));
+		if (!input) return { channel: this.core.world.channelPayload(channel), entry: null };
+		const payload = guild.channelUpdated(channel);
+		return { channel: payload, entry: guild.recordAuditLogEntry({ ...input, userId: options.actorId, reason: options.reason }) };
+	}
+
+	#checkReason(reason: string | undefined): void {
+		if (reason && [...reason].length > MAX_AUDIT_LOG_REASON_LENGTH) {
+			throw new RangeError(`emulator: a reason holds at most ${MAX_AUDIT_LOG_REASON_LENGTH} characters`);
+		}
+	}
 }

@@ -7,6 +7,7 @@
  * intents ask for it.
  */
 import {
+	AuditLogEvent,
 	AutoModerationActionType,
 	ChannelType,
 	PermissionFlagsBits,
@@ -21,7 +22,7 @@ import {
 } from 'discord-api-types/v10';
 import type { EmulatorCore } from './core.js';
 import type { AddMemberOptions, DmRecord, ModerationActionOptions, VoiceFlags, VoiceUpdate } from './types.js';
-import { MAX_AUDIT_LOG_REASON_LENGTH, type AuditLogEntryInput } from './world/audit.js';
+import { MAX_AUDIT_LOG_REASON_LENGTH, roleUpdateChanges, type AuditLogEntryInput } from './world/audit.js';
 import type { GuildHandle } from './world/guild.js';
 import type { MemberChanges, MemberView } from './world/members.js';
 import {
@@ -45,6 +46,7 @@ import {
 	type StoredAttachment
 } from './world/attachments.js';
 import { createMessage, editMessage } from './world/messages.js';
+import { canManageRole } from './world/permissions.js';
 import type { ChannelState } from './world/state.js';
 import { addThreadMember, setArchived, threadActivityRefusal, threadUnarchived } from './world/threads.js';
 import {
@@ -91,10 +93,65 @@ export class MemberControls {
 		this.core.world.guild(guildId).removeMember(userId);
 	}
 
-	/** Someone else (a moderator, another bot) changes a member: GUILD_MEMBER_UPDATE. */
+	/** Someone else (a moderator, another bot) changes a member: GUILD_MEMBER_UPDATE. No check, no audit log entry. */
 	public update(guildId: string, userId: string, changes: MemberChanges): MemberView {
 		return this.core.world.guild(guildId).updateMember(userId, changes);
 	}
+
+	/**
+	 * `actorId` gives `userId` a role by hand (the member's profile > Roles): MANAGE_ROLES, and the role strictly below
+	 * the actor's highest role unless the actor is the owner (Permissions topic, "Permission Hierarchy"); never
+	 * @everyone nor a managed role (a bot's or an integration's). GUILD_MEMBER_UPDATE, then a MEMBER_ROLE_UPDATE (25)
+	 * entry with `$add` naming the actor. Returns the member and the entry; a role the member already has changes
+	 * nothing (`entry` null, nothing sent). Throws where the client offers no such change.
+	 */
+	public addRole(options: HandRoleChange): { member: MemberView; entry: APIAuditLogEntry | null } {
+		return this.#setRole(options, true);
+	}
+
+	/** `actorId` takes a role from `userId` by hand: the same checks as {@link addRole}, `$remove` in the entry. */
+	public removeRole(options: HandRoleChange): { member: MemberView; entry: APIAuditLogEntry | null } {
+		return this.#setRole(options, false);
+	}
+
+	#setRole(options: HandRoleChange, add: boolean): { member: MemberView; entry: APIAuditLogEntry | null } {
+		const guild = this.core.world.guild(options.guildId);
+		if (options.reason && [...options.reason].length > MAX_AUDIT_LOG_REASON_LENGTH) {
+			throw new RangeError(`emulator: a reason holds at most ${MAX_AUDIT_LOG_REASON_LENGTH} characters`);
+		}
+		checkModerator(guild, options.actorId, PermissionFlagsBits.ManageRoles);
+		const target = guild.requireMember(options.userId);
+		const role = guild.state.roles.get(options.roleId);
+		if (!role || role.id === guild.id) throw new Error(`emulator: ${options.roleId} is not an assignable role of ${guild.name}`);
+		if (role.managed) throw new Error(`emulator: role ${role.name} is managed by an integration; nobody assigns it by hand`);
+		if (!canManageRole(guild.state, guild.requireMember(options.actorId), role)) {
+			throw new Error(`emulator: role ${role.name} is not below the highest role of ${options.actorId} (role hierarchy)`);
+		}
+		const before = [...target.roles];
+		if (before.includes(role.id) === add) return { member: guild.member(target.userId)!, entry: null };
+		const roles = add ? [...before, role.id] : before.filter((id) => id !== role.id);
+		const member = guild.updateMember(target.userId, { roles });
+		const entry = guild.recordAuditLogEntry({
+			actionType: AuditLogEvent.MemberRoleUpdate,
+			userId: options.actorId,
+			targetId: target.userId,
+			changes: roleUpdateChanges(guild.state, before, roles),
+			reason: options.reason
+		});
+		return { member, entry };
+	}
+}
+
+/** A member changing someone's roles by hand (`emu.members.addRole` / `removeRole`). */
+export interface HandRoleChange {
+	guildId: string;
+	/** Who makes the change (MANAGE_ROLES, role hierarchy). */
+	actorId: string;
+	/** Whose roles change. */
+	userId: string;
+	roleId: string;
+	/** The audit log entry's reason (at most 512 characters). */
+	reason?: string;
 }
 
 /**

@@ -16,7 +16,7 @@ import {
 	ModerationControls,
 	VoiceControls
 } from './controls.js';
-import { ReactionControls, ThreadControls } from './channelControls.js';
+import { ChannelControls, ReactionControls, ThreadControls } from './channelControls.js';
 import type { EmulatorCore } from './core.js';
 import { GatewayServer, IDENTIFY_INTERVAL_MS } from './gateway/server.js';
 import { ALL_INTENTS } from './gateway/intents.js';
@@ -109,6 +109,8 @@ export class DiscordEmulator {
 	public readonly threads: ThreadControls;
 	/** Reactions by hand: `add`, `remove`, `clear`, and `on(channelId, messageId)`, `users(channelId, messageId, emoji)`. */
 	public readonly reactions: ReactionControls;
+	/** Channels by hand: `delete` (a channel, category or thread), `editOverwrite`, `deleteOverwrite`. */
+	public readonly channels: ChannelControls;
 	public readonly interactions: InteractionControls;
 	public readonly gateway: GatewayServer;
 	public readonly recorder = new Recorder();
@@ -199,6 +201,7 @@ export class DiscordEmulator {
 		this.attachments = new AttachmentControls(core);
 		this.threads = new ThreadControls(core);
 		this.reactions = new ReactionControls(core);
+		this.channels = new ChannelControls(core);
 		this.interactions = new InteractionControls(core);
 		const rest = new RestServer(core);
 		rest.addRoutes([

@@ -24,8 +24,23 @@ export type {
 	AutoModerationControls,
 	AttachmentControls,
 	AttachmentInfo,
-	ServedAttachment
+	ServedAttachment,
+	HandRoleChange
 } from './controls.js';
+export type {
+	ThreadControls,
+	ReactionControls,
+	ChannelControls,
+	HandThreadOptions,
+	HandThreadEdit,
+	HandReaction,
+	EmojiInput,
+	HandChannelChange,
+	HandOverwrite
+} from './channelControls.js';
+export { MAX_CHANNELS_PER_CATEGORY, MAX_GUILD_CHANNELS, CATEGORY_FULL } from './world/channels.js';
+export { MAX_REACTION_EMOJIS, REACTION_INTENTS } from './world/reactions.js';
+export { MAX_THREAD_MEMBERS } from './world/threads.js';
 export type { AttachmentDownload, AttachmentRefusal } from './world/attachments.js';
 export {
 	DEFAULT_ATTACHMENT_URL_LIFETIME_MS,

@@ -62,6 +62,20 @@ export function auditChanges(triples: [key: string, oldValue: unknown, newValue:
 	return triples.map(([key, before, after]) => auditChange(key, before, after)).filter((change) => change !== null);
 }
 
+/**
+ * The changes of a MEMBER_ROLE_UPDATE (25) entry: `$add` and `$remove`, each a list of `{ id, name }` partial roles
+ * ("Audit Log Change Exceptions"). Empty when the roles did not change.
+ */
+export function roleUpdateChanges(guild: GuildState, before: string[], after: string[]): AuditLogChange[] {
+	const named = (ids: string[]) => ids.map((id) => ({ id, name: guild.roles.get(id)?.name ?? '' }));
+	const added = after.filter((id) => !before.includes(id));
+	const removed = before.filter((id) => !after.includes(id));
+	const changes: AuditLogChange[] = [];
+	if (added.length) changes.push({ key: '$add', new_value: named(added) });
+	if (removed.length) changes.push({ key: '$remove', new_value: named(removed) });
+	return changes;
+}
+
 /** A permission overwrite as it appears in audit log changes (bitfields as strings). */
 export function overwriteValue(overwrite: OverwriteState): { id: string; type: 0 | 1; allow: string; deny: string } {
 	return { id: overwrite.id, type: overwrite.type, allow: overwrite.allow.toString(), deny: overwrite.deny.toString() };

@@ -6,9 +6,10 @@
  * channels reached (500)"); threads count towards neither ("Threads do not count against the max-channels limit",
  * topics/threads).
  */
-import { ChannelType, PermissionFlagsBits as P } from 'discord-api-types/v10';
+import { AuditLogEvent, ChannelType, PermissionFlagsBits as P } from 'discord-api-types/v10';
+import { auditChanges, overwriteValue, type AuditLogChange, type AuditLogEntryInput } from './audit.js';
 import { ALL_PERMISSIONS, basePermissions, channelPermissions, isThread } from './permissions.js';
-import type { ChannelState, GuildState, MemberState } from './state.js';
+import type { ChannelState, GuildState, MemberState, OverwriteState } from './state.js';
 
 /** Channels a category holds at most. */
 export const MAX_CHANNELS_PER_CATEGORY = 50;
@@ -80,4 +81,49 @@ export function overwriteBitsBeyond(
 	const parent = channel?.parentId ? channels.get(channel.parentId) : undefined;
 	const have = parent ? channelPermissions(guild, actor, parent, channels, now) : base;
 	return (allow | deny) & ~have;
+}
+
+/**
+ * The entry of an overwrite added (`before` undefined), changed or removed (`after` undefined), without its actor:
+ * CHANNEL_OVERWRITE_CREATE / UPDATE / DELETE (13–15) targeting the channel, `changes` of `id`, `type`, `allow`, `deny`
+ * (`allow` and `deny` only for an update), options `id`, `type` ("0" role, "1" member) and `role_name` ("Audit Log
+ * Events", Optional Audit Entry Info). Null when nothing changed.
+ */
+export function overwriteAuditInput(
+	guild: GuildState,
+	channel: ChannelState,
+	before: OverwriteState | undefined,
+	after: OverwriteState | undefined
+): Omit<AuditLogEntryInput, 'userId' | 'reason'> | null {
+	const overwrite = (after ?? before)!;
+	const old = before && overwriteValue(before);
+	const next = after && overwriteValue(after);
+	const actionType = !before
+		? AuditLogEvent.ChannelOverwriteCreate
+		: !after
+			? AuditLogEvent.ChannelOverwriteDelete
+			: AuditLogEvent.ChannelOverwriteUpdate;
+	const keys = actionType === AuditLogEvent.ChannelOverwriteUpdate ? (['allow', 'deny'] as const) : (['id', 'type', 'allow', 'deny'] as const);
+	const changes = auditChanges(keys.map((key) => [key, old?.[key], next?.[key]]));
+	if (!changes.length) return null;
+	const roleName = overwrite.type === 0 ? guild.roles.get(overwrite.id)?.name : undefined;
+	return {
+		actionType,
+		targetId: channel.id,
+		changes,
+		options: { id: overwrite.id, type: String(overwrite.type), ...(roleName === undefined ? {} : { role_name: roleName }) }
+	};
+}
+
+/** The changes of a CHANNEL_CREATE (new values) or CHANNEL_DELETE (old values) entry. */
+export function channelSnapshot(channel: ChannelState, deleted: boolean): AuditLogChange[] {
+	const values: [string, unknown][] = [
+		['name', channel.name],
+		['type', channel.type],
+		['permission_overwrites', [...channel.overwrites.values()].map(overwriteValue)],
+		['nsfw', channel.nsfw],
+		['rate_limit_per_user', channel.rateLimitPerUser],
+		['flags', channel.flags]
+	];
+	return auditChanges(values.map(([key, value]) => (deleted ? [key, value, undefined] : [key, undefined, value])));
 }

@@ -1,27 +1,32 @@
 /**
  * Channels (resources/channel and guild "Endpoints"): get / edit / delete a channel, list and create guild
  * channels, permission overwrites (PUT / DELETE), slowmode through `rate_limit_per_user`. MANAGE_CHANNELS to
- * create, edit and delete (MANAGE_THREADS for threads, or the thread owner for name and archive); MANAGE_ROLES to
- * change overwrites, and a bot that is not an administrator can only allow or deny permissions it holds itself;
- * deleting an overwrite the channel does not have answers 404 Unknown Overwrite (10009). Audit log ("Audit Log
+ * create, edit and delete (threads: MANAGE_THREADS, or their creator / members for some fields, archived and locked
+ * rules in ../../world/threads.ts `threadEditRefusal`); MANAGE_ROLES to change overwrites, and a bot that is not an
+ * administrator can only allow or deny permissions it holds itself; deleting an overwrite the channel does not have
+ * answers 404 Unknown Overwrite (10009). A category holds 50 channels and a guild 500 (../../world/channels.ts:
+ * 400 50035 `parent_id: CHANNEL_PARENT_MAX_CHANNELS` on a create or move, 30013). A thread's GET carries the bot's
+ * thread `member` when it is in it. Audit log ("Audit Log
  * Events"): CHANNEL_CREATE / UPDATE / DELETE (THREAD_UPDATE / DELETE for threads) with the changed keys, and
  * CHANNEL_OVERWRITE_CREATE / UPDATE / DELETE (options `id`, `type`, `role_name`) for each overwrite added, changed or
  * removed, by PUT / DELETE or by a PATCH of `permission_overwrites`.
  */
 import { AuditLogEvent, ChannelType, PermissionFlagsBits as P } from 'discord-api-types/v10';
-import { auditChanges, overwriteValue, type AuditLogChange } from '../../world/audit.js';
+import { auditChanges, type AuditLogChange } from '../../world/audit.js';
 import type { GuildHandle } from '../../world/guild.js';
 import {
 	CATEGORY_FULL,
 	categoryIsFull,
+	channelSnapshot,
 	guildChannelCount,
 	MAX_CHANNELS_PER_CATEGORY,
 	MAX_GUILD_CHANNELS,
+	overwriteAuditInput,
 	overwriteBitsBeyond
 } from '../../world/channels.js';
 import { isThread, permissionNames, toBits } from '../../world/permissions.js';
-import { setArchived, threadEditRefusal, threadMemberPayload, threadUnarchived } from '../../world/threads.js';
 import type { ChannelState, OverwriteState } from '../../world/state.js';
+import { setArchived, threadEditRefusal, threadMemberPayload, threadUnarchived } from '../../world/threads.js';
 import type { RouteContext } from '../context.js';
 import { DiscordHttpError, ErrorCodes, errorTree, invalidFormBody, missingPermissions, unknown } from '../errors.js';
 import { respond, type RouteDefinition } from '../router.js';
@@ -141,7 +146,7 @@ function fieldChanges(before: Record<string, unknown>, after: Record<string, unk
 	return auditChanges(Object.keys(after).map((key) => [key, before[key], after[key]]));
 }
 
-/** One CHANNEL_OVERWRITE_* entry for an overwrite added (`before` undefined), changed or removed (`after` undefined). */
+/** One CHANNEL_OVERWRITE_* entry by the bot for an overwrite added, changed or removed (../../world/channels.ts). */
 function auditOverwrite(
 	ctx: RouteContext,
 	guild: GuildHandle,
@@ -149,24 +154,8 @@ function auditOverwrite(
 	before: OverwriteState | undefined,
 	after: OverwriteState | undefined
 ): void {
-	const overwrite = (after ?? before)!;
-	const old = before && overwriteValue(before);
-	const next = after && overwriteValue(after);
-	const actionType = !before
-		? AuditLogEvent.ChannelOverwriteCreate
-		: !after
-			? AuditLogEvent.ChannelOverwriteDelete
-			: AuditLogEvent.ChannelOverwriteUpdate;
-	const keys = actionType === AuditLogEvent.ChannelOverwriteUpdate ? (['allow', 'deny'] as const) : (['id', 'type', 'allow', 'deny'] as const);
-	const changes = auditChanges(keys.map((key) => [key, old?.[key], next?.[key]]));
-	if (!changes.length) return;
-	const roleName = overwrite.type === 0 ? guild.state.roles.get(overwrite.id)?.name : undefined;
-	ctx.audit(guild, {
-		actionType,
-		targetId: channel.id,
-		changes,
-		options: { id: overwrite.id, type: String(overwrite.type), ...(roleName === undefined ? {} : { role_name: roleName }) }
-	});
+	const input = overwriteAuditInput(guild.state, channel, before, after);
+	if (input) ctx.audit(guild, input);
 }
 
 function editChannel(ctx: RouteContext) {
@@ -197,19 +186,6 @@ function editChannel(ctx: RouteContext) {
 		}
 	}
 	return payload;
-}
-
-/** The changes of a CHANNEL_CREATE (new values) or CHANNEL_DELETE (old values) entry. */
-function channelSnapshot(channel: ChannelState, deleted: boolean): AuditLogChange[] {
-	const values: [string, unknown][] = [
-		['name', channel.name],
-		['type', channel.type],
-		['permission_overwrites', [...channel.overwrites.values()].map(overwriteValue)],
-		['nsfw', channel.nsfw],
-		['rate_limit_per_user', channel.rateLimitPerUser],
-		['flags', channel.flags]
-	];
-	return auditChanges(values.map(([key, value]) => (deleted ? [key, value, undefined] : [key, undefined, value])));
 }
 
 function createGuildChannel(ctx: RouteContext) {

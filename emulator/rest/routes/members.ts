@@ -10,7 +10,7 @@
  * MEMBER_DISCONNECT, MEMBER_KICK, MEMBER_BAN_ADD, MEMBER_BAN_REMOVE).
  */
 import { AuditLogEvent, GatewayIntentBits, PermissionFlagsBits as P } from 'discord-api-types/v10';
-import { auditChanges, type AuditLogChange } from '../../world/audit.js';
+import { auditChanges, roleUpdateChanges } from '../../world/audit.js';
 import type { MemberChanges } from '../../world/members.js';
 import type { GuildHandle } from '../../world/guild.js';
 import {
@@ -134,12 +134,7 @@ function auditMemberEdit(
 
 /** A MEMBER_ROLE_UPDATE entry: `$add` and `$remove` changes whose new_value lists `{ id, name }` of the roles. */
 function auditRoles(ctx: RouteContext, guild: GuildHandle, userId: string, before: string[], after: string[]): void {
-	const named = (ids: string[]) => ids.map((id) => ({ id, name: guild.state.roles.get(id)?.name ?? '' }));
-	const added = after.filter((id) => !before.includes(id));
-	const removed = before.filter((id) => !after.includes(id));
-	const changes: AuditLogChange[] = [];
-	if (added.length) changes.push({ key: '$add', new_value: named(added) });
-	if (removed.length) changes.push({ key: '$remove', new_value: named(removed) });
+	const changes = roleUpdateChanges(guild.state, before, after);
 	if (changes.length) ctx.audit(guild, { actionType: AuditLogEvent.MemberRoleUpdate, targetId: userId, changes });
 }
 
