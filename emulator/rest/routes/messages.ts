@@ -106,7 +106,8 @@ function listMessages(ctx: RouteContext): APIMessage[] {
 }
 
 /**
- * One page of a channel's history ("Get Channel Messages"), newest first: `limit` 1–100 (default 50); `before` the
+ * One page of a channel's history ("Get Channel Messages": "an array of message objects from newest to oldest", with
+ * `after` too; discord-api-docs #7740), newest first: `limit` 1–100 (default 50); `before` the
  * messages older than that id, `after` the `limit` messages just newer than that id (still newest first), `around`
  * the messages around that id (the message itself included when it exists: `limit / 2` newer ones, then it and older
  * ones). The three are mutually exclusive on Discord; given together, `around` wins, then `before`, then `after`.
