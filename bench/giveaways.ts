@@ -373,7 +373,8 @@ async function main(): Promise<void> {
 	out('Click → callback (the emulator\'s latencyMs: INTERACTION_CREATE sent → the callback received, its clock)');
 	const ratio = (bot: number, base: number) => (base > 0 ? times(bot / base) : '—');
 	const cpuPerClick = (cpuUs: number) => `${count(cpuUs / CLICKS)} µs`;
-	const cores = (window: CpuWindow, busyMs: number) => `${(busyMs / window.elapsedMs).toFixed(2)} of ${window.cores}`;
+	const cores = (window: CpuWindow, busyMs: number | null) => (busyMs === null ? '—' : `${(busyMs / window.elapsedMs).toFixed(2)} of ${window.cores}`);
+	const rest = (window: CpuWindow, answering: Side) => window.machineBusyMs - window.thisProcessMs - answering.cpuUs / 1_000 - (window.postgresMs ?? 0) - (window.redisMs ?? 0);
 	for (const line of table([
 		['', 'bot (giveaways Enter)', 'bare discord.js ("ok")', 'bot / baseline'],
 		['clicks answered', share(botSide.latency.count, CLICKS), share(baselineSide.latency.count, CLICKS), ''],
@@ -394,7 +395,9 @@ async function main(): Promise<void> {
 		['the machine: cores busy (all processes)', cores(botCpu, botCpu.machineBusyMs), cores(baselineCpu, baselineCpu.machineBusyMs), ''],
 		['  the answering process', cores(botCpu, botSide.cpuUs / 1_000), cores(baselineCpu, baselineSide.cpuUs / 1_000), ''],
 		['  the emulator (this process)', cores(botCpu, botCpu.thisProcessMs), cores(baselineCpu, baselineCpu.thisProcessMs), ''],
-		['  PostgreSQL, Redis and everything else', cores(botCpu, botCpu.machineBusyMs - botCpu.thisProcessMs - botSide.cpuUs / 1_000), cores(baselineCpu, baselineCpu.machineBusyMs - baselineCpu.thisProcessMs - baselineSide.cpuUs / 1_000), ''],
+		['  PostgreSQL (its server processes)', cores(botCpu, botCpu.postgresMs), cores(baselineCpu, baselineCpu.postgresMs), ''],
+		['  Redis', cores(botCpu, botCpu.redisMs), cores(baselineCpu, baselineCpu.redisMs), ''],
+		['  everything else (other work on the machine)', cores(botCpu, rest(botCpu, botSide)), cores(baselineCpu, rest(baselineCpu, baselineSide)), ''],
 		['load (1 min) at the end', botSide.load.toFixed(1), baselineSide.load.toFixed(1), '']
 	])) {
 		out(line);
@@ -424,8 +427,15 @@ async function main(): Promise<void> {
 	])) {
 		out(line);
 	}
+	out(`PostgreSQL statements of the bot from the first click to the last click entered (time: query sent → rows parsed, in the bot's process)`);
+	for (const line of table([
+		['statement', 'count', 'per click', 'mean', 'max'],
+		...botStats.statements.map((entry) => [entry.statement, count(entry.count), (entry.count / CLICKS).toFixed(2), ms1(entry.totalMs / entry.count), ms1(entry.maxMs)])
+	])) {
+		out(line);
+	}
 	out(
-		`  bot: ${count(botStats.roundTrips)} PostgreSQL round trips until the last answer (${(botStats.roundTrips / CLICKS).toFixed(2)} per click), ${ms1(botStats.roundTripMs / Math.max(1, botStats.roundTrips))} each on average ` +
+		`  bot: ${count(botStats.roundTrips)} PostgreSQL round trips until the last click entered (${(botStats.roundTrips / CLICKS).toFixed(2)} per click), ${ms1(botStats.roundTripMs / Math.max(1, botStats.roundTrips))} each on average ` +
 			`(query sent → rows parsed); up to ${count(botStats.poolWaitingMax)} statements waiting for one of the pool's ${botStats.poolSize} connections; its event loop p50 late by ${ms1(botStats.loopDelayP50)}`
 	);
 	out();

@@ -4,6 +4,7 @@
  * as real button interactions (`emu.interactions.button`), and what came back. The same plan is fired at the bare
  * discord.js baseline and at the bot, so the two are measured on the same clicks at the same times.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
@@ -270,17 +271,63 @@ export interface CpuWindow {
 	cores: number;
 	/** CPU time of this process (the emulator and the sender), ms. */
 	thisProcessMs: number;
+	/** CPU time of the PostgreSQL server's processes and of Redis's (from /proc/<pid>/stat), ms; null where /proc cannot be read. */
+	postgresMs: number | null;
+	redisMs: number | null;
 }
 
-/** Starts measuring the machine's and this process's CPU. @returns a function that ends the stretch and gives the figures. */
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ: 100 on Linux). */
+const USER_HZ = 100;
+
+/**
+ * CPU time so far (ms) of the processes named `postgres` and `redis-server`, summed over /proc/<pid>/stat (utime +
+ * stime); processes that exit in between (a backend closing) take their time with them. Null without /proc.
+ */
+function serverCpu(): { postgres: number; redis: number } | null {
+	let pids: string[];
+	try {
+		pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+	} catch {
+		return null;
+	}
+	const totals = { postgres: 0, redis: 0 };
+	for (const pid of pids) {
+		let stat: string;
+		try {
+			stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		} catch {
+			continue;
+		}
+		const open = stat.indexOf('(');
+		const close = stat.lastIndexOf(')');
+		const name = stat.slice(open + 1, close);
+		const kind = name === 'postgres' ? 'postgres' : name === 'redis-server' ? 'redis' : null;
+		if (!kind) continue;
+		const fields = stat.slice(close + 2).split(' ');
+		// After the name: state is field 3 (index 0 here); utime and stime are fields 14 and 15.
+		totals[kind] += ((Number(fields[11]) + Number(fields[12])) * 1_000) / USER_HZ;
+	}
+	return totals;
+}
+
+/** Starts measuring the machine's, this process's and the servers' CPU. @returns a function that ends the stretch and gives the figures. */
 export function startCpuWindow(): () => CpuWindow {
 	const machine = () => os.cpus().reduce((sum, cpu) => ({ busy: sum.busy + cpu.times.user + cpu.times.nice + cpu.times.sys + cpu.times.irq, cores: sum.cores + 1 }), { busy: 0, cores: 0 });
 	const startedAt = performance.now();
 	const machineAtStart = machine();
 	const processAtStart = process.cpuUsage();
+	const serversAtStart = serverCpu();
 	return () => {
 		const now = machine();
 		const used = process.cpuUsage(processAtStart);
-		return { elapsedMs: performance.now() - startedAt, machineBusyMs: now.busy - machineAtStart.busy, cores: now.cores, thisProcessMs: (used.user + used.system) / 1_000 };
+		const servers = serverCpu();
+		return {
+			elapsedMs: performance.now() - startedAt,
+			machineBusyMs: now.busy - machineAtStart.busy,
+			cores: now.cores,
+			thisProcessMs: (used.user + used.system) / 1_000,
+			postgresMs: servers && serversAtStart ? servers.postgres - serversAtStart.postgres : null,
+			redisMs: servers && serversAtStart ? servers.redis - serversAtStart.redis : null
+		};
 	};
 }

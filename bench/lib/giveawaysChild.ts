@@ -8,7 +8,8 @@
  *   batched `insert ... select unnest(...)` statements on the bot's pool (what an Enter click stores: giveaway,
  *   user, weight, time), then `analyze giveaway_entry` as autovacuum would after such a load. Not a measurement.
  * - `giveaways.measure` / `giveaways.measured`: around the burst, this process's CPU, how late its event loop ran, and
- *   the PostgreSQL round trips its pool made (./roundTrips.ts); with `trace`, each Enter click's way through this
+ *   the PostgreSQL round trips its pool made, by statement, with their time (query sent → rows parsed: every
+ *   `query()` of a pooled `pg` client is timed, as ./roundTrips.ts counts them); with `trace`, each Enter click's way through this
  *   process, timestamped (`giveaways.traces`): the raw INTERACTION_CREATE (discord.js `Events.Raw`), the start and end
  *   of the Enter handler's `run` (its end: the reply's HTTP callback returned), and inside it the service's `enter`
  *   and the task queue's `schedule` (the refresh job). The handler's `run`, the service's `enter` and the queue's
@@ -28,7 +29,6 @@ import { drawWinners, entriesHash } from '../../src/plugins/giveaways/lib/draw.j
 import { REFRESH_TASK, refreshKey } from '../../src/plugins/giveaways/service/GiveawayService.js';
 import * as store from '../../src/plugins/giveaways/service/store.js';
 import type { BotChildApi } from './botProcess.js';
-import { RoundTripCounter } from './roundTrips.js';
 
 /** `giveaways.start`. */
 export interface StartRequest {
@@ -59,9 +59,11 @@ export interface BulkInsertRequest {
 export interface MeasuredStretch {
 	/** CPU of the bot's process, µs (user + system). */
 	cpuUs: number;
-	/** PostgreSQL round trips of the bot's pool, and their summed time (query sent → rows parsed, ./roundTrips.ts). */
+	/** PostgreSQL round trips of the bot's pool, and their summed time (query sent → rows parsed). */
 	roundTrips: number;
 	roundTripMs: number;
+	/** The same by statement (its first words, e.g. `insert into giveaway_entry`): count, summed and longest time, ms. */
+	statements: { statement: string; count: number; totalMs: number; maxMs: number }[];
 	/** The most requests the pool had waiting for a free connection (pg `Pool.waitingCount`, sampled every 10 ms), and its size. */
 	poolWaitingMax: number;
 	poolSize: number;
@@ -136,7 +138,43 @@ export async function install(api: BotChildApi): Promise<void> {
 	setInterval(() => {
 		poolWaitingMax = Math.max(poolWaitingMax, pool.waitingCount);
 	}, 10).unref();
-	const counter = await RoundTripCounter.attach(orm);
+	// Every query() of a pooled pg client, timed by statement (a client is wrapped on its first checkout).
+	const statements = new Map<string, { statement: string; count: number; totalMs: number; maxMs: number }>();
+	const wrapped = new WeakSet<object>();
+	const statementOf = (sql: string) => {
+		const words = sql.replace(/\s+/g, ' ').trim().toLowerCase().split(' ');
+		if (words[0] === 'select' || words[0] === 'delete') {
+			const from = words.indexOf('from');
+			return `${words.slice(0, Math.min(from, 3)).join(' ')}${from > 3 ? ' …' : ''} from ${words[from + 1] ?? '?'}`;
+		}
+		if (words[0] === 'insert') return words.slice(0, 3).join(' ');
+		if (words[0] === 'update') return words.slice(0, 2).join(' ');
+		return words[0] ?? '?';
+	};
+	(pool as unknown as { on(event: 'acquire', listener: (client: { query: (...args: unknown[]) => unknown }) => void): void }).on('acquire', (client) => {
+		if (wrapped.has(client)) return;
+		wrapped.add(client);
+		const original = client.query.bind(client);
+		client.query = (...args: unknown[]) => {
+			const first = args[0];
+			const sql = typeof first === 'string' ? first : String((first as { text?: unknown } | undefined)?.text ?? '');
+			const started = performance.now();
+			const result = original(...args);
+			if (result instanceof Promise) {
+				const done = () => {
+					const elapsed = performance.now() - started;
+					const key = statementOf(sql);
+					const entry = statements.get(key) ?? { statement: key, count: 0, totalMs: 0, maxMs: 0 };
+					entry.count++;
+					entry.totalMs += elapsed;
+					entry.maxMs = Math.max(entry.maxMs, elapsed);
+					statements.set(key, entry);
+				};
+				result.then(done, done);
+			}
+			return result;
+		};
+	});
 	const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 	loopDelay.enable();
 	let cpuAtStart = process.cpuUsage();
@@ -229,7 +267,7 @@ export async function install(api: BotChildApi): Promise<void> {
 	api.answer('giveaways.measure', (payload) => {
 		tracing = (payload as { trace?: boolean } | undefined)?.trace ?? false;
 		traces.clear();
-		counter.reset();
+		statements.clear();
 		poolWaitingMax = 0;
 		loopDelay.reset();
 		cpuAtStart = process.cpuUsage();
@@ -240,8 +278,9 @@ export async function install(api: BotChildApi): Promise<void> {
 		const cpu = process.cpuUsage(cpuAtStart);
 		return {
 			cpuUs: cpu.user + cpu.system,
-			roundTrips: counter.count,
-			roundTripMs: counter.driverMs,
+			roundTrips: [...statements.values()].reduce((sum, entry) => sum + entry.count, 0),
+			roundTripMs: [...statements.values()].reduce((sum, entry) => sum + entry.totalMs, 0),
+			statements: [...statements.values()].sort((a, b) => b.count - a.count),
 			poolWaitingMax,
 			poolSize: pool.options.max ?? 10,
 			loopDelayP50: late(loopDelay.percentile(50)),
