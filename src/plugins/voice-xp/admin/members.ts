@@ -25,6 +25,7 @@ export async function xpAdd(context: AdminContext): Promise<void> {
 	const config = await voiceXp.ctx.config(interaction.guildId);
 	const seconds = voiceSecondsForXp(amount, config.xpPerMinute);
 	const { before, after } = await adjustMemberXp(voiceXp.ctx.em(), interaction.guildId, user.id, amount, seconds);
+	await voiceXp.sessions.rankings.update([after]);
 	const tier = interaction.guild ? await voiceXp.sessions.syncMemberTier(interaction.guild, user.id, after.voiceSeconds, after.tierRoleId) : null;
 	context.logger.info(`/xp add ${amount} to ${user.id} by ${interaction.user.id}: ${before?.totalXp ?? 0} -> ${after.totalXp} XP, level ${before?.level ?? 0} -> ${after.level}`);
 	const n = (value: number) => formatNumber(locale, value);
@@ -62,6 +63,7 @@ export async function xpReset(context: AdminContext): Promise<void> {
 	await interaction.deferReply({ flags: MessageFlags.Ephemeral });
 	const service = context.service.sessions;
 	const change = await service.withoutPendingTime(interaction.guildId, user.id, () => resetMemberStats(context.service.ctx.em(), interaction.guildId, user.id));
+	if (change) await service.rankings.update([change.after]);
 	const tier = interaction.guild ? await service.syncMemberTier(interaction.guild, user.id, 0, change?.after.tierRoleId ?? null) : null;
 	context.logger.info(`/xp reset of ${user.id} by ${interaction.user.id}: was ${change?.before?.totalXp ?? 0} XP, ${change?.before?.voiceSeconds ?? 0} s`);
 	const line = change

@@ -28,7 +28,7 @@ export class LeaderboardCommand extends PluginCommand<'voice-xp'> {
 		await interaction.deferReply();
 		const { locale, t } = await translateInteraction(interaction);
 		const page = interaction.options.getInteger('page') ?? 1;
-		const message = await leaderboardMessage(this.service.ctx.em(), interaction.guildId, page, t, locale);
+		const message = await leaderboardMessage(this.service.ctx.em(), interaction.guildId, page, t, locale, this.service.sessions.rankings);
 		return interaction.editReply({ embeds: message.embeds, components: message.components, ...NO_PINGS });
 	}
 }

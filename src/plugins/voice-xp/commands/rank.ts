@@ -4,7 +4,7 @@ import type { GuildChatInputInteraction } from '../../../lib/commands/BotCommand
 import { localizedOption } from '../../../lib/commands/localized.js';
 import { PluginCommand } from '../../../lib/plugins/pieces.js';
 import { translateInteraction } from '../../../lib/i18n.js';
-import { countRankedMembers, getMemberStats, getRankPosition } from '../lib/stats.js';
+import { getMemberStats } from '../lib/stats.js';
 import { NO_PINGS } from '../views/common.js';
 import { rankEmbed } from '../views/rank.js';
 
@@ -33,10 +33,9 @@ export class RankCommand extends PluginCommand<'voice-xp'> {
 		const name = member && 'displayName' in member ? member.displayName : (member?.nick ?? user.displayName);
 		const em = this.service.ctx.em();
 		const service = this.service.sessions;
-		const [stored, position, rankedCount] = await Promise.all([
+		const [stored, { position, rankedCount }] = await Promise.all([
 			getMemberStats(em, interaction.guildId, user.id),
-			getRankPosition(em, interaction.guildId, user.id),
-			countRankedMembers(em, interaction.guildId)
+			service.rankings.rank(interaction.guildId, user.id)
 		]);
 		const { embed } = rankEmbed(t, locale, {
 			name,

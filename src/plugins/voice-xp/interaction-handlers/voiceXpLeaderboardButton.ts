@@ -22,7 +22,7 @@ export class VoiceXpLeaderboardButtonHandler extends PluginInteractionHandler<'v
 
 	public override async run(interaction: ButtonInteraction, page: number) {
 		const { locale, t } = await translateInteraction(interaction);
-		const message = await leaderboardMessage(this.service.ctx.em(), interaction.guildId!, page, t, locale);
+		const message = await leaderboardMessage(this.service.ctx.em(), interaction.guildId!, page, t, locale, this.service.sessions.rankings);
 		await interaction.update({ embeds: message.embeds, components: message.components, ...NO_PINGS });
 	}
 }

@@ -5,8 +5,11 @@ import { levelProgress } from './levels.js';
  * Reads and admin writes of `voice_xp_member_stats` for `/rank`, `/leaderboard`, `/xp add`, `/xp reset` and tier
  * bookkeeping. The batched flush (flush.ts) is the only writer of accrued time.
  *
- * Ordering of members (issue 4, `/rank`): total XP descending, then voice time descending, then user id ascending
- * (as a number: ids are compared by length, then as text, which is numeric order for snowflakes).
+ * Ordering of members (issue 12, "rankings in O(log n)"): total XP descending, then user id ascending in byte order
+ * (`collate "C"`). That is the order of the Redis sorted set that answers `/rank` and `/leaderboard` (lib/rankings.ts:
+ * score = −total XP, ties in member byte order), so these PostgreSQL queries, its fallback and its rebuild source,
+ * give the same answers. For snowflakes of the same length byte order is numeric order; a shorter (older) id with the
+ * same XP may come after a longer one. Voice time no longer breaks ties (issue 4 did): a double score cannot hold it.
  */
 
 /** A member's stored standing. */
@@ -68,7 +71,7 @@ export interface MemberStatsRow {
 export const MEMBER_STATS_TABLE = 'voice_xp_member_stats';
 const COLUMNS = 'guild_id, user_id, total_xp, level, xp_into_level, voice_seconds, tier_role_id, xp_carry, ms_carry';
 /** The leaderboard order as SQL (see the module description). */
-const ORDER = 'total_xp desc, voice_seconds desc, length(user_id) asc, user_id asc';
+const ORDER = 'total_xp desc, user_id collate "C" asc';
 
 function toStats(row: MemberStatsRow): MemberStats {
 	const totalXp = Number(row.total_xp);
@@ -90,6 +93,21 @@ function toStats(row: MemberStatsRow): MemberStats {
 export async function getMemberStats(em: EntityManager, guildId: string, userId: string): Promise<MemberStats | null> {
 	const rows = await em.execute<MemberStatsRow[]>(`select ${COLUMNS} from ${MEMBER_STATS_TABLE} where guild_id = ? and user_id = ?`, [guildId, userId], 'all');
 	return rows[0] === undefined ? null : toStats(rows[0]);
+}
+
+/**
+ * Stored stats of the given members (a leaderboard page read from Redis), in the order of `userIds`; members without
+ * a row are left out. One query by primary key.
+ */
+export async function getMembersStats(em: EntityManager, guildId: string, userIds: readonly string[]): Promise<MemberStats[]> {
+	if (userIds.length === 0) return [];
+	const rows = await em.execute<MemberStatsRow[]>(
+		`select ${COLUMNS} from ${MEMBER_STATS_TABLE} where guild_id = ? and user_id in (${userIds.map(() => '?').join(', ')})`,
+		[guildId, ...userIds],
+		'all'
+	);
+	const byId = new Map(rows.map((row) => [row.user_id, toStats(row)]));
+	return userIds.flatMap((userId) => byId.get(userId) ?? []);
 }
 
 /** The result of an admin change: the stats before (null when the member had no row) and after. */
@@ -218,9 +236,7 @@ export async function getRankPosition(em: EntityManager, guildId: string, userId
 			where o.guild_id = m.guild_id
 				and (o.total_xp > 0 or o.voice_seconds > 0)
 				and (o.total_xp > m.total_xp
-					or (o.total_xp = m.total_xp and o.voice_seconds > m.voice_seconds)
-					or (o.total_xp = m.total_xp and o.voice_seconds = m.voice_seconds
-						and (length(o.user_id), o.user_id) < (length(m.user_id), m.user_id)))
+					or (o.total_xp = m.total_xp and o.user_id collate "C" < m.user_id collate "C"))
 		) as position
 		from ${MEMBER_STATS_TABLE} m
 		where m.guild_id = ? and m.user_id = ? and (m.total_xp > 0 or m.voice_seconds > 0)`,

@@ -6,6 +6,7 @@ import type { Translate } from '../../../lib/i18n.js';
 import type { BotLogger } from '../../../lib/observability/logger.js';
 import type { VoiceXpConfig } from '../lib/config.js';
 import { VoiceXpFlusher, type FlushedMember, type FlusherResult } from '../lib/flush.js';
+import { RankIndex } from '../lib/rankings.js';
 import { PendingDeltaStore, type PendingStoreError, type RecoveredBatch } from '../lib/pendingDeltas.js';
 import { FlushSchedule } from '../lib/schedule.js';
 import { VoiceSessionTracker, type TrackedVoiceState, type VoiceSessionExplanation, type VoiceXpDelta } from '../lib/sessionTracker.js';
@@ -89,6 +90,8 @@ export class VoiceXpService {
 	public readonly schedule = new FlushSchedule();
 	/** This process's copy, in Redis, of time PostgreSQL could not take, and the copies other processes left. */
 	public readonly pending: PendingDeltaStore;
+	/** The per-guild ranking sets in Redis that answer `/rank` and `/leaderboard` (lib/rankings.ts). */
+	public readonly rankings: RankIndex;
 	readonly #deps: VoiceXpServiceDeps;
 	readonly #flusher: VoiceXpFlusher;
 	/** Guilds whose context (config, AFK channel, channel categories) the tracker has. */
@@ -114,6 +117,12 @@ export class VoiceXpService {
 	public constructor(deps: VoiceXpServiceDeps) {
 		this.#deps = deps;
 		this.pending = new PendingDeltaStore({ redis: deps.redis, prefix: deps.redisPrefix });
+		this.rankings = new RankIndex({
+			redis: deps.redis,
+			prefix: deps.redisPrefix,
+			em: deps.em,
+			onError: (what, error) => deps.logger.warn(`Voice XP: could not ${what} in Redis (answered from PostgreSQL): ${error instanceof Error ? error.message : String(error)}`)
+		});
 		this.#flusher = new VoiceXpFlusher(this.tracker, deps.em, {
 			pending: this.pending,
 			onRecovered: (batch) => this.#recovered(batch),
@@ -334,6 +343,7 @@ export class VoiceXpService {
 					this.#deps.logger.error(`Voice XP flush of ${guildIds.length} guild(s) failed; the time is kept (${kept}) and written at the next flush:`, error);
 				}
 				if (result) this.#skipped(result.skipped, 'flush');
+				if (result) await this.rankings.update(result.written);
 				if (this.#pendingErrors === 0 && this.#pendingErrorLogged) {
 					this.#pendingErrorLogged = false;
 					this.#deps.logger.info('Voice XP: Redis answers again; the copy of voice time not yet written is kept there again');

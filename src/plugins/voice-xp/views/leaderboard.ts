@@ -3,6 +3,7 @@ import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from 'disc
 import { buildCustomId, matchCustomId } from '../../../lib/customId.js';
 import type { Translate } from '../../../lib/i18n.js';
 import { medalFor } from '../lib/format.js';
+import type { RankIndex } from '../lib/rankings.js';
 import { getLeaderboardPage, type LeaderboardPage } from '../lib/stats.js';
 import { formatDuration, formatNumber, mention } from './common.js';
 
@@ -29,12 +30,19 @@ export interface LeaderboardMessage {
 }
 
 /**
- * One page of the guild's leaderboard as a message (issue 4): ten members a page in the ranking order (XP, then voice
- * time, then user id), 🥇🥈🥉 for the first three, and buttons to the previous and next pages (disabled at the ends).
+ * One page of the guild's leaderboard as a message (issue 4): ten members a page in the ranking order (XP, then user id;
+ * lib/stats.ts), read from the guild's Redis ranking set when given (lib/rankings.ts), 🥇🥈🥉 for the first three, and buttons to the previous and next pages (disabled at the ends).
  * The buttons' custom ids carry the target page (and, to stay unique, a `prev`/`next` tag): {@link LEADERBOARD_PAGE_BUTTON}.
  */
-export async function leaderboardMessage(em: EntityManager, guildId: string, requestedPage: number, t: Translate, locale: string): Promise<LeaderboardMessage> {
-	const page = await getLeaderboardPage(em, guildId, requestedPage);
+export async function leaderboardMessage(
+	em: EntityManager,
+	guildId: string,
+	requestedPage: number,
+	t: Translate,
+	locale: string,
+	rankings?: RankIndex
+): Promise<LeaderboardMessage> {
+	const page = rankings ? await rankings.page(guildId, requestedPage) : await getLeaderboardPage(em, guildId, requestedPage);
 	const n = (value: number) => formatNumber(locale, value);
 	const lines = page.entries.map((entry) =>
 		t('voice-xp:leaderboard.line', {

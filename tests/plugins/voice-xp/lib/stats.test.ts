@@ -106,7 +106,7 @@ describe('setTierRoleId', () => {
 });
 
 describe('ranking', () => {
-	it('orders by XP, then voice time, then user id as a number', async () => {
+	it('orders by XP, then user id in byte order (the Redis ranking set\'s order; voice time does not break ties)', async () => {
 		await seed([
 			{ userId: '910000000000000005', xp: 300, seconds: 10 },
 			{ userId: '910000000000000004', xp: 200, seconds: 50 },
@@ -116,9 +116,9 @@ describe('ranking', () => {
 		]);
 		expect(await getRankPosition(em(), GUILD, '910000000000000005')).toBe(1);
 		expect(await getRankPosition(em(), GUILD, '910000000000000003')).toBe(2);
-		// Same XP and time: the 17-digit id is the smaller number and comes first.
-		expect(await getRankPosition(em(), GUILD, '99999999999999999')).toBe(3);
-		expect(await getRankPosition(em(), GUILD, '910000000000000004')).toBe(4);
+		expect(await getRankPosition(em(), GUILD, '910000000000000004')).toBe(3);
+		// Same XP: "99…" comes after "91…" in byte order, although the 17-digit id is the smaller number.
+		expect(await getRankPosition(em(), GUILD, '99999999999999999')).toBe(4);
 		expect(await getRankPosition(em(), GUILD, '910000000000000001')).toBe(5);
 		expect(await getRankPosition(em(), GUILD, '910000000000000077')).toBeNull();
 
@@ -126,8 +126,8 @@ describe('ranking', () => {
 		expect(board.entries.map((e) => [e.position, e.userId])).toEqual([
 			[1, '910000000000000005'],
 			[2, '910000000000000003'],
-			[3, '99999999999999999'],
-			[4, '910000000000000004'],
+			[3, '910000000000000004'],
+			[4, '99999999999999999'],
 			[5, '910000000000000001']
 		]);
 	});
