@@ -32,7 +32,20 @@ import { benchCommand } from './lib/cli.js';
 import { count, duration, mebibytes, median, pass, share, table, times } from './lib/format.js';
 import { startBaseline } from './lib/giveawaysBaseline.js';
 import type { BaselineStats } from './lib/giveawaysBaselineMain.js';
-import { buildGiveawayWorld, fireClicks, startCpuWindow, type CpuWindow, latencyFigures, planClicks, syntheticUserIds, type BurstResult, type ClickOutcome, type ClickTarget, type LatencyFigures, type PlannedClick } from './lib/giveawaysBurst.js';
+import {
+	buildGiveawayWorld,
+	fireClicks,
+	latencyFigures,
+	planClicks,
+	startCpuWindow,
+	syntheticUserIds,
+	type BurstResult,
+	type ClickOutcome,
+	type ClickTarget,
+	type CpuWindow,
+	type LatencyFigures,
+	type PlannedClick
+} from './lib/giveawaysBurst.js';
 import type { ClickTrace, DrawMeasurement, MeasuredStretch, StartedGiveaway, StoredEntries } from './lib/giveawaysChild.js';
 import { Cleanups, out, runBenchmark, step } from './lib/run.js';
 
@@ -80,7 +93,7 @@ const args = command.parse({
 });
 const CLICKS = command.wholeNumber('clicks', args.clicks, 20, 200_000);
 const SECONDS = command.wholeNumber('seconds', args.seconds, 1, 600);
-const ENTRANTS = command.wholeNumber('entrants', args.entrants, 1, 10_000_000);
+const ENTRANTS = command.wholeNumber('entrants', args.entrants, 1, 1_000_000);
 const DUPLICATES = Math.round(CLICKS * DUPLICATE_SHARE);
 const CLICKERS = CLICKS - DUPLICATES;
 if (ENTRANTS < CLICKERS) command.badOption(`--entrants must be at least the distinct clickers (${count(CLICKERS)} for --clicks ${CLICKS}), got ${count(ENTRANTS)}`);
@@ -500,7 +513,13 @@ async function main(): Promise<void> {
 	}
 	out('  the whole end: the locked read, the draw, the entries hash, the update, then the announcement: the draw record built again (service.entries');
 	out(`  and its sort), uploaded with the reply (${mebibytes(draw.recordBytes)}) through discord.js to the emulator, the message edited, the giveaway marked announced`);
-	out(`  the winners the end recorded ${draw.sameWinners ? 'are' : 'are NOT'} those of drawWinners over the same entries (${draw.winners.length} winners; the end counted ${count(draw.endEntries)} entries)`);
+	if (draw.endError !== null) {
+		out(`  THE END FAILED: ${draw.endError}; afterwards the giveaway is ${draw.status}, ${draw.announced ? 'announced' : 'NOT announced'}`);
+	}
+	out(
+		`  the winners recorded ${draw.sameWinners ? 'are' : 'are NOT'} those of drawWinners over the same entries (${draw.winners.length} winners` +
+			`${draw.endEntries === null ? '' : `; the end counted ${count(draw.endEntries)} entries`})`
+	);
 	const perEntry = draw.recordBytes / Math.max(1, draw.entries);
 	out(
 		`  draw record: ${count(draw.recordBytes)} bytes (${mebibytes(draw.recordBytes)}, ${perEntry.toFixed(1)} bytes per entry); uploaded: ${upload ? `${count(upload.size)} bytes` : 'NOT FOUND'}; ` +
@@ -521,7 +540,7 @@ async function main(): Promise<void> {
 		['shortest gap between two message edits', Number.isNaN(minGap) ? '—' : seconds(minGap), `≥ ${seconds(REFRESH_EVERY_MS)}`, Number.isNaN(minGap) ? '' : pass(minGap >= REFRESH_EVERY_MS - 50)],
 		[`draw over ${count(draw.entries)} entries (drawWinners, median)`, ms1(drawMedian), `< ${duration(TARGET_DRAW_MS)}`, pass(drawMedian < TARGET_DRAW_MS)],
 		['read from PostgreSQL + draw (median)', ms1(readDraw), `< ${duration(TARGET_DRAW_MS)}`, pass(readDraw < TARGET_DRAW_MS)],
-		["the service's whole end, announcement included", ms1(draw.endMs), '', '']
+		["the service's whole end, announcement included", draw.endError === null ? ms1(draw.endMs) : 'failed', '', '']
 	])) {
 		out(line);
 	}

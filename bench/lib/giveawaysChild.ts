@@ -110,12 +110,17 @@ export interface DrawMeasurement {
 	/** `service.drawRecord` after the end plus JSON.stringify as the announcement attaches it. */
 	recordMs: number;
 	recordBytes: number;
-	/** The service's whole `end(guildId, number, early = true)`. */
+	/** The service's whole `end(guildId, number, early = true)`, and its error when it threw (e.g. the announcement's upload refused). */
 	endMs: number;
-	/** The winners `end` recorded, and whether they are those of `drawWinners` over the same entries. */
+	endError: string | null;
+	/** The giveaway's status afterwards, and whether its end was announced. */
+	status: string;
+	announced: boolean;
+	/** The winners recorded (what `end` returned, or round 0 as stored when it threw), and whether they are those of `drawWinners` over the same entries. */
 	winners: string[];
 	sameWinners: boolean;
-	endEntries: number;
+	/** Entries `end` counted (null when it threw). */
+	endEntries: number | null;
 }
 
 /** A delay of `monitorEventLoopDelay` (ns, its 1-ms period included) as lateness in ms. */
@@ -337,9 +342,16 @@ export async function install(api: BotChildApi): Promise<void> {
 		}
 		const hash = await timed(() => entriesHash(entries));
 		const sorted = await timed(() => giveaways.entries(giveawayId));
-		const end = await timed(() => giveaways.end(guildId, number, true));
-		if (!end.value) throw new Error(`giveaway #${number} did not end`);
+		let endError: string | null = null;
+		const end = await timed(() =>
+			giveaways.end(guildId, number, true).catch((error: unknown) => {
+				endError = error instanceof Error ? error.message : String(error);
+				return null;
+			})
+		);
 		const ended = await giveaways.get(guildId, number);
+		if (!end.value && endError === null) throw new Error(`giveaway #${number} did not end`);
+		const endWinners = end.value?.winners ?? ended.rounds[0]?.winners ?? [];
 		const built = await timed(async () => JSON.stringify(await giveaways.drawRecord(ended), null, '\t'));
 		void hash.value;
 		void sorted.value;
@@ -352,9 +364,12 @@ export async function install(api: BotChildApi): Promise<void> {
 			recordMs: built.ms,
 			recordBytes: Buffer.byteLength(built.value),
 			endMs: end.ms,
-			winners: end.value.winners,
-			sameWinners: end.value.winners.length === winners.length && end.value.winners.every((userId, index) => userId === winners[index]),
-			endEntries: end.value.entries
+			endError,
+			status: ended.status,
+			announced: ended.announcedAt !== null,
+			winners: endWinners,
+			sameWinners: endWinners.length === winners.length && endWinners.every((userId, index) => userId === winners[index]),
+			endEntries: end.value?.entries ?? null
 		} satisfies DrawMeasurement;
 	});
 }
