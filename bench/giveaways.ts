@@ -172,16 +172,17 @@ function refusedCallbacks(emu: DiscordEmulator, fromSeq: number): { interactions
 	return { interactions: new Set(refused.map((call) => call.params.interaction_id)).size, calls: refused.length };
 }
 
-function side(burst: BurstResult, refused: { interactions: number; calls: number }, process: { cpuUs: number; loopDelayP99: number; loopDelayMax: number }): Side {
+/** One side's figures: its burst, the callbacks the emulator refused, and what its answering process measured. */
+function side(burst: BurstResult, refused: { interactions: number; calls: number }, answering: { cpuUs: number; loopDelayP99: number; loopDelayMax: number }): Side {
 	const answered = burst.outcomes.filter((outcome) => outcome.latencyMs !== null).map((outcome) => outcome.latencyMs!);
 	return {
 		burst,
 		latency: latencyFigures(answered),
 		late: burst.outcomes.filter((outcome) => outcome.latencyMs === null || outcome.latencyMs > CALLBACK_DEADLINE_MS).length,
 		refused,
-		cpuUs: process.cpuUs,
-		loopDelayP99: process.loopDelayP99,
-		loopDelayMax: process.loopDelayMax,
+		cpuUs: answering.cpuUs,
+		loopDelayP99: answering.loopDelayP99,
+		loopDelayMax: answering.loopDelayMax,
 		load: os.loadavg()[0] ?? 0
 	};
 }

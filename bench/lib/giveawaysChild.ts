@@ -7,13 +7,14 @@
  * - `giveaways.bulkInsert`: the setup of the 100,000 entrants: rows written straight into `giveaway_entry` with
  *   batched `insert ... select unnest(...)` statements on the bot's pool (what an Enter click stores: giveaway,
  *   user, weight, time), then `analyze giveaway_entry` as autovacuum would after such a load. Not a measurement.
- * - `giveaways.measure` / `giveaways.measured`: around the burst, this process's CPU, how late its event loop ran, and
- *   the PostgreSQL round trips its pool made, by statement, with their time (query sent → rows parsed: every
- *   `query()` of a pooled `pg` client is timed, as ./roundTrips.ts counts them); with `trace`, each Enter click's way through this
- *   process, timestamped (`giveaways.traces`): the raw INTERACTION_CREATE (discord.js `Events.Raw`), the start and end
- *   of the Enter handler's `run` (its end: the reply's HTTP callback returned), and inside it the service's `enter`
- *   and the task queue's `schedule` (the refresh job). The handler's `run`, the service's `enter` and the queue's
- *   `schedule` are wrapped on their instances for this (timestamps only; an AsyncLocalStorage carries the click).
+ * - `giveaways.measure` / `giveaways.measured`: around the burst, this process's CPU, how late its event loop ran, the
+ *   pool's queue, and the PostgreSQL round trips by statement with their time (query sent → rows parsed: every
+ *   `query()` of a pooled `pg` client is timed, where ./roundTrips.ts counts them). With `trace`, each Enter click's
+ *   way through this process, timestamped (`giveaways.traces`): the raw INTERACTION_CREATE (discord.js `Events.Raw`),
+ *   the start and end of the Enter handler's `run` (its end: the reply's HTTP callback returned), and inside it the
+ *   service's `enter` and the task queue's `schedule` (the refresh job). The handler's `run`, the service's `enter`
+ *   and the queue's `schedule` are wrapped on their instances for this (timestamps only; an AsyncLocalStorage
+ *   carries the click).
  * - `giveaways.entering`: how many calls of the service's `enter` are running now (clicks still being entered).
  * - `giveaways.refreshState`: the state of the giveaway's pending message refresh (the keyed `giveawayRefresh` job).
  * - `giveaways.check`: the stored entries: count, distinct users, and how many of the given users are in.
@@ -352,9 +353,8 @@ export async function install(api: BotChildApi): Promise<void> {
 		const ended = await giveaways.get(guildId, number);
 		if (!end.value && endError === null) throw new Error(`giveaway #${number} did not end`);
 		const endWinners = end.value?.winners ?? ended.rounds[0]?.winners ?? [];
+		// As the announcement attaches it (GiveawayService #announce: JSON indented with tabs).
 		const built = await timed(async () => JSON.stringify(await giveaways.drawRecord(ended), null, '\t'));
-		void hash.value;
-		void sorted.value;
 		return {
 			entries: entries.length,
 			readMs,
