@@ -29,7 +29,8 @@ import {
  *   background once, under a lock (`…:rank-lock:<guildId>`, {@link RANK_LOCK_TTL_MS}) so two processes never rebuild
  *   together: rows are read by primary key pages into `…:rank-building:<guildId>` with `ZADD NX` (updates made meanwhile
  *   go to that key too, and win), then renamed into place atomically;
- * - when Redis fails or is slow ({@link RANK_REDIS_TIMEOUT_MS}), answers come from PostgreSQL as before.
+ * - when Redis fails or is slow ({@link RANK_REDIS_TIMEOUT_MS}), answers come from PostgreSQL as before; a set that
+ *   missed an update is deleted (at once, or before the next read once Redis answers again), and so rebuilt.
  *
  * Limits: two flushes of the same member by two processes may reach Redis in the other order than PostgreSQL (the set
  * then shows the older total until the member's next write); a `/xp reset` racing a rebuild may leave the member's old
@@ -90,6 +91,8 @@ export class RankIndex {
 	readonly #em: () => EntityManager;
 	readonly #onError: (what: string, error: unknown) => void;
 	readonly #timeoutMs: number;
+	/** Guilds whose set missed an update and could not be dropped yet (Redis down): dropped before their next read. */
+	readonly #stale = new Set<string>();
 	/** Rebuilds started by this process, per guild. */
 	readonly #rebuilds = new Map<string, Promise<boolean>>();
 
@@ -116,6 +119,7 @@ export class RankIndex {
 
 	async #read<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
 		try {
+			if (this.#stale.size > 0) await withTimeout(this.#dropStale(), this.#timeoutMs, 'drop stale ranking sets');
 			return await withTimeout(call(), this.#timeoutMs, what);
 		} catch (error) {
 			this.#onError(what, error);
@@ -193,9 +197,18 @@ export class RankIndex {
 			checkExec(await withTimeout(pipeline.exec(), this.#timeoutMs * 5, 'update the ranking sets'));
 		} catch (error) {
 			this.#onError('update the ranking sets', error);
-			// A set that missed an update would answer wrongly until the member's next write: drop it, rebuild later.
-			await this.#redis.del(...[...byGuild.keys()].map((guildId) => this.key(guildId))).catch(() => undefined);
+			// A set that missed an update would answer wrongly until the member's next write: drop it (now, or before
+			// the next read if Redis is still unreachable), so it is rebuilt from PostgreSQL.
+			for (const guildId of byGuild.keys()) this.#stale.add(guildId);
+			await this.#dropStale().catch(() => undefined);
 		}
+	}
+
+	async #dropStale(): Promise<void> {
+		const guildIds = [...this.#stale];
+		// Only the sets in place: a set being built belongs to a running rebuild (its sentinel must stay).
+		await this.#redis.del(...guildIds.map((guildId) => this.key(guildId)));
+		for (const guildId of guildIds) this.#stale.delete(guildId);
 	}
 
 	/** Resolves when this process's rebuild of the guild's set (if one runs) is over (tests, the benchmark). */

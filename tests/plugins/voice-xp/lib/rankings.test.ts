@@ -4,7 +4,7 @@
  * `/xp reset`, rebuilt once after the key is lost (one process at a time), PostgreSQL answers when Redis is down.
  */
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushDeltas } from '../../../../src/plugins/voice-xp/lib/flush.js';
 import { RANK_SENTINEL, RankIndex } from '../../../../src/plugins/voice-xp/lib/rankings.js';
 import type { VoiceXpDelta } from '../../../../src/plugins/voice-xp/lib/sessionTracker.js';
@@ -140,6 +140,21 @@ describe('RankIndex', () => {
 		await rankings.update(await earn([{ userId, xp: 1_000, seconds: 5 }]));
 		expect(Number(await redis.zscore(building, userId))).toBeLessThan(-1_000);
 		await redis.del(building);
+	});
+
+	it('drops a set that missed an update, so that it is rebuilt rather than left stale', async () => {
+		await earn(population());
+		const rankings = index();
+		await rankings.rebuild(GUILD);
+		const failing = { eval: () => failing, exec: () => Promise.reject(new Error('connection lost')) };
+		const spy = vi.spyOn(redis, 'pipeline').mockImplementationOnce(() => failing as never);
+		await rankings.update(await earn([{ userId: '900000000000000555', xp: 9_999, seconds: 1 }]));
+		spy.mockRestore();
+		expect(errors).toEqual(['update the ranking sets']);
+		expect(await redis.exists(rankings.key(GUILD))).toBe(0);
+		expect((await rankings.rank(GUILD, '900000000000000555')).source).toBe('postgres');
+		await rankings.settled(GUILD);
+		expect(await rankings.rank(GUILD, '900000000000000555')).toMatchObject({ position: 1, source: 'redis' });
 	});
 
 	it('answers from PostgreSQL when Redis is down', async () => {
