@@ -9,6 +9,7 @@
  * read, is not JSON or not a draw record, or of another version than `hearth-draw-v1`.
  */
 import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { text } from 'node:stream/consumers';
 import { parseArgs } from 'node:util';
 import { DRAW_VERSION, type DrawProblem, type DrawRecord, drawRecordSchema, verifyDrawRecord } from '../lib/draw.js';
@@ -82,12 +83,13 @@ function report(record: DrawRecord): VerifyRun {
 /**
  * Parses the command line, reads the draw file and checks it.
  * @param argv the arguments after the script name: one path, or `-` for standard input, or `--help`.
- * @param readInput reads a path (`-`: standard input) as UTF-8 text; the file system and `process.stdin` by default.
+ * @param readInput reads a path (`-`: standard input) as UTF-8 text; the file system (a gzip-compressed file, as the
+ *   bot attaches a record over 8 MiB, is unpacked) and `process.stdin` by default.
  * @returns the lines to print and the exit code; never throws for bad input (exit 2).
  */
 export async function runVerify(
 	argv: readonly string[],
-	readInput: (path: string) => Promise<string> = (path) => (path === '-' ? text(process.stdin) : readFile(path, 'utf8'))
+	readInput: (path: string) => Promise<string> = async (path) => (path === '-' ? text(process.stdin) : decodeDrawFile(await readFile(path)))
 ): Promise<VerifyRun> {
 	let positionals: string[];
 	try {
@@ -122,4 +124,9 @@ if (process.argv[1] !== undefined && import.meta.filename === process.argv[1]) {
 	for (const line of run.out) console.log(line);
 	for (const line of run.err) console.error(line);
 	process.exitCode = run.code;
+}
+
+/** A draw file's text: UTF-8 JSON, or the same gzip-compressed (`.json.gz`, recognised by gzip's magic bytes 1f 8b). */
+export function decodeDrawFile(bytes: Buffer): string {
+	return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
 }

@@ -1,4 +1,5 @@
 import { AttachmentBuilder, DiscordAPIError, PermissionFlagsBits, RESTJSONErrorCodes, type Guild, type GuildTextBasedChannel, type Message } from 'discord.js';
+import { gzipSync } from 'node:zlib';
 import { translatedUserError } from '../../../lib/errors.js';
 import type { PluginContext } from '../../../lib/plugins/context.js';
 import type { GiveawayBonus, GiveawayClaim, GiveawayRequirements, GiveawayRound } from '../entities/Giveaway.js';
@@ -314,7 +315,7 @@ export class GiveawayService {
 		if (channel?.isTextBased()) {
 			try {
 				// Every announcement carries the draw record with every round so far, so rerolls can be checked too.
-				const files = [new AttachmentBuilder(Buffer.from(JSON.stringify(await this.drawRecord(record), null, '\t')), { name: `giveaway-${record.number}-draw.json` })];
+				const files = [drawRecordFile(record.number, await this.drawRecord(record))];
 				const sent = await (channel as GuildTextBasedChannel).send({
 					content: content.slice(0, 2_000),
 					allowedMentions: { users: [...winners] },
@@ -516,6 +517,21 @@ export class GiveawayService {
 	#guild(guildId: string): Guild | undefined {
 		return this.ctx.client.guilds.cache.get(guildId);
 	}
+}
+
+/**
+ * Files over this many bytes are attached gzip-compressed: Discord takes at most 10 MiB per file ("Uploading Files"),
+ * and a record of 100,000 entries is about 5 MiB of JSON, so past roughly 150,000 entrants it would not fit; compressed
+ * it shrinks about sevenfold. `npm run giveaway:verify` reads either.
+ */
+export const DRAW_FILE_GZIP_ABOVE = 8 * 1024 * 1024;
+
+/** The draw record as an attachment: `giveaway-<n>-draw.json`, or `.json.gz` over {@link DRAW_FILE_GZIP_ABOVE}. */
+export function drawRecordFile(number: number, record: DrawRecord): AttachmentBuilder {
+	const json = Buffer.from(JSON.stringify(record, null, '\t'));
+	return json.length > DRAW_FILE_GZIP_ABOVE
+		? new AttachmentBuilder(gzipSync(json), { name: `giveaway-${number}-draw.json.gz` })
+		: new AttachmentBuilder(json, { name: `giveaway-${number}-draw.json` });
 }
 
 /** Discord's answers meaning the message or channel is gone or out of the bot's reach. */
