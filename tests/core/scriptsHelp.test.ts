@@ -14,6 +14,7 @@ const run = promisify(execFile);
 const tsx = join(projectRoot, 'node_modules/tsx/dist/cli.mjs');
 const SCRIPTS: Record<string, string[]> = {
 	'bench:automod': [tsx, 'bench/automod.ts'],
+	'bench:rank': [tsx, 'bench/rank.ts'],
 	'bench:giveaways': [tsx, 'bench/giveaways.ts'],
 	demo: [tsx, 'demo/voiceXpDemo.ts'],
 	'giveaway:verify': [tsx, 'src/plugins/giveaways/scripts/verify.ts'],
