@@ -388,7 +388,7 @@ async function main(): Promise<void> {
 	const ratio = (bot: number, base: number) => (base > 0 ? times(bot / base) : '—');
 	const cpuPerClick = (cpuUs: number) => `${count(cpuUs / CLICKS)} µs`;
 	const cores = (window: CpuWindow, busyMs: number | null) => (busyMs === null ? '—' : `${(busyMs / window.elapsedMs).toFixed(2)} of ${window.cores}`);
-	const rest = (window: CpuWindow, answering: Side) => window.machineBusyMs - window.thisProcessMs - answering.cpuUs / 1_000 - (window.postgresMs ?? 0) - (window.redisMs ?? 0);
+	const rest = (window: CpuWindow, answering: Side) => Math.max(0, window.machineBusyMs - window.thisProcessMs - answering.cpuUs / 1_000 - (window.postgresMs ?? 0) - (window.redisMs ?? 0));
 	for (const line of table([
 		['', 'bot (giveaways Enter)', 'bare discord.js ("ok")', 'bot / baseline'],
 		['clicks answered', share(botSide.latency.count, CLICKS), share(baselineSide.latency.count, CLICKS), ''],
