@@ -200,6 +200,23 @@ export async function insertEntry(em: EntityManager, giveawayId: number, userId:
 	return rows.length === 1;
 }
 
+/**
+ * Adds an entry only while the giveaway is open (running or paused), in one statement: the giveaway's row is read
+ * `for share`, so an end (which takes it `for update` before reading the entries) waits for entries in flight and
+ * every entry that goes in is in the draw; an entry arriving after the end finds it closed.
+ * @returns `open` (the giveaway took entries) and `inserted` (the entry is new; false: the member had entered).
+ */
+export async function insertEntryIfOpen(em: EntityManager, giveawayId: number, userId: string, weight: number, at: number): Promise<{ open: boolean; inserted: boolean }> {
+	const rows = await em.execute<{ open: string | number; inserted: string | number }[]>(
+		`with open_giveaway as (select id from giveaway where id = ? and status in ('running', 'paused') for share),
+		 added as (insert into giveaway_entry (giveaway_id, user_id, weight, created_at) select id, ?, ?, ? from open_giveaway on conflict do nothing returning 1)
+		 select (select count(*) from open_giveaway) as open, (select count(*) from added) as inserted`,
+		[giveawayId, userId, weight, new Date(at)],
+		'all'
+	);
+	return { open: Number(rows[0]?.open) > 0, inserted: Number(rows[0]?.inserted) > 0 };
+}
+
 /** Removes an entry. @returns whether there was one. */
 export async function deleteEntry(em: EntityManager, giveawayId: number, userId: string): Promise<boolean> {
 	const rows = await em.execute<{ user_id: string }[]>('delete from giveaway_entry where giveaway_id = ? and user_id = ? returning user_id', [giveawayId, userId], 'all');
