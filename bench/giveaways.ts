@@ -550,4 +550,8 @@ async function main(): Promise<void> {
 	out(`Took ${duration(performance.now() - benchStarted)}.`);
 }
 
+// Under `npm run` (tsx), a Ctrl-C reaches this process twice when it is busy: tsx relays the signal again when this
+// process did not acknowledge it within 30 ms, and runBenchmark listens once; with no listener left, tsx's own handler
+// would exit at once and cut the cleanup short (the database and Redis keys left behind). This listener keeps one.
+process.on('SIGINT', () => {});
 await runBenchmark(main, cleanups, { beforeCleanUp: () => step('cleanup: baseline and bot processes, database, Redis keys, emulator') });
