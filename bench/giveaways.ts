@@ -79,7 +79,8 @@ const USAGE = `usage: npm run bench:giveaways -- [options]
 
 Each click is a real button interaction on the Discord emulator, answered by the bot (in its own process); the same
 clicks are first fired at a bare discord.js client answering "ok" (the baseline). ${WARMUP_CLICKS} warm-up clicks each.
-Then the draw over the entries, in the bot's process. About 2 minutes with the defaults on 2 cores.
+Then the draw over the entries, in the bot's process. About a minute with the defaults on 2 cores (up to 2 when the bot
+falls far behind).
 PostgreSQL: TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); Redis: TEST_REDIS_URL
 (default redis://127.0.0.1:6379). Exit code 0 when the run completed, 1 when the benchmark failed, 2 for bad options.
 See bench/README.md.
