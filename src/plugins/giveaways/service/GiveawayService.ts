@@ -5,7 +5,7 @@ import type { PluginContext } from '../../../lib/plugins/context.js';
 import type { GiveawayBonus, GiveawayClaim, GiveawayRequirements, GiveawayRound } from '../entities/Giveaway.js';
 import type { giveawaysConfigSchema } from '../lib/config.js';
 import { MAX_WINNERS } from '../lib/config.js';
-import { buildDrawRecord, commitmentOf, drawWinners, entriesHash, verifyDrawRecord, type DrawRecord } from '../lib/draw.js';
+import { buildDrawRecord, canonicalEntries, commitmentOf, drawWinners, entriesHash, verifyDrawRecord, type DrawRecord } from '../lib/draw.js';
 import { entryWeight, unmetRequirements, type EntrantFacts, type RequirementFailure } from '../lib/requirements.js';
 import { claimButton, currentWinners, giveawayMessage } from '../views/giveawayMessage.js';
 import * as store from './store.js';
@@ -95,10 +95,9 @@ export class GiveawayService {
 		return store.countEntries(this.ctx.em(), giveawayId);
 	}
 
-	/** Every entry (user id, weight), sorted by user id. */
+	/** Every entry (user id, weight), in the draw's canonical order (lib/draw.ts `canonicalEntries`: by user id as a number). */
 	public async entries(giveawayId: number): Promise<{ userId: string; weight: number }[]> {
-		const entries = await store.allEntries(this.ctx.em(), giveawayId);
-		return entries.sort((a, b) => (BigInt(a.userId) < BigInt(b.userId) ? -1 : 1));
+		return canonicalEntries(await store.allEntries(this.ctx.em(), giveawayId));
 	}
 
 	// ------------------------------------------------------------------ start
