@@ -32,7 +32,8 @@ import { compileRules, contentHits } from '../src/plugins/automod/lib/evaluate.j
 import { testDatabaseServerUrl, testRedisUrl, uniqueId } from '../tools/infra.js';
 import { deleteRedisKeys } from '../tools/redisKeys.js';
 import type { AutomodSetupResult, ChildMemory, ChildProgress, PhaseStats } from './lib/automodChild.js';
-import { benchConfig, buildWordList, MessageMix, REGEX_BOMB, Rng, zalgo, type Expectation, type PlannedMessage, type WordList } from './lib/automodMix.js';
+import { benchConfig, buildWordList, MessageMix, REGEX_BOMB, zalgo, type Expectation, type PlannedMessage, type WordList } from './lib/automodMix.js';
+import { Rng } from './lib/rng.js';
 import { summarize, type LatencySummary } from './lib/automodStats.js';
 import { buildAutomodWorld, type AutomodWorld } from './lib/automodWorld.js';
 import { startBotProcess, type BotProcess } from './lib/botProcess.js';

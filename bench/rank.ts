@@ -26,6 +26,8 @@ import { deleteRedisKeys } from '../tools/redisKeys.js';
 import { benchCommand } from './lib/cli.js';
 import { count, duration, table, times } from './lib/format.js';
 import { Cleanups, out, runBenchmark, step } from './lib/run.js';
+import { Rng } from './lib/rng.js';
+import { percentile } from './lib/taskBench.js';
 
 const USAGE = `usage: npm run bench:rank -- [options]
 
@@ -45,23 +47,6 @@ const GUILD = '900000000000000001';
 const BASE = 100_000_000_000_000_000n;
 const STEP = 7_919n;
 const cleanups = new Cleanups();
-
-/** A seeded PRNG (mulberry32), so two runs time the same members and pages. */
-function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
-}
-
-function percentile(values: readonly number[], p: number): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 
 async function timed<T>(samples: number[], run: () => Promise<T>): Promise<T> {
 	const started = performance.now();
@@ -124,7 +109,7 @@ async function main(): Promise<void> {
 	if (setSize !== ranked) throw new Error(`the set holds ${setSize} members, PostgreSQL ranks ${ranked}`);
 	const memory = Number(await redis.memory('USAGE', rankings.key(GUILD)));
 
-	const random = prng(12);
+	const random = new Rng(12).float;
 	const pageCount = Math.max(1, Math.ceil(ranked / LEADERBOARD_PAGE_SIZE));
 	const picks = Array.from({ length: SAMPLES }, () => ({
 		userId: String(BASE + BigInt(1 + Math.floor(random() * MEMBERS)) * STEP),

@@ -9,41 +9,10 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import type { DiscordEmulator, GuildHandle } from '@hearth/discord-emulator';
+import { Rng } from './rng.js';
 
 /** Discord's epoch, ms (docs: "Snowflakes"). */
 const DISCORD_EPOCH = 1_420_070_400_000n;
-
-/** A small seeded random source (mulberry32), so that every run clicks in the same order. */
-export class Rng {
-	#state: number;
-
-	public constructor(seed: number) {
-		this.#state = seed >>> 0;
-	}
-
-	/** A float in [0, 1). */
-	public next(): number {
-		this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-		let t = this.#state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	}
-
-	/** An integer in [min, max]. */
-	public int(min: number, max: number): number {
-		return min + Math.floor(this.next() * (max - min + 1));
-	}
-
-	/** Shuffles `items` in place (Fisher–Yates) and returns it. */
-	public shuffle<T>(items: T[]): T[] {
-		for (let index = items.length - 1; index > 0; index--) {
-			const other = Math.floor(this.next() * (index + 1));
-			[items[index], items[other]] = [items[other]!, items[index]!];
-		}
-		return items;
-	}
-}
 
 /** The benchmark's guild in the emulator. */
 export interface GiveawayWorld {

@@ -20,6 +20,7 @@
 import { ChannelType } from 'discord-api-types/v10';
 import type { DiscordEmulator } from '@hearth/discord-emulator';
 import type { TrackedVoiceState } from '../../src/plugins/voice-xp/lib/sessionTracker.js';
+import { Rng } from './rng.js';
 
 /** Smallest number of humans in voice in one guild (AFK, alone, with a bot, and two chat channels need this many). */
 export const MIN_HUMANS_PER_GUILD = 12;
@@ -71,18 +72,6 @@ export interface PopulationOptions {
 	seed?: number;
 }
 
-/** mulberry32: a small deterministic PRNG, so two runs build the same population. Returns numbers in [0, 1). */
-function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
-}
-
 /** Guild sizes: a skewed spread (many small guilds, a few large ones) summing exactly to `total`. */
 export function guildSizes(guilds: number, total: number, random: () => number): number[] {
 	if (total < guilds * MIN_HUMANS_PER_GUILD) {
@@ -110,7 +99,7 @@ function voiceState(userId: string, channelId: string, flags: VoiceFlags = {}): 
  * @throws RangeError when `humans` is below `guilds` × {@link MIN_HUMANS_PER_GUILD}
  */
 export function buildPopulation(emu: DiscordEmulator, options: PopulationOptions): Population {
-	const random = prng(options.seed ?? 20_261_121);
+	const random = new Rng(options.seed ?? 20_261_121).float;
 	const sizes = guildSizes(options.guilds, options.humans, random);
 	const byReason: Population['byReason'] = { eligible: 0, afk: 0, alone: 0, bots: 0, muted: 0, deafened: 0 };
 	const guilds: PlannedGuild[] = [];
