@@ -1061,6 +1061,7 @@ export interface BotTranslationPlaceholders {
 	'moderation:warnModal.reason': never;
 	'moderation:warnModal.reasonHint': never;
 	'moderation:warnModal.title': 'user';
+	'tickets:plugin.description': never;
 	'voice-xp:commands.leaderboard.description': never;
 	'voice-xp:commands.leaderboard.name': never;
 	'voice-xp:commands.leaderboard.options.page.description': never;
