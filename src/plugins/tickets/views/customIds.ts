@@ -11,8 +11,10 @@ export const TICKET_ACTIONS = {
 	open: 'open',
 	/** A panel's select menu (more than five types): arg panel id; the value chosen is the type id. */
 	openSelect: 'open-select',
-	/** The questions modal of a type: arg type id. */
+	/** The questions modal of a type: args type id, panel id (the panel whose button showed it). */
 	openModal: 'open-modal',
+	/** A question's text input in the questions modal: arg the question's index (0 to 4). */
+	answer: 'answer',
 	/** The welcome message's Claim button: arg ticket id. */
 	claim: 'claim',
 	/** The welcome message's Close button (asks for confirmation): arg ticket id. */
