@@ -21,6 +21,8 @@ export const TICKET_ACTIONS = {
 	close: 'close',
 	/** The confirmation of a close: arg ticket id. */
 	closeConfirm: 'close-confirm',
+	/** "Cancel" beside the confirmation of a close (the ticket stays open): arg ticket id. */
+	closeCancel: 'close-cancel',
 	/** "Keep open" under a close request: arg ticket id. */
 	keepOpen: 'keep-open',
 	/** Reopen a closed ticket: arg ticket id. */
