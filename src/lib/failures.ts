@@ -10,6 +10,7 @@ import {
 } from 'discord.js';
 import { newErrorId } from './errors.js';
 import { translateInteraction } from './i18n.js';
+import { dependencyOutageOf } from './outages.js';
 import { replyEphemeral, replyUserError } from './replies.js';
 import { pluginNameOf } from './plugins/pieces.js';
 
@@ -24,10 +25,11 @@ export interface FailureContext {
 }
 
 /**
- * Logs an unexpected error at error level with a new error id, the guild, shard, command or plugin, and its stack.
+ * Logs an unexpected error with a new error id, the guild, shard, command or plugin, and its stack: at error level, or
+ * at warn for the outage of a dependency (`level`), which is not a bug of the bot.
  * @returns the error id, to show the user.
  */
-export function logFailure(error: unknown, context: FailureContext): string {
+export function logFailure(error: unknown, context: FailureContext, level: 'error' | 'warn' = 'error'): string {
 	const errorId = newErrorId();
 	const logger = container.botLogger ?? container.logger;
 	const scoped =
@@ -40,14 +42,16 @@ export function logFailure(error: unknown, context: FailureContext): string {
 					plugin: context.plugin
 				})
 			: logger;
-	scoped.error(`${context.what} failed (error id ${errorId}):`, error instanceof Error ? error : new Error(String(error)));
+	scoped[level](`${context.what} failed (error id ${errorId}):`, error instanceof Error ? error : new Error(String(error)));
 	return errorId;
 }
 
 /**
  * Answers a failed interaction: a UserError with its translated message (no error id: the user can fix it); a slash
  * command whose options do not match what it declared ({@link badOptionOf}) with `core:errors.badOption` naming the
- * option (logged at debug, no error id); anything else with the translated "something went wrong" and a fresh error id that is also logged with the stack.
+ * option (logged at debug, no error id); a failure caused by PostgreSQL or Redis being unreachable (src/lib/outages.ts)
+ * with `core:errors.temporarilyUnavailable` naming the dependency, and an error id logged at warn; anything else with
+ * the translated "something went wrong" and a fresh error id that is also logged with the stack.
  * Always ephemeral, in the guild's language. Never throws.
  */
 export async function answerFailure(interaction: Interaction, error: unknown, context: Omit<FailureContext, 'guildId' | 'shardId'>): Promise<void> {
@@ -66,10 +70,16 @@ export async function answerFailure(interaction: Interaction, error: unknown, co
 			return;
 		}
 		const plugin = context.plugin ?? (context.command ? pluginOfCommand(context.command) : undefined);
-		const errorId = logFailure(error, { ...context, plugin, guildId: interaction.guildId, shardId: interaction.guild?.shardId });
+		const outage = dependencyOutageOf(error);
+		const errorId = logFailure(error, { ...context, plugin, guildId: interaction.guildId, shardId: interaction.guild?.shardId }, outage ? 'warn' : 'error');
 		if (interaction.isRepliable()) {
 			const { t } = await translateInteraction(interaction);
-			await replyEphemeral(interaction, t('core:errors.unexpected', { errorId }));
+			await replyEphemeral(
+				interaction,
+				outage
+					? t('core:errors.temporarilyUnavailable', { errorId, dependency: t(`core:errors.dependencies.${outage}`) })
+					: t('core:errors.unexpected', { errorId })
+			);
 		} else if (interaction.isAutocomplete() && !interaction.responded) {
 			await interaction.respond([]).catch(() => undefined);
 		}

@@ -449,8 +449,11 @@ export interface BotTranslationPlaceholders {
 	'core:commands.plugins.options.plugin.description': never;
 	'core:commands.plugins.options.plugin.name': never;
 	'core:errors.badOption': 'option';
+	'core:errors.dependencies.postgres': never;
+	'core:errors.dependencies.redis': never;
 	'core:errors.invalidConfig': 'plugin' | 'problems';
 	'core:errors.invalidConfigLine': 'field' | 'problem';
+	'core:errors.temporarilyUnavailable': 'dependency' | 'errorId';
 	'core:errors.unexpected': 'errorId';
 	'core:errors.unknownLanguage': 'language' | 'supported';
 	'core:errors.unknownPlugin': 'plugin';
