@@ -75,7 +75,7 @@ interface ChildResult {
 		htmlBytes: number;
 		inlined: { count: number; bytes: number };
 		uploaded: { count: number; bytes: number };
-		skipped: { count: number; bytes: number; byReason: Record<string, number> };
+		skipped: { count: number; bytes: number; byReason: Record<string, number>; unavailable: string[] };
 	};
 	publish: Phase & { messages: number; files: number };
 }
@@ -176,7 +176,12 @@ async function child(launch: ChildLaunch): Promise<void> {
 			htmlBytes: transcript.html.length,
 			inlined: { count: transcript.inlined.length, bytes: transcript.bytes.inlined },
 			uploaded: { count: transcript.files.length, bytes: transcript.bytes.uploaded },
-			skipped: { count: transcript.skipped.length, bytes: transcript.bytes.skipped, byReason }
+			skipped: {
+				count: transcript.skipped.length,
+				bytes: transcript.bytes.skipped,
+				byReason,
+				unavailable: transcript.skipped.flatMap((item) => (item.detail === undefined ? [] : [`${item.name}: ${item.detail}`]))
+			}
 		},
 		publish: { ...publish.phase, messages: publish.result.length, files: publish.result.reduce((total, message) => total + message.attachments.size, 0) }
 	};
@@ -388,6 +393,7 @@ async function main(): Promise<void> {
 			.map(([reason, number]) => `${reason} ${count(number)}`)
 			.join(', ') || 'none'})`
 	);
+	for (const line of build.skipped.unavailable) out(`    unavailable: ${line}`);
 	out(`  build / page: ${times(build.ms / page.ms)}; build / (page + download): ${times(build.ms / (page.ms + download.ms))}`);
 	if (rateLimited > 0) out(`  ${count(rateLimited)} requests met the emulator's rate limit (50 per second per route) and were retried by discord.js`);
 	out();

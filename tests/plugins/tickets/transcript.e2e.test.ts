@@ -338,16 +338,28 @@ describe('a cap of 0', () => {
 describe('downloadAttachment', () => {
 	let server: Server;
 	let base: string;
+	const hits = new Map<string, number>();
 
 	beforeAll(async () => {
 		server = createServer((request, response) => {
-			if (request.url === '/ok') response.end('12345');
-			else if (request.url === '/long') response.end('1234567890');
-			else if (request.url === '/chunked') {
+			const path = request.url!;
+			const hit = (hits.get(path) ?? 0) + 1;
+			hits.set(path, hit);
+			if (path === '/ok') response.end('12345');
+			else if (path === '/long') response.end('1234567890');
+			else if (path === '/chunked') {
 				response.write('12345');
 				response.end('67890');
-			} else if (request.url === '/slow') setTimeout(() => response.end('late'), 2_000).unref();
-			else {
+			} else if (path === '/slow') setTimeout(() => response.end('late'), 2_000).unref();
+			else if (path === '/busy-once') {
+				response.statusCode = hit === 1 ? 503 : 200;
+				response.end(hit === 1 ? 'busy' : 'fine');
+			} else if (path === '/reset-once' && hit === 1) request.socket.destroy();
+			else if (path === '/reset-once') response.end('fine');
+			else if (path === '/busy') {
+				response.statusCode = 502;
+				response.end('bad gateway');
+			} else {
 				response.statusCode = 404;
 				response.end('This content is no longer available.');
 			}
@@ -368,6 +380,20 @@ describe('downloadAttachment', () => {
 		expect(await downloadAttachment(`${base}/long`, 5, 1_000)).toMatchObject({ ok: false, why: expect.stringContaining('more than the 5') });
 		expect(await downloadAttachment(`${base}/chunked`, 5, 1_000)).toMatchObject({ ok: false, why: expect.stringContaining('more than the 5') });
 		expect(await downloadAttachment(`${base}/slow`, 100, 100)).toMatchObject({ ok: false, why: expect.stringContaining('TimeoutError') });
-		expect(await downloadAttachment('http://127.0.0.1:1/refused', 100, 1_000)).toMatchObject({ ok: false });
+		expect(await downloadAttachment('http://127.0.0.1:1/refused', 100, 1_000)).toMatchObject({ ok: false, why: expect.stringContaining('fetch failed') });
+	});
+
+	it('tries once more after a network error or a 5xx, never after a 4xx, a timeout or too many bytes', async () => {
+		expect(await downloadAttachment(`${base}/busy-once`, 100, 1_000)).toMatchObject({ ok: true, bytes: Buffer.from('fine') });
+		expect(await downloadAttachment(`${base}/reset-once`, 100, 1_000)).toMatchObject({ ok: true, bytes: Buffer.from('fine') });
+		expect(await downloadAttachment(`${base}/busy`, 100, 1_000)).toEqual({ ok: false, why: 'HTTP 502' });
+		expect(Object.fromEntries(['/busy-once', '/reset-once', '/busy', '/gone', '/slow', '/long'].map((path) => [path, hits.get(path)]))).toEqual({
+			'/busy-once': 2,
+			'/reset-once': 2,
+			'/busy': 2,
+			'/gone': 1,
+			'/slow': 1,
+			'/long': 1
+		});
 	});
 });

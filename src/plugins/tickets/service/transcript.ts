@@ -130,6 +130,8 @@ export interface SkippedAttachment {
 	/** Bytes, as Discord said. */
 	size: number;
 	reason: SkipReason;
+	/** For `unavailable`: what the download met (`HTTP 404`, `TimeoutError: ...`), for the logs. */
+	detail?: string;
 	messageId: string;
 	attachmentId: string;
 }
@@ -183,35 +185,53 @@ export function isImage(attachment: Attachment): boolean {
 /** A download's result: the bytes and their type, or why not. */
 export type Download = { ok: true; bytes: Buffer; contentType: string | null } | { ok: false; why: string };
 
+/** Attempts of one download: a second one only after a network error or a 5xx / 429 answer. */
+const DOWNLOAD_ATTEMPTS = 2;
+
 /**
  * Downloads `url` with Node's fetch (no Authorization: Discord's CDN needs none), reading at most `maxBytes`.
- * Never throws: a status other than 2xx, a timeout, a network error or a body over `maxBytes` is `{ ok: false, why }`.
+ * A network error (a reused keep-alive connection the server had just closed, a reset) or a 5xx / 429 answer is tried
+ * once more; a 4xx (404: the link expired or the file is gone), a timeout or a body over `maxBytes` is not.
+ * Never throws: what failed is `{ ok: false, why }` (the last attempt's).
  *
  * @param maxBytes the most bytes accepted (the size Discord announced); more is refused, not truncated.
- * @param timeoutMs how long the whole download may take, ms.
+ * @param timeoutMs how long one attempt may take, ms.
  */
 export async function downloadAttachment(url: string, maxBytes: number, timeoutMs: number): Promise<Download> {
+	let last: Download = { ok: false, why: 'not tried' };
+	for (let attempt = 1; attempt <= DOWNLOAD_ATTEMPTS; attempt++) {
+		const { result, retry } = await downloadOnce(url, maxBytes, timeoutMs);
+		if (result.ok || !retry) return result;
+		last = result;
+	}
+	return last;
+}
+
+async function downloadOnce(url: string, maxBytes: number, timeoutMs: number): Promise<{ result: Download; retry: boolean }> {
+	const fail = (why: string, retry = false) => ({ result: { ok: false as const, why }, retry });
 	try {
 		const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
 		if (!response.ok || !response.body) {
 			await response.body?.cancel();
-			return { ok: false, why: `HTTP ${response.status}` };
+			return fail(`HTTP ${response.status}`, response.status >= 500 || response.status === 429);
 		}
 		const declared = Number(response.headers.get('content-length') ?? Number.NaN);
 		if (declared > maxBytes) {
 			await response.body.cancel();
-			return { ok: false, why: `${declared} bytes, more than the ${maxBytes} announced` };
+			return fail(`${declared} bytes, more than the ${maxBytes} announced`);
 		}
 		const chunks: Uint8Array[] = [];
 		let total = 0;
 		for await (const chunk of response.body) {
 			total += chunk.byteLength;
-			if (total > maxBytes) return { ok: false, why: `more than the ${maxBytes} bytes announced` };
+			if (total > maxBytes) return fail(`more than the ${maxBytes} bytes announced`);
 			chunks.push(chunk);
 		}
-		return { ok: true, bytes: Buffer.concat(chunks, total), contentType: response.headers.get('content-type') };
+		return { result: { ok: true, bytes: Buffer.concat(chunks, total), contentType: response.headers.get('content-type') }, retry: false };
 	} catch (error) {
-		return { ok: false, why: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+		if (!(error instanceof Error)) return fail(String(error), true);
+		const cause = error.cause instanceof Error ? ` (${error.cause.name}: ${error.cause.message})` : '';
+		return fail(`${error.name}: ${error.message}${cause}`, error.name !== 'TimeoutError' && error.name !== 'AbortError');
 	}
 }
 
@@ -280,7 +300,7 @@ export async function buildTranscript(channel: GuildTextBasedChannel, options: T
 			continue;
 		}
 		const result = results.get(entry.candidate.id)!;
-		if (!result.ok) skipped.push(skippedOf(entry, 'unavailable'));
+		if (!result.ok) skipped.push({ ...skippedOf(entry, 'unavailable'), detail: result.why });
 		else downloaded.push({ entry, bytes: result.bytes, contentType: entry.contentType ?? result.contentType ?? 'application/octet-stream' });
 	}
 
