@@ -366,10 +366,20 @@ export interface RateLimitInjection {
 	global?: boolean;
 	/** Seconds, may be fractional. */
 	retryAfter: number;
-	/** How many requests get the 429. Default 1. */
+	/** How many requests get the 429. Default 1 (unlimited with `share`: then `untilMs` ends it). */
 	count?: number;
 	/** X-RateLimit-Scope. Default 'user' (or 'global' when global). */
 	scope?: 'user' | 'global' | 'shared';
+	/**
+	 * Chaos: each matching request gets the 429 with this probability (0 < share ≤ 1), drawn from a PRNG seeded with
+	 * `seed` (default 1) so a run can be replayed. Ends at `untilMs` (epoch ms, real time: clients wait in real time)
+	 * or after `count` 429s.
+	 */
+	share?: number;
+	seed?: number;
+	untilMs?: number;
+	/** Routes ('METHOD /path/template' or '/path/template') this injection never answers, e.g. interaction callbacks. */
+	exclude?: string[];
 }
 
 /** A connected (or resumable) gateway session of one shard. */

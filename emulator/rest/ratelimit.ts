@@ -23,22 +23,34 @@ const MAJOR_PARAMETERS = ['channel_id', 'guild_id', 'webhook_id', 'interaction_i
 
 export class RateLimiter {
 	readonly #buckets = new Map<string, Bucket>();
-	readonly #injections: (RateLimitInjection & { remaining: number })[] = [];
+	readonly #injections: (RateLimitInjection & { remaining: number; next?: () => number })[] = [];
 
 	public constructor(
 		public limit: number,
 		public windowMs: number
 	) {}
 
-	/** Makes the next `count` (default 1) requests matching `route` (or any route) answer 429. */
+	/**
+	 * Makes the next `count` (default 1) requests matching `route` (or any route) answer 429; with `share`, that share
+	 * of them at random (seeded) until `untilMs` or `count`.
+	 * @throws RangeError for a negative `retryAfter` or a `share` outside (0, 1].
+	 */
 	public inject(injection: RateLimitInjection): void {
 		if (!(injection.retryAfter >= 0)) throw new RangeError('retryAfter must be a number of seconds');
-		this.#injections.push({ ...injection, remaining: injection.count ?? 1 });
+		if (injection.share !== undefined && !(injection.share > 0 && injection.share <= 1)) throw new RangeError('share must be in (0, 1]');
+		const remaining = injection.count ?? (injection.share !== undefined ? Number.POSITIVE_INFINITY : 1);
+		this.#injections.push({ ...injection, remaining, ...(injection.share !== undefined ? { next: mulberry32(injection.seed ?? 1) } : {}) });
 	}
 
-	/** Injections not consumed yet. */
+	/** Removes every injection, spent or not (the end of a chaos phase). */
+	public clearInjections(): void {
+		this.#injections.length = 0;
+	}
+
+	/** Injections not consumed yet (a `share` injection still running counts as Infinity). */
 	public get pending(): number {
-		return this.#injections.reduce((sum, injection) => sum + injection.remaining, 0);
+		const now = Date.now();
+		return this.#injections.reduce((sum, injection) => sum + (injection.untilMs !== undefined && injection.untilMs <= now ? 0 : injection.remaining), 0);
 	}
 
 	/** Changes the enforced bucket size (requests per window). */
@@ -90,16 +102,35 @@ export class RateLimiter {
 
 	#consumeInjection(method: string, route: string) {
 		const wanted = `${method} ${normalizeRoute(route)}`;
+		const matches = (pattern: string) => {
+			const [m, p] = pattern.trim().split(/\s+/, 2);
+			return p ? `${m!.toUpperCase()} ${normalizeRoute(p)}` === wanted : normalizeRoute(m!) === normalizeRoute(route);
+		};
+		const now = Date.now();
 		const injection = this.#injections.find((candidate) => {
 			if (candidate.remaining <= 0) return false;
-			if (!candidate.route) return true;
-			const [m, p] = candidate.route.trim().split(/\s+/, 2);
-			return p ? `${m!.toUpperCase()} ${normalizeRoute(p)}` === wanted : normalizeRoute(m!) === normalizeRoute(route);
+			if (candidate.untilMs !== undefined && candidate.untilMs <= now) return false;
+			if (candidate.route && !matches(candidate.route)) return false;
+			if (candidate.exclude?.some(matches)) return false;
+			// A chaos injection answers its share of the matching requests.
+			return candidate.next ? candidate.next() < candidate.share! : true;
 		});
 		if (!injection) return undefined;
 		injection.remaining--;
 		return injection;
 	}
+}
+
+/** A small seeded PRNG (mulberry32): floats in [0, 1). */
+function mulberry32(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+	};
 }
 
 function bucketHeaders(limit: number, remaining: number, resetAt: number, hash: string, now: number) {

@@ -224,6 +224,39 @@ describe('rate limits', () => {
 		expect(answer.headers.get('retry-after')).toBe('2');
 		expect((await api('GET', '/users/@me')).status).toBe(200);
 	});
+
+	test('a chaos injection answers its share of requests 429 (seeded), spares excluded routes, and ends at its time', async () => {
+		const statuses = async () => {
+			const out: number[] = [];
+			for (let i = 0; i < 200; i++) out.push((await api('GET', '/users/@me')).status);
+			return out;
+		};
+		emu.rateLimits.configure(10_000, 60_000);
+		try {
+			emu.rateLimits.inject({ share: 0.25, seed: 3, retryAfter: 0, untilMs: Date.now() + 60_000, exclude: ['GET /gateway/bot'] });
+			const first = await statuses();
+			const limited = first.filter((status) => status === 429).length;
+			expect(limited).toBeGreaterThan(25);
+			expect(limited).toBeLessThan(75);
+			expect(first.every((status) => status === 200 || status === 429)).toBe(true);
+			for (let i = 0; i < 20; i++) expect((await api('GET', '/gateway/bot')).status).toBe(200);
+			expect(() => emu.rateLimits.inject({ share: 1.5, retryAfter: 0 })).toThrow(RangeError);
+
+			// The same seed gives the same sequence.
+			emu.rateLimits.clearInjections();
+			emu.rateLimits.inject({ share: 0.25, seed: 3, retryAfter: 0, untilMs: Date.now() + 60_000, exclude: ['GET /gateway/bot'] });
+			expect(await statuses()).toEqual(first);
+
+			// An injection past its end time answers nothing.
+			emu.rateLimits.clearInjections();
+			emu.rateLimits.inject({ share: 1, retryAfter: 0, untilMs: Date.now() - 1 });
+			expect((await statuses()).every((status) => status === 200)).toBe(true);
+			expect(emu.rateLimits.pending).toBe(0);
+		} finally {
+			emu.rateLimits.clearInjections();
+			emu.rateLimits.configure(50, 1000);
+		}
+	});
 });
 
 describe('mutations change the world and send the gateway event', () => {
