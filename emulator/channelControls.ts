@@ -1,7 +1,7 @@
 /**
  * Test controls for what members do with threads, reactions and channels in Discord's own client: start a thread,
  * add or remove people, join, leave, archive, lock (`emu.threads`); react and remove reactions (`emu.reactions`);
- * delete a channel or category and edit its permission overwrites (`emu.channels`); members' roles by hand are
+ * delete a channel or category, a message, and edit its permission overwrites (`emu.channels`); members' roles by hand are
  * `emu.members.addRole` / `removeRole` (controls.ts). Each checks what the client
  * would let the member do and throws an Error naming the rule otherwise, then makes the same change and sends the
  * same gateway events as the REST route would (to a bot that can see the channel), with audit log entries naming the
@@ -21,6 +21,7 @@ import type { EmulatorCore } from './core.js';
 import { auditChanges, MAX_AUDIT_LOG_REASON_LENGTH } from './world/audit.js';
 import { channelSnapshot, overwriteAuditInput, overwriteBitsBeyond } from './world/channels.js';
 import type { GuildHandle } from './world/guild.js';
+import { deleteMessage } from './world/messages.js';
 import { channelPermissions, isThread, permissionNames, toBits } from './world/permissions.js';
 import {
 	addReaction,
@@ -432,8 +433,8 @@ export interface HandOverwrite {
 }
 
 /**
- * Channels by hand (`emu.channels`): a member deletes a channel or category, or edits a channel's permission
- * overwrites, in Discord's client. Checks as for the bot's REST routes: the member sees the channel and holds
+ * Channels by hand (`emu.channels`): a member deletes a channel or category, deletes a message, or edits a channel's
+ * permission overwrites, in Discord's client. Checks as for the bot's REST routes: the member sees the channel and holds
  * MANAGE_CHANNELS (MANAGE_THREADS for a thread) to delete, MANAGE_ROLES in the channel to change overwrites and may
  * only allow or deny bits they hold (world/channels.ts `overwriteBitsBeyond`); a reason has at most 512 characters.
  * The same events (CHANNEL_DELETE, then CHANNEL_UPDATE for each channel of a deleted category; CHANNEL_UPDATE for an
@@ -462,6 +463,33 @@ export class ChannelControls extends HandControls {
 			reason: options.reason
 		});
 		return { channel: payload, entry };
+	}
+
+	/**
+	 * `actorId` deletes a message in a channel or thread they can see ("Delete Message" in Discord's client): their own,
+	 * or anyone's (the bot's too) with MANAGE_MESSAGES there. MESSAGE_DELETE; deleting someone else's message adds a
+	 * MESSAGE_DELETE entry (72) naming the actor, its target the message's author, with `channel_id` and `count: "1"`,
+	 * like the REST route. Returns that entry, or null for the actor's own message.
+	 */
+	public deleteMessage(options: { channelId: string; messageId: string; actorId: string; reason?: string }): { entry: APIAuditLogEntry | null } {
+		const { channel, guild } = this.channelOf(options.channelId);
+		const actor = this.memberOf(guild, options.actorId);
+		this.#checkReason(options.reason);
+		this.requireView(channel, options.actorId);
+		const message = channel.messages.get(options.messageId);
+		if (!message) throw new Error(`emulator: no message ${options.messageId} in #${channel.name} (10008 Unknown Message)`);
+		const byOther = message.author.id !== options.actorId;
+		if (byOther) this.requireBits(guild, actor, channel, P.ManageMessages, `delete a message of someone else in #${channel.name}`);
+		deleteMessage(this.core.world, channel, message.id);
+		if (!byOther) return { entry: null };
+		const entry = guild.recordAuditLogEntry({
+			actionType: AuditLogEvent.MessageDelete,
+			userId: options.actorId,
+			targetId: message.author.id,
+			options: { channel_id: channel.id, count: '1' },
+			reason: options.reason
+		});
+		return { entry };
 	}
 
 	/**

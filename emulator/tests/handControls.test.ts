@@ -1,6 +1,6 @@
 /**
  * What members do by hand in Discord's client that a tickets plugin meets: deleting a channel, category or thread
- * (`emu.channels.delete`), editing a channel's permission overwrites (`emu.channels.editOverwrite` /
+ * (`emu.channels.delete`), deleting a message (`emu.channels.deleteMessage`), editing a channel's permission overwrites (`emu.channels.editOverwrite` /
  * `deleteOverwrite`), adding and removing roles (`emu.members.addRole` / `removeRole`): the client's checks, the
  * events, and the audit log entries naming the member.
  */
@@ -15,7 +15,7 @@ let gateway: RawGateway;
 beforeAll(async () => {
 	emu = await DiscordEmulator.start();
 	gateway = await RawGateway.connect(emu.gatewayUrl);
-	gateway.identify(emu.bot.token, I.Guilds | I.GuildMembers | I.GuildModeration);
+	gateway.identify(emu.bot.token, I.Guilds | I.GuildMembers | I.GuildModeration | I.GuildMessages);
 	await gateway.dispatch('READY');
 });
 
@@ -74,6 +74,31 @@ describe('emu.channels.delete', () => {
 		expect(emu.channels.delete({ channelId: thread, actorId: mod }).entry).toMatchObject({ action_type: AuditLogEvent.ThreadDelete, user_id: mod });
 		const hidden = guild.createChannel({ name: 'hidden', type: ChannelType.GuildText, permissionOverwrites: [{ id: admin, type: 1, deny: P.ViewChannel }] }).id;
 		expect(() => emu.channels.delete({ channelId: hidden, actorId: admin })).toThrow(/cannot see #hidden/);
+	});
+});
+
+describe('emu.channels.deleteMessage', () => {
+	test("one's own message: MESSAGE_DELETE, no entry; someone else's (the bot's too) needs MANAGE_MESSAGES and writes entry 72", async () => {
+		const { guild, ticket, admin, member } = setup();
+		const mod = guild.addMember({ username: 'mod', permissions: P.ManageMessages }).id;
+		const own = emu.messages.send({ channelId: ticket, userId: member, content: 'mine' }).id;
+		let seq = emu.recorder.seq;
+		expect(emu.channels.deleteMessage({ channelId: ticket, messageId: own, actorId: member }).entry).toBeNull();
+		expect(sentSince(seq, 'MESSAGE_DELETE')).toEqual([{ id: own, channel_id: ticket, guild_id: guild.id }]);
+		expect(guild.messages(ticket).map((message) => message.id)).not.toContain(own);
+
+		const response = await fetch(`${emu.restUrl}/v10/channels/${ticket}/messages`, {
+			method: 'POST',
+			headers: { Authorization: `Bot ${emu.bot.token}`, 'Content-Type': 'application/json' },
+			body: JSON.stringify({ content: 'panel' })
+		});
+		const posted = ((await response.json()) as { id: string }).id;
+		expect(() => emu.channels.deleteMessage({ channelId: ticket, messageId: posted, actorId: admin })).toThrow(/lacks ManageMessages/);
+		seq = emu.recorder.seq;
+		const { entry } = emu.channels.deleteMessage({ channelId: ticket, messageId: posted, actorId: mod, reason: 'old panel' });
+		expect(sentSince(seq, 'MESSAGE_DELETE')).toEqual([expect.objectContaining({ id: posted })]);
+		expect(entry).toMatchObject({ action_type: AuditLogEvent.MessageDelete, user_id: mod, target_id: emu.bot.id, reason: 'old panel', options: { channel_id: ticket, count: '1' } });
+		expect(() => emu.channels.deleteMessage({ channelId: ticket, messageId: posted, actorId: mod })).toThrow(/Unknown Message/);
 	});
 });
 
