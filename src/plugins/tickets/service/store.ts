@@ -146,26 +146,8 @@ export async function insertOpening(em: EntityManager, input: NewTicket, limits:
 		'all'
 	);
 	const number = Number(counter[0]?.last);
-	const mine = await em.execute<{ open: string; last: Date | string | null }[]>(
-		`select count(*) filter (where status in ('opening', 'open')) as open, max(created_at) as last
-		 from ticket where guild_id = ? and opener_id = ? and type_id = ?`,
-		[input.guildId, input.openerId, input.typeId],
-		'all'
-	);
-	const open = Number(mine[0]?.open ?? 0);
-	if (open >= limits.maxOpenPerMember) throw new OpenRefusedError({ kind: 'member-limit', limit: limits.maxOpenPerMember });
-	const last = ms(mine[0]?.last ?? null);
-	if (limits.cooldownSeconds > 0 && last !== null && last + limits.cooldownSeconds * 1_000 > input.now) {
-		throw new OpenRefusedError({ kind: 'cooldown', retryAt: last + limits.cooldownSeconds * 1_000 });
-	}
-	if (limits.maxOpenTotal !== null) {
-		const total = await em.execute<{ open: string }[]>(
-			`select count(*) as open from ticket where guild_id = ? and type_id = ? and status in ('opening', 'open')`,
-			[input.guildId, input.typeId],
-			'all'
-		);
-		if (Number(total[0]?.open ?? 0) >= limits.maxOpenTotal) throw new OpenRefusedError({ kind: 'total-limit', limit: limits.maxOpenTotal });
-	}
+	const refusal = await limitRefusal(em, input, limits);
+	if (refusal) throw new OpenRefusedError(refusal);
 	const rows = await em.execute<TicketRow[]>(
 		`insert into ticket (guild_id, number, type_id, mode, status, parent_id, opener_id, answers, created_at)
 		 values (?, ?, ?, ?, 'opening', ?, ?, ?, ?) returning *`,
@@ -173,6 +155,37 @@ export async function insertOpening(em: EntityManager, input: NewTicket, limits:
 		'all'
 	);
 	return toTicketRecord(rows[0]!);
+}
+
+/**
+ * Which of the type's limits refuses a new ticket of `input.openerId` now, or null: open tickets (`opening` or `open`)
+ * of the member and type against `maxOpenPerMember`, the member's last ticket of the type against the cooldown, open
+ * tickets of the type against `maxOpenTotal`. Exact only under the counter's row lock ({@link insertOpening} calls it
+ * there); outside it (the check made before the questions modal is shown) it is a preview that a click at the same
+ * moment can make stale.
+ */
+export async function limitRefusal(em: EntityManager, input: Pick<NewTicket, 'guildId' | 'openerId' | 'typeId' | 'now'>, limits: OpenLimits): Promise<OpenRefusal | null> {
+	const mine = await em.execute<{ open: string; last: Date | string | null }[]>(
+		`select count(*) filter (where status in ('opening', 'open')) as open, max(created_at) as last
+		 from ticket where guild_id = ? and opener_id = ? and type_id = ?`,
+		[input.guildId, input.openerId, input.typeId],
+		'all'
+	);
+	const open = Number(mine[0]?.open ?? 0);
+	if (open >= limits.maxOpenPerMember) return { kind: 'member-limit', limit: limits.maxOpenPerMember };
+	const last = ms(mine[0]?.last ?? null);
+	if (limits.cooldownSeconds > 0 && last !== null && last + limits.cooldownSeconds * 1_000 > input.now) {
+		return { kind: 'cooldown', retryAt: last + limits.cooldownSeconds * 1_000 };
+	}
+	if (limits.maxOpenTotal !== null) {
+		const total = await em.execute<{ open: string }[]>(
+			`select count(*) as open from ticket where guild_id = ? and type_id = ? and status in ('opening', 'open')`,
+			[input.guildId, input.typeId],
+			'all'
+		);
+		if (Number(total[0]?.open ?? 0) >= limits.maxOpenTotal) return { kind: 'total-limit', limit: limits.maxOpenTotal };
+	}
+	return null;
 }
 
 /** Marks an `opening` ticket open in its channel or thread. Returns the ticket, or null if it was not `opening`. */
@@ -236,6 +249,53 @@ export async function ticketsInStatus(em: EntityManager, guildId: string, status
 	const rows = await em.execute<TicketRow[]>(
 		`select * from ticket where guild_id = ? and status in (${statuses.map(() => '?').join(', ')}) order by id limit ?`,
 		[guildId, ...statuses, limit],
+		'all'
+	);
+	return rows.map(toTicketRecord);
+}
+
+/** What a compare-and-set on a ticket's claim did: whether it changed the row, and the ticket after it. */
+export interface ClaimResult {
+	changed: boolean;
+	ticket: TicketRecord;
+}
+
+/**
+ * Claims an open ticket for `claimerId` if nobody holds it (a compare-and-set: of two claims at once, in any process,
+ * one changes the row). Returns whether it did and the ticket after the attempt (`claimerId` tells who holds it), or
+ * null when the ticket is not open.
+ */
+export async function claimTicket(em: EntityManager, id: number, claimerId: string): Promise<ClaimResult | null> {
+	const rows = await em.execute<TicketRow[]>(
+		`update ticket set claimer_id = ? where id = ? and status = 'open' and claimer_id is null returning *`,
+		[claimerId, id],
+		'all'
+	);
+	if (rows[0]) return { changed: true, ticket: toTicketRecord(rows[0]) };
+	const current = await findById(em, id);
+	return current?.status === 'open' ? { changed: false, ticket: current } : null;
+}
+
+/**
+ * Releases an open ticket's claim if `claimerId` still holds it (compare-and-set). Returns whether it did and the
+ * ticket after the attempt, or null when the ticket is not open.
+ */
+export async function unclaimTicket(em: EntityManager, id: number, claimerId: string): Promise<ClaimResult | null> {
+	const rows = await em.execute<TicketRow[]>(
+		`update ticket set claimer_id = null where id = ? and status = 'open' and claimer_id = ? returning *`,
+		[id, claimerId],
+		'all'
+	);
+	if (rows[0]) return { changed: true, ticket: toTicketRecord(rows[0]) };
+	const current = await findById(em, id);
+	return current?.status === 'open' ? { changed: false, ticket: current } : null;
+}
+
+/** A member's tickets of a type that are `opening` or `open`, oldest first (named in a member-limit refusal). */
+export async function openTicketsOf(em: EntityManager, guildId: string, openerId: string, typeId: string): Promise<TicketRecord[]> {
+	const rows = await em.execute<TicketRow[]>(
+		`select * from ticket where guild_id = ? and opener_id = ? and type_id = ? and status in ('opening', 'open') order by id limit 50`,
+		[guildId, openerId, typeId],
 		'all'
 	);
 	return rows.map(toTicketRecord);
