@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { crc32, deflateSync } from 'node:zlib';
 import { DiscordEmulator, type GuildHandle, type MemberView } from '@hearth/discord-emulator';
 import { ChannelType, PermissionFlagsBits, type APIMessage } from 'discord-api-types/v10';
-import { Client, GatewayIntentBits, type ClientOptions, type GuildTextBasedChannel, type Message, type TextChannel } from 'discord.js';
+import { Client, GatewayIntentBits, type ClientOptions, type GuildTextBasedChannel, type Message, type TextChannel, type AnyThreadChannel } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ATTACHMENTS_PER_MESSAGE, MIB } from '../../../src/plugins/tickets/lib/transcriptBudget.js';
 import { buildTranscript, downloadAttachment, publishTranscript, SECTION_ID, type Transcript } from '../../../src/plugins/tickets/service/transcript.js';
@@ -332,6 +332,35 @@ describe('a cap of 0', () => {
 		const sent = await publishTranscript((await client.channels.fetch(logChannelId)) as TextChannel, transcript, '');
 		expect(sent).toHaveLength(1);
 		expect([...sent[0]!.attachments.values()].map((attachment) => attachment.name)).toEqual(['ticket-0043.html']);
+	});
+});
+
+describe('a ticket in a private thread', () => {
+	it('is read whole over two pages, named after its parent, its image inlined', async () => {
+		const parent = guild.createChannel({ name: 'support', type: ChannelType.GuildText });
+		const thread = emu.threads.create({ channelId: parent.id, userId: alice.id, name: 'ticket-0044' });
+		emu.threads.addMember({ threadId: thread.id, actorId: alice.id, userId: staff.id });
+		const image = png(16, 16, 9);
+		const ids: string[] = [];
+		for (let index = 0; index < 150; index++) {
+			const message = emu.messages.send({
+				channelId: thread.id,
+				userId: index % 2 === 0 ? alice.id : staff.id,
+				content: `Thread message ${index}`,
+				...(index === 10 ? { attachments: [{ filename: 'thread.png', content: image }] } : {})
+			});
+			ids.push(message.id);
+		}
+		const channel = (await client.channels.fetch(thread.id)) as AnyThreadChannel;
+		expect(channel.isThread()).toBe(true);
+		const transcript = await buildTranscript(channel, { attachmentCapBytes: CAP, uploadLimitBytes: UPLOAD_LIMIT, fileName: 'ticket-0044.html' });
+		const html = transcript.html.toString('utf8');
+		const elements = messageElements(html);
+		expect(transcript.messageCount).toBe(150);
+		expect([...elements.keys()]).toEqual(ids);
+		for (const [index, id] of ids.entries()) expect(elements.get(id)).toContain(`Thread message ${index}`);
+		expect(html).toContain('Thread channel in support');
+		expect(elements.get(ids[10]!)).toContain(`url="data:image/png;base64,${image.toString('base64')}"`);
 	});
 });
 

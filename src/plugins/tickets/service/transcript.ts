@@ -240,7 +240,8 @@ async function downloadOnce(url: string, maxBytes: number, timeoutMs: number): P
  * attachments that fit `attachmentCapBytes` in the order they were posted (see `planAttachments`), downloads them
  * (while the HTML renders), inlines the images that fit in the HTML under `uploadLimitBytes` and puts every other kept
  * one in `files`; the HTML links a file by the name it is uploaded under, and ends with a section listing the files
- * beside it and what was not kept, with name and size.
+ * beside it and what was not kept, with name and size. The cap is planned on the sizes Discord announces, before
+ * downloading: the share of a download that fails is not given to another attachment.
  *
  * Mentions are resolved from the client's caches, else fetched once per id for the whole transcript (an unknown id
  * stays `<@id>`, as Discord shows it).
