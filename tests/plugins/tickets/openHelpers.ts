@@ -144,3 +144,9 @@ export function waitForBotMessages(emu: DiscordEmulator, where: GuildHandle, cha
 		{ timeout: 10_000, interval: 20 }
 	);
 }
+
+/** The buttons of a message's first action row: custom id and label of each. */
+export function buttonsOf(message: APIMessage): { customId: string | null; label: string | null }[] {
+	const row = message.components?.[0] as { components?: { custom_id?: string; label?: string }[] } | undefined;
+	return (row?.components ?? []).map((button) => ({ customId: button.custom_id ?? null, label: button.label ?? null }));
+}

@@ -330,8 +330,8 @@ export class TicketOpening {
 	/**
 	 * Claims a ticket for `actor` (staff only): one claimer at a time, across processes (a compare-and-set); a second
 	 * claimer is told who holds it. With the type's `claimRestrictsWriting` (channel mode), the staff roles lose Send
-	 * Messages in the channel and the claimer gets a member overwrite to write; in thread mode the claimer is added to
-	 * the thread. Announced in the ticket and logged to the staff log.
+	 * Messages in the channel and the claimer gets a member overwrite to write (the opener and members added to the
+	 * ticket keep theirs; administrators write anyway); in thread mode the claimer is added to the thread. Announced in the ticket and logged to the staff log.
 	 * @throws UserError `notOpen`, `staffOnly`, `alreadyYours`, `claimedBy` (context `user`), `cannotManage` (Discord
 	 *   refused the overwrites; the claim is undone), `channelGone`.
 	 */
@@ -370,8 +370,8 @@ export class TicketOpening {
 
 	/**
 	 * Releases a ticket's claim: by its claimer, or by a member with Manage Server. With `claimRestrictsWriting` the
-	 * staff roles may write again (the claimer keeps their member overwrite: they could write before). Announced and
-	 * logged.
+	 * staff roles may write again and the claimer's member overwrite loses the claim's Send Messages (it keeps View
+	 * Channel). Announced and logged.
 	 * @throws UserError `notOpen`, `staffOnly`, `notClaimed`, `unclaimNotYours` (context `user`), `channelGone`.
 	 */
 	public async unclaim(ticket: TicketRecord, actor: TicketActor): Promise<TicketRecord> {
@@ -389,7 +389,16 @@ export class TicketOpening {
 			if (released.claimerId === null) throw translatedUserError('tickets:errors.notClaimed');
 			throw translatedUserError('tickets:errors.unclaimNotYours', { user: `<@${released.claimerId}>` });
 		}
-		if (ticket.mode === 'channel' && type?.claimRestrictsWriting && place.type === ChannelType.GuildText) await this.#restoreWriting(place, type.staffRoleIds, ticket.number);
+		if (ticket.mode === 'channel' && type?.claimRestrictsWriting && place.type === ChannelType.GuildText) {
+			await this.#restoreWriting(place, type.staffRoleIds, ticket.number);
+			// The claim's own Send Messages goes (the member's view of the channel stays): during a later claim by someone
+			// else, the former claimer writes as their roles allow. The opener's overwrite is never touched.
+			if (claimerId !== ticket.openerId && place.permissionOverwrites.cache.has(claimerId)) {
+				await place.permissionOverwrites
+					.edit(claimerId, { SendMessages: null }, { type: OverwriteType.Member, reason: auditReason(`Ticket #${ticket.number} unclaimed`) })
+					.catch((error: unknown) => ctx.logger.warn(`Ticket ${ticket.id}: the claim's Send Messages of ${claimerId} not removed (${String(error)})`));
+			}
+		}
 		const { t } = await ctx.translator(ticket.guildId);
 		await place
 			.send({ content: t('tickets:inside.unclaimed', { user: `<@${actor.id}>` }), allowedMentions: { parse: [] } })

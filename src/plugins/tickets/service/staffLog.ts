@@ -7,7 +7,7 @@ export type { TicketLogEvent, TicketLogKind } from '../views/staffLog.js';
 /**
  * Logs an event of a ticket (open, claim, unclaim, close, reopen, add, remove) to the guild's staff log channel
  * (`staffLogChannelId` of the config; nothing when it is not set), as one embed in the guild's language
- * (views/staffLog.ts); a thread-mode ticket's open entry has a Join button. Never throws: a staff log channel that is
+ * (views/staffLog.ts); an open entry has a Claim button, and a Join button for a thread-mode ticket. Never throws: a staff log channel that is
  * gone, not a text channel of the guild, or where the bot may not post is logged as a warning and the event goes
  * unlogged (the ticket itself is not affected).
  * @returns the staff log message's id, or null when nothing was posted.

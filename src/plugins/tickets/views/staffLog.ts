@@ -8,8 +8,9 @@ import { TICKET_ACTIONS } from './customIds.js';
 
 /**
  * The staff log's entries (service/staffLog.ts): one embed per event of a ticket, in the guild's language, mentions
- * as text only (nobody is pinged). A thread-mode ticket's open entry carries a Join button (staff are not in a private
- * thread until they join or claim).
+ * as text only (nobody is pinged). An open entry carries a Claim button (`tickets:claim:<ticket id>`), and for a
+ * thread-mode ticket a Join button (`tickets:join:<ticket id>`): staff are not in a private thread until they join or
+ * claim.
  */
 
 /** An event of a ticket logged to the staff log. Times are the bot clock's (ms). */
@@ -43,12 +44,15 @@ const COLOURS: Record<TicketLogKind, number> = {
 /** Longest reason shown: an embed field value's 1,024 characters. */
 const FIELD_MAX = 1_024;
 
-/** The Join button of a thread-mode ticket's open entry: `tickets:join:<ticket id>`. */
-export function joinButton(t: Translate, ticketId: number): APIActionRowComponent<APIButtonComponent> {
-	return {
-		type: ComponentType.ActionRow,
-		components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: t('tickets:staffLog.join'), emoji: { name: '➕' }, custom_id: buildCustomId(TICKETS_PLUGIN_NAME, TICKET_ACTIONS.join, ticketId) }]
-	};
+/** The buttons of an open entry: Claim, and Join for a thread-mode ticket. */
+export function staffLogButtons(t: Translate, ticket: TicketRecord): APIActionRowComponent<APIButtonComponent> {
+	const components: APIButtonComponent[] = [
+		{ type: ComponentType.Button, style: ButtonStyle.Primary, label: t('tickets:welcome.claim'), emoji: { name: '🙋' }, custom_id: buildCustomId(TICKETS_PLUGIN_NAME, TICKET_ACTIONS.claim, ticket.id) }
+	];
+	if (ticket.mode === 'thread') {
+		components.push({ type: ComponentType.Button, style: ButtonStyle.Secondary, label: t('tickets:staffLog.join'), emoji: { name: '➕' }, custom_id: buildCustomId(TICKETS_PLUGIN_NAME, TICKET_ACTIONS.join, ticket.id) });
+	}
+	return { type: ComponentType.ActionRow, components };
 }
 
 /**
@@ -80,6 +84,6 @@ export function staffLogMessage(t: Translate, event: TicketLogEvent, typeName: s
 		fields,
 		timestamp: new Date(now).toISOString()
 	};
-	const components = event.kind === 'open' && ticket.mode === 'thread' ? [joinButton(t, ticket.id)] : [];
+	const components = event.kind === 'open' ? [staffLogButtons(t, ticket)] : [];
 	return { embeds: [embed], components, allowedMentions: { parse: [] as never[] } };
 }
