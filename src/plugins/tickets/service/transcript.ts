@@ -15,9 +15,6 @@
  * memory is the ticket's messages plus at most the cap of attachment bytes plus the HTML (at most the upload limit).
  */
 import { randomBytes } from 'node:crypto';
-import { createRequire, registerHooks } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
 	AttachmentBuilder,
 	type Attachment,
@@ -425,44 +422,13 @@ export interface TranscriptLibrary {
 	): Promise<string>;
 }
 
-/** Whether React was reconciled for the library in this process: Node's module hooks are process-wide by nature. */
-let reactReconciled = false;
-
 /**
  * Loads discord-html-transcripts. Its 3.3.0 renders with its own React 19 while its @derockdev/discord-components-react
- * creates elements with the React 18 that npm hoists for that package's peer range, which React 19 refuses ("Objects
- * are not valid as a React child", ItzDerock/discord-html-transcripts#196). When the two copies differ, this adds a
- * module resolution hook (node:module `registerHooks`) so that the components package gets the library's React; with
- * one React installed (an npm `overrides` of react/react-dom to 19) it does nothing.
- *
- * @throws Error when the components package was already loaded with the other React (the library must be imported
- *   only through this function).
+ * would get the React 18 npm hoists for that package's peer range, which React 19 refuses ("Objects are not valid as a
+ * React child", ItzDerock/discord-html-transcripts#196): package.json `overrides` pins react and react-dom to the
+ * library's 19.1.1, so one React is installed (tests/plugins/tickets/lib/transcriptBudget.test.ts checks it).
  */
 export async function loadTranscriptLibrary(): Promise<TranscriptLibrary> {
-	if (!reactReconciled) {
-		const fromHere = createRequire(import.meta.url);
-		const libraryEntry = fromHere.resolve('discord-html-transcripts');
-		const fromLibrary = createRequire(libraryEntry);
-		const componentsEntry = fromLibrary.resolve('@derockdev/discord-components-react');
-		const fromComponents = createRequire(componentsEntry);
-		const react = fromLibrary.resolve('react');
-		const reactDom = fromLibrary.resolve('react-dom');
-		if (fromComponents.resolve('react') !== react || fromComponents.resolve('react-dom') !== reactDom) {
-			if (fromHere.cache[componentsEntry]) {
-				throw new Error('discord-html-transcripts was loaded with two Reacts before loadTranscriptLibrary(): import it only through src/plugins/tickets/service/transcript.ts');
-			}
-			const componentsRoot = pathToFileURL(path.resolve(path.dirname(componentsEntry), '..') + path.sep).href;
-			const targets: Record<string, string> = { react: pathToFileURL(react).href, 'react-dom': pathToFileURL(reactDom).href };
-			registerHooks({
-				resolve(specifier, context, nextResolve) {
-					const url = targets[specifier];
-					if (url !== undefined && context.parentURL?.startsWith(componentsRoot)) return { url, format: 'commonjs', shortCircuit: true };
-					return nextResolve(specifier, context);
-				}
-			});
-		}
-		reactReconciled = true;
-	}
 	// The same functions as the module declares, over the CommonJS view of discord.js's types (see TranscriptLibrary).
 	return (await import('discord-html-transcripts')) as unknown as TranscriptLibrary;
 }

@@ -1,4 +1,5 @@
 import { secureFilename } from '@hearth/discord-emulator';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import {
 	base64Length,
@@ -130,5 +131,15 @@ describe('limits', () => {
 
 	it('formats sizes in binary units', () => {
 		expect([0, 1_023, 1_024, 204_800, MIB - 1, MIB, 11 * MIB].map(formatBytes)).toEqual(['0 B', '1023 B', '1.0 KiB', '200.0 KiB', '1024.0 KiB', '1.0 MiB', '11.0 MiB']);
+	});
+});
+
+describe('the transcript library install', () => {
+	it('has one React: the library and its components package resolve the same react and react-dom (package.json overrides)', () => {
+		const fromHere = createRequire(import.meta.url);
+		const fromLibrary = createRequire(fromHere.resolve('discord-html-transcripts'));
+		const fromComponents = createRequire(fromLibrary.resolve('@derockdev/discord-components-react'));
+		expect(fromComponents.resolve('react')).toBe(fromLibrary.resolve('react'));
+		expect(fromComponents.resolve('react-dom')).toBe(fromLibrary.resolve('react-dom'));
 	});
 });
