@@ -144,6 +144,23 @@ describe('/tickets panel create', () => {
 		expect(guild.messages(locked)).toEqual([]);
 	});
 
+	it('two panels created at once: each saved panel has its message, and a refused one leaves no message behind', async () => {
+		const race = guild.createChannel({ name: 'race', type: ChannelType.GuildText }).id;
+		// The first post is answered 429 once (retried after half a second), so the second create checks the config
+		// before the first one is saved: both take panel number 3.
+		emu.rateLimits.inject({ route: 'POST /channels/:id/messages', retryAfter: 0.5, count: 1 });
+		const answers = await Promise.all([tickets('panel create', { channel: race, types: 'support' }), tickets('panel create', { channel: race, types: 'report' })]);
+		const saved = (await config()).panels.filter((candidate) => candidate.channelId === race);
+		// Both took the same next number before either was saved: the second save is refused and its message deleted.
+		expect(answers.map((answer) => answer.content).sort()).toEqual(
+			[`Panel \`3\` posted in <#${race}>: ${link(race, saved[0]?.messageId ?? null)}`, 'Another panel was saved at the same moment, so nothing was posted. Please try again.'].sort()
+		);
+		expect(saved).toHaveLength(1);
+		expect(guild.messages(race).map((message) => message.id)).toEqual([saved[0]!.messageId]);
+		await tickets('panel delete', { id: '3' });
+		expect(guild.messages(race)).toEqual([]);
+	});
+
 	it('refuses an unknown type and an empty list', async () => {
 		await refused(() => tickets('panel create', { channel: panels, types: 'support, nope' }), 'There is no ticket type `nope`. See /tickets type list.');
 		await refused(() => tickets('panel create', { channel: panels, types: ' , ' }), 'Name at least one ticket type: their ids, separated by commas.');

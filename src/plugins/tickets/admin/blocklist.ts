@@ -9,8 +9,10 @@ import type { TicketsAdminContext, TicketsHandler } from './inputs.js';
  * server now (Discord's client offers members; a member who left stays blocked if they come back).
  */
 
-/** Most members and roles on the blocklist (lib/config.ts bounds). */
+/** Most members on the blocklist (lib/config.ts `blockedUserIds` bound). */
 export const MAX_BLOCKED_USERS = 1_000;
+
+/** Most roles on the blocklist (lib/config.ts `blockedRoleIds` bound). */
 export const MAX_BLOCKED_ROLES = 100;
 
 /** What the `member-or-role` option names. */

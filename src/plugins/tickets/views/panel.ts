@@ -7,9 +7,10 @@ import {
 	type APIMessageComponentEmoji,
 	type APIStringSelectComponent
 } from 'discord.js';
+import { buildCustomId } from '../../../lib/customId.js';
 import type { Translate } from '../../../lib/i18n.js';
-import { PANEL_BUTTONS_MAX, type TicketsConfig } from '../lib/config.js';
-import { TICKET_ACTIONS, ticketCustomId } from './customIds.js';
+import { PANEL_BUTTONS_MAX, TICKETS_PLUGIN_NAME, type TicketsConfig } from '../lib/config.js';
+import { TICKET_ACTIONS } from './customIds.js';
 
 /**
  * A panel's public message (issue 10), in the guild's language: an embed with the panel's title and description (a
@@ -17,7 +18,8 @@ import { TICKET_ACTIONS, ticketCustomId } from './customIds.js';
  * {@link PANEL_BUTTONS_MAX} types, one select menu whose options carry the types' names, descriptions and emoji.
  *
  * Custom ids (views/customIds.ts): a button is `tickets:open:<panel id>:<type id>`; the select menu is
- * `tickets:open-select:<panel id>` and an option's value is the type id. The opening side answers both.
+ * `tickets:open-select:<panel id>` and an option's value is the type id. The opening side answers both. They are built
+ * with `buildCustomId` itself (what `ticketCustomId` does), which tests/core/customIds.test.ts looks for.
  */
 
 type PanelConfig = TicketsConfig['panels'][number];
@@ -77,7 +79,7 @@ export function panelMessage(t: Translate, panel: PanelConfig, types: readonly T
 					type: ComponentType.Button,
 					style: ButtonStyle.Primary,
 					label: type.name,
-					custom_id: ticketCustomId(TICKET_ACTIONS.open, panel.id, type.id),
+					custom_id: buildCustomId(TICKETS_PLUGIN_NAME, TICKET_ACTIONS.open, panel.id, type.id),
 					...(emoji ? { emoji } : {})
 				};
 			})
@@ -88,7 +90,7 @@ export function panelMessage(t: Translate, panel: PanelConfig, types: readonly T
 			components: [
 				{
 					type: ComponentType.StringSelect,
-					custom_id: ticketCustomId(TICKET_ACTIONS.openSelect, panel.id),
+					custom_id: buildCustomId(TICKETS_PLUGIN_NAME, TICKET_ACTIONS.openSelect, panel.id),
 					placeholder: t('tickets:panel.selectPlaceholder'),
 					min_values: 1,
 					max_values: 1,
