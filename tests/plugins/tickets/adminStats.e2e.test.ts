@@ -104,7 +104,7 @@ describe('/tickets stats', () => {
 		expect(answer.ephemeral).toBe(true);
 		expect(answer.embeds).toHaveLength(1);
 		const embed = answer.embeds[0]!;
-		expect(embed.title).toBe('Ticket stats: the last 30 days');
+		expect(embed.title).toBe('Ticket stats over the last 30 days');
 		expect(embed.description).toBe(
 			[
 				'Open now: **2**',
@@ -138,7 +138,7 @@ describe('/tickets stats', () => {
 
 	it('a longer period takes in the older tickets', async () => {
 		const embed = (await stats({ period: '60d' })).embeds[0]!;
-		expect(embed.title).toBe('Ticket stats: the last 60 days');
+		expect(embed.title).toBe('Ticket stats over the last 60 days');
 		expect(embed.description).toBe(
 			[
 				'Open now: **2**',
@@ -178,7 +178,7 @@ describe('/tickets stats', () => {
 		await enableTickets(bot, french);
 		const embed = (await stats({}, french)).embeds[0]!;
 		// Intl.DurationFormat puts a no-break space between the number and the unit.
-		expect(embed.title).toMatch(/^Statistiques des tickets : les derniers 30\sjours$/);
+		expect(embed.title).toMatch(/^Statistiques des tickets sur une période de 30\sjours$/);
 		expect(embed.description).toContain('Délai médian avant fermeture : **pas de données**');
 	});
 });
