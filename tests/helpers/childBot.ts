@@ -87,6 +87,12 @@ export interface ChildBot {
 	/** Schedules a job through the child's own task queue. @returns its job id. @throws what the child's schedule threw. */
 	schedule<T extends TaskName>(task: T, options: ScheduleOptions<TaskPayloads[T]>): Promise<string>;
 	/**
+	 * Calls a method of a part of a plugin's service in the child, named by its path (`opening.open` for
+	 * `pluginHost.service('tickets').opening.open(...args)`); untyped, otherwise as {@link call}.
+	 * @throws Error with the child's error text when the call failed there.
+	 */
+	callPath(plugin: PluginName, path: string, ...args: unknown[]): Promise<unknown>;
+	/**
 	 * Calls a method of a plugin's service in the child (`pluginHost.service(plugin)[method](...args)`), for tests that
 	 * act in a second process (two processes numbering cases). Arguments and the result cross as JSON.
 	 * @throws Error with the child's error text when the call failed there.
@@ -176,6 +182,9 @@ export async function startChildBot(options: ChildBotOptions): Promise<ChildBot>
 			await exited;
 		},
 		call(plugin, method, ...args) {
+			return bot.callPath(plugin, method, ...args);
+		},
+		callPath(plugin, method, ...args) {
 			return new Promise<unknown>((resolve, reject) => {
 				const id = nextId++;
 				const onMessage = (message: ChildBotMessage) => {

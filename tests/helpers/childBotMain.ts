@@ -58,9 +58,13 @@ try {
 		);
 	};
 	callService = (request) => {
-		const service = handle.pluginHost.service(request.plugin as never) as Record<string, (...args: unknown[]) => unknown>;
+		// `method` may be a path through the service's parts (`opening.open`): the method is called on its owner.
+		const path = request.method.split('.');
+		const name = path.pop()!;
+		let owner = handle.pluginHost.service(request.plugin as never) as Record<string, unknown>;
+		for (const part of path) owner = owner[part] as Record<string, unknown>;
 		Promise.resolve()
-			.then(() => service[request.method]!(...request.args))
+			.then(() => (owner[name] as (...args: unknown[]) => unknown).call(owner, ...request.args))
 			.then(
 				(result) => send({ type: 'called', id: request.id, result: JSON.parse(JSON.stringify(result ?? null)) as unknown }),
 				(error: unknown) => send({ type: 'called', id: request.id, error: String(error) })

@@ -107,6 +107,8 @@ const REASON_MAX = 512;
 export class TicketOpening {
 	/** A REST client of its own that refuses to wait on a rate limit (renames and topics: see {@link #rest}). */
 	#noWaitRest: REST | null = null;
+	/** Reads of guilds this process does not hold in progress (see {@link #guild}), by guild id. */
+	readonly #guildReads = new Map<string, Promise<Guild | null>>();
 
 	public constructor(private readonly service: TicketService) {}
 
@@ -275,9 +277,20 @@ export class TicketOpening {
 	 * REST only), fetched from Discord with its channels and the bot's member. Null when Discord cannot say.
 	 */
 	async #guild(guildId: string): Promise<Guild | null> {
-		const { client } = this.service.ctx;
-		const cached = client.guilds.cache.get(guildId);
+		const cached = this.service.ctx.client.guilds.cache.get(guildId);
 		if (cached?.available && cached.members.me) return cached;
+		// Opens at once share one read.
+		let reading = this.#guildReads.get(guildId);
+		if (!reading) {
+			reading = this.#readGuild(guildId).finally(() => this.#guildReads.delete(guildId));
+			this.#guildReads.set(guildId, reading);
+		}
+		return reading;
+	}
+
+	/** {@link #guild}'s read from Discord. */
+	async #readGuild(guildId: string): Promise<Guild | null> {
+		const { client } = this.service.ctx;
 		try {
 			const guild = await client.guilds.fetch({ guild: guildId, force: true });
 			await guild.channels.fetch();
