@@ -103,9 +103,19 @@ export class TicketActivity {
 	}
 
 	/**
-	 * Sets the last activity of `channelId` to `at` (ms): at reopen, or when the auto-close job finds none recorded
-	 * (Redis lost it) and counts from now rather than closing a ticket it knows nothing about. With `firstStaffAt`,
-	 * also marks the first staff answer as known (a reopened ticket that had one).
+	 * The last recorded activity of `channelId` (ms), or, when none is recorded (a ticket nobody wrote in yet, or Redis
+	 * lost it), `fallback` (ms), recorded from now on unless a message was recorded meanwhile. One round trip (a
+	 * transaction); for the auto-close job, not the message path.
+	 */
+	public async lastActivityOr(channelId: string, fallback: number): Promise<number> {
+		const results = await this.service.ctx.redis.multi().hsetnx(this.activityKey, channelId, String(fallback)).hget(this.activityKey, channelId).exec();
+		const stored = results?.[1]?.[1];
+		return typeof stored === 'string' ? Number(stored) : fallback;
+	}
+
+	/**
+	 * Sets the last activity of `channelId` to `at` (ms), at reopen. With `firstStaffAt`, also marks the first staff
+	 * answer as known (a reopened ticket that had one).
 	 */
 	public async touch(channelId: string, at: number, firstStaffAt: number | null = null): Promise<void> {
 		const multi = this.service.ctx.redis.multi().hset(this.activityKey, channelId, String(at));

@@ -532,7 +532,7 @@ export class TicketClosing {
 
 	/**
 	 * Arms the auto-close job of an open ticket (call after open; done again at reopen and start-up): due when its last
-	 * activity (Redis; its creation when none) plus `autoCloseInactiveSeconds` is reached. Nothing when auto-close is
+	 * activity (Redis; its creation when none is recorded) plus `autoCloseInactiveSeconds` is reached. Nothing when auto-close is
 	 * off in the guild or a job is already pending (unless `replace`).
 	 * @returns whether a job is pending now.
 	 */
@@ -541,7 +541,7 @@ export class TicketClosing {
 		if (config.autoCloseInactiveSeconds === null) return false;
 		const ticket = await store.findById(this.#ctx.em(), ticketId);
 		if (!ticket || ticket.guildId !== guildId || ticket.status !== 'open' || !ticket.channelId) return false;
-		const last = (await this.service.activity.lastActivity(ticket.channelId)) ?? ticket.createdAt;
+		const last = await this.service.activity.lastActivityOr(ticket.channelId, ticket.createdAt);
 		await this.#scheduleAutoClose(guildId, ticketId, last + config.autoCloseInactiveSeconds * 1_000, null, { replace });
 		return true;
 	}
@@ -594,12 +594,9 @@ export class TicketClosing {
 		const inactiveMs = config.autoCloseInactiveSeconds * 1_000;
 		const warningMs = config.autoCloseWarningSeconds * 1_000;
 		const now = this.#ctx.clock.now();
-		let last = await this.service.activity.lastActivity(ticket.channelId);
-		if (last === null) {
-			// Redis lost the activity: count from now rather than close a ticket whose activity is unknown.
-			last = now;
-			await this.service.activity.touch(ticket.channelId, now);
-		}
+		// None recorded: nobody wrote since it opened (or Redis lost it: then the warning comes early, and anyone writing
+		// keeps the ticket open).
+		const last = await this.service.activity.lastActivityOr(ticket.channelId, ticket.createdAt);
 		const rearm = (at: number, warned: number | null) => this.#scheduleAutoClose(guildId, ticketId, at, warned, { fromKey: jobKey });
 		if (warnedAt !== null && last <= warnedAt) {
 			if (now >= warnedAt + warningMs) {
