@@ -320,6 +320,20 @@ describe('two quick clicks', () => {
 	});
 });
 
+describe('a staff log the bot cannot post in', () => {
+	it('leaves the ticket open and logs a warning', async () => {
+		const hidden = guild.createChannel({ name: 'hidden-log', type: ChannelType.GuildText, permissionOverwrites: [{ id: guild.botRoleId, type: 0, deny: P.SendMessages }] });
+		await service(bot).ctx.updateConfig(guild.id, () => ({ staffLogChannelId: hidden.id }));
+		emu.expectFailures((failure) => failure.code === 50013);
+		const { answer, ticket } = await openFromPanel(emu, bot, where, newMember([roles.verified]).id, 'quick');
+		expect(answer.content).toMatch(/^Your ticket is open: <#\d+>$/);
+		expect(ticket!.status).toBe('open');
+		expect(botMessages(emu, guild, hidden.id)).toEqual([]);
+		await vi.waitFor(() => expect(bot.logs.lines.some((line) => line.includes(`Tickets staff log of guild ${guild.id}`) && line.includes('not logged'))).toBe(true));
+		await service(bot).ctx.updateConfig(guild.id, () => ({ staffLogChannelId: staffLogId }));
+	});
+});
+
 /** The panel of the extra types added by {@link addTypes}. */
 let lockedWhere: PostedPanel;
 
