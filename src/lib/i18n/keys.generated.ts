@@ -1418,6 +1418,7 @@ export interface BotTranslationPlaceholders {
 	'tickets:open.refusals.memberLimitOpening': 'limit';
 	'tickets:open.refusals.missingRole': 'roles';
 	'tickets:open.refusals.noChannel': never;
+	'tickets:open.refusals.openerCannotView': 'channel';
 	'tickets:open.refusals.placeCategoryFull': never;
 	'tickets:open.refusals.placeGuildFull': never;
 	'tickets:open.refusals.placeMemberNotAdded': never;

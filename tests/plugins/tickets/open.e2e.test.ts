@@ -268,6 +268,22 @@ describe('refusals: translated, ephemeral, nothing made', () => {
 		);
 	});
 
+	it('a thread ticket whose channel the member cannot see', async () => {
+		const hidden = guild.createChannel({
+			name: 'staff-only',
+			type: ChannelType.GuildText,
+			permissionOverwrites: [
+				{ id: guild.everyoneRoleId, type: 0, deny: P.ViewChannel },
+				{ id: guild.botRoleId, type: 0, allow: P.ViewChannel }
+			]
+		});
+		await addTypes(ticketType({ id: 'hidden-thread', name: 'Hidden thread', mode: 'thread', channelId: hidden.id }));
+		await refused(
+			() => seen(pressOpen(emu, lockedWhere, newMember().id, 'hidden-thread')),
+			`This ticket opens as a private thread in <#${hidden.id}>, which you cannot see, so you would not see your ticket. Ask the staff to let you see that channel.`
+		);
+	});
+
 	it('a category or thread channel deleted by hand', async () => {
 		const doomedCategory = guild.createChannel({ name: 'Doomed', type: ChannelType.GuildCategory });
 		const doomedChannel = guild.createChannel({ name: 'doomed', type: ChannelType.GuildText });

@@ -2,6 +2,7 @@ import {
 	ChannelType,
 	DiscordAPIError,
 	OverwriteType,
+	PermissionFlagsBits,
 	RateLimitError,
 	REST,
 	RESTJSONErrorCodes,
@@ -71,6 +72,7 @@ export type OpenProblem =
 	| { kind: 'no-channel' }
 	| { kind: 'parent-missing'; mode: 'channel' | 'thread'; parentId: string }
 	| { kind: 'bot-permissions'; permissions: PermissionsString[]; whereId: string | null }
+	| { kind: 'opener-cannot-view'; channelId: string }
 	| { kind: 'member-limit'; limit: number; channelIds: string[] }
 	| { kind: 'total-limit'; limit: number }
 	| { kind: 'cooldown'; retryAt: number; now: number }
@@ -261,6 +263,10 @@ export class TicketOpening {
 		if (channel?.type !== ChannelType.GuildText) return { problem: { kind: 'parent-missing', mode: 'thread', parentId: type.channelId } };
 		const missing = missingBotPermissions(guild, channel, THREAD_MODE_PERMISSIONS);
 		if (missing.length > 0) return { problem: { kind: 'bot-permissions', permissions: missing, whereId: channel.id } };
+		// A private thread is seen only by members who can see its channel (Discord): an opener who cannot would get a
+		// ticket they never see. Checked when the member is in the cache (always, for an open from an interaction).
+		const opener = guild.members.cache.get(request.userId);
+		if (opener && !channel.permissionsFor(opener).has(PermissionFlagsBits.ViewChannel)) return { problem: { kind: 'opener-cannot-view', channelId: channel.id } };
 		return { type, parent: channel };
 	}
 

@@ -25,6 +25,8 @@ export function openProblemText(t: Translate, locale: string, problem: OpenProbl
 			return problem.whereId === null
 				? t('tickets:open.refusals.botPermissionsGuild', { permissions: formatPermissions(t, problem.permissions) })
 				: t('tickets:open.refusals.botPermissions', { permissions: formatPermissions(t, problem.permissions), where: `<#${problem.whereId}>` });
+		case 'opener-cannot-view':
+			return t('tickets:open.refusals.openerCannotView', { channel: `<#${problem.channelId}>` });
 		case 'member-limit':
 			return problem.channelIds.length > 0
 				? t('tickets:open.refusals.memberLimit', { limit: problem.limit, channels: problem.channelIds.map((id) => `<#${id}>`).join(', ') })
