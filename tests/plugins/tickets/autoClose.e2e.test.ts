@@ -156,4 +156,17 @@ describe('auto-close', () => {
 		await vi.waitFor(async () => expect((await service.closing.reopen(world.guild.id, ticket.id, world.staff.id)).kind).toBe('reopened'), { timeout: 10_000 });
 		await waitForJobAt(ticket.id, clock.now() + INACTIVE);
 	});
+
+	it('the start-up reconcile arms an open ticket whose job was lost', async () => {
+		const erin = newMember();
+		const { ticket } = await openTestTicket(bot, world, service, clock, erin);
+		const openedAt = clock.now();
+		for (const key of autoCloseKeys(ticket.id)) await bot.handle.taskQueue.cancel(AUTO_CLOSE_TASK, world.guild.id, key);
+		expect(await pendingJobs(ticket.id)).toEqual([]);
+		await service.reconcile();
+		await waitForJobAt(ticket.id, openedAt + INACTIVE);
+		// A second reconcile keeps that one job.
+		await service.reconcile();
+		await waitForJobAt(ticket.id, openedAt + INACTIVE);
+	});
 });

@@ -10,8 +10,10 @@ import { DiscordEmulator, type MemberView } from '@hearth/discord-emulator';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../src/lib/clock.js';
+import type { TaskEnvelope } from '../../../src/lib/tasks/types.js';
 import { ticketsPlugin } from '../../../src/plugins/tickets/index.js';
 import { CLOSE_REQUEST_TASK, closeRequestKey, DELETE_CHANNEL_TASK, deleteChannelKey } from '../../../src/plugins/tickets/service/closing.js';
+import * as store from '../../../src/plugins/tickets/service/store.js';
 import type { TicketService } from '../../../src/plugins/tickets/service/TicketService.js';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
 import { HOUR, MINUTE, START } from '../moderation/e2eHelpers.js';
@@ -245,3 +247,29 @@ describe('deleted by hand', () => {
 		expect(await service.ctx.redis.hexists(service.activity.channelsKey, channelId)).toBe(0);
 	});
 });
+
+describe('start-up reconcile', () => {
+	it('finishes a close whose finishing job was lost, and re-arms a lost channel deletion', async () => {
+		const judy = newMember();
+		const { ticket, channelId } = await openTestTicket(bot, world, service, clock, judy);
+		// Closed in PostgreSQL, its job gone (as if Redis had lost it): nothing locked, no notice.
+		const closedAt = clock.now();
+		await store.updateTicket(service.ctx.em(), ticket.id, { status: 'closed', closed_at: closedAt, closed_by_id: world.staff.id }, ['open']);
+		await service.activity.unregister(channelId);
+		await service.reconcile();
+		await waitForBotMessage(emu, channelId, (message) => message.content.includes('was closed by'), 'closed notice');
+		await vi.waitFor(() => expect(overwriteOf(world, channelId, judy.id)!.deny & PermissionFlagsBits.SendMessages).toBe(PermissionFlagsBits.SendMessages));
+		await vi.waitFor(async () => expect(await bot.handle.taskQueue.stateOf(DELETE_CHANNEL_TASK, world.guild.id, deleteChannelKey(ticket.id))).toBe('delayed'));
+
+		// The deletion job lost: the next start-up puts it back, due at the end of the reopen window; nothing posted twice.
+		await bot.handle.taskQueue.cancel(DELETE_CHANNEL_TASK, world.guild.id, deleteChannelKey(ticket.id));
+		await service.reconcile();
+		const job = await bot.handle.taskQueue.queue.getJob(`${DELETE_CHANNEL_TASK}/${world.guild.id}/${deleteChannelKey(ticket.id)}`);
+		expect((job?.data as TaskEnvelope).dueAt).toBe(closedAt + 10 * MINUTE);
+		expect(botMessages(emu, channelId, (message) => message.content.includes('was closed by'))).toHaveLength(1);
+		clock.advance(10 * MINUTE);
+		await bot.handle.taskQueue.promoteDue();
+		await waitForTicket(service, ticket.id, (row) => row.channelDeletedAt !== null, 'deleted');
+	});
+});
+

@@ -12,7 +12,9 @@ import {
 } from 'discord.js';
 import type { Translate } from '../../../lib/i18n.js';
 import { fitContent } from '../../../lib/replies.js';
-import { ticketCustomId } from './customIds.js';
+import { buildCustomId } from '../../../lib/customId.js';
+import { TICKETS_PLUGIN_NAME } from '../lib/config.js';
+import { TICKET_ACTIONS } from './customIds.js';
 import { formatTicketNumber } from '../lib/naming.js';
 
 /**
@@ -34,14 +36,14 @@ export const RATINGS = [1, 2, 3, 4, 5] as const;
 /** Discord's limit on a modal's title: 45 characters. */
 const MODAL_TITLE_MAX = 45;
 
-/** The custom id of the comment modal's text input. */
-export const COMMENT_FIELD = ticketCustomId('comment-modal', 'text');
+/** The custom id of the comment modal's text input: `tickets:comment-text`. */
+export const COMMENT_FIELD = buildCustomId(TICKETS_PLUGIN_NAME, 'comment-text');
 
 /** The Close / Cancel buttons under a close confirmation. */
 export function confirmCloseRow(t: Translate, ticketId: number): ActionRowBuilder<ButtonBuilder> {
 	return new ActionRowBuilder<ButtonBuilder>().addComponents(
-		new ButtonBuilder().setCustomId(ticketCustomId('close-confirm', ticketId)).setStyle(ButtonStyle.Danger).setLabel(t('tickets:close.confirmButton')),
-		new ButtonBuilder().setCustomId(ticketCustomId('close-cancel', ticketId)).setStyle(ButtonStyle.Secondary).setLabel(t('tickets:close.cancelButton'))
+		new ButtonBuilder().setCustomId(buildCustomId(TICKETS_PLUGIN_NAME, TICKET_ACTIONS.closeConfirm, ticketId)).setStyle(ButtonStyle.Danger).setLabel(t('tickets:close.confirmButton')),
+		new ButtonBuilder().setCustomId(buildCustomId(TICKETS_PLUGIN_NAME, TICKET_ACTIONS.closeCancel, ticketId)).setStyle(ButtonStyle.Secondary).setLabel(t('tickets:close.cancelButton'))
 	);
 }
 
@@ -53,7 +55,7 @@ export function confirmCloseText(t: Translate, number: string, reason: string | 
 /** The Reopen button under a "closed" notice. */
 export function reopenRow(t: Translate, ticketId: number): ActionRowBuilder<ButtonBuilder> {
 	return new ActionRowBuilder<ButtonBuilder>().addComponents(
-		new ButtonBuilder().setCustomId(ticketCustomId('reopen', ticketId)).setStyle(ButtonStyle.Secondary).setLabel(t('tickets:close.reopenButton'))
+		new ButtonBuilder().setCustomId(buildCustomId(TICKETS_PLUGIN_NAME, TICKET_ACTIONS.reopen, ticketId)).setStyle(ButtonStyle.Secondary).setLabel(t('tickets:close.reopenButton'))
 	);
 }
 
@@ -78,7 +80,7 @@ export function closedNotice(
 /** The Keep open button under a close request. */
 export function keepOpenRow(t: Translate, ticketId: number): ActionRowBuilder<ButtonBuilder> {
 	return new ActionRowBuilder<ButtonBuilder>().addComponents(
-		new ButtonBuilder().setCustomId(ticketCustomId('keep-open', ticketId)).setStyle(ButtonStyle.Success).setLabel(t('tickets:closeRequest.keepOpenButton'))
+		new ButtonBuilder().setCustomId(buildCustomId(TICKETS_PLUGIN_NAME, TICKET_ACTIONS.keepOpen, ticketId)).setStyle(ButtonStyle.Success).setLabel(t('tickets:closeRequest.keepOpenButton'))
 	);
 }
 
@@ -101,7 +103,7 @@ export function feedbackRows(t: Translate, ticketId: number, rating: number | nu
 	const ratings = new ActionRowBuilder<ButtonBuilder>().addComponents(
 		RATINGS.map((value) =>
 			new ButtonBuilder()
-				.setCustomId(ticketCustomId('rate', ticketId, value))
+				.setCustomId(buildCustomId(TICKETS_PLUGIN_NAME, TICKET_ACTIONS.rate, ticketId, value))
 				.setStyle(value === rating ? ButtonStyle.Primary : ButtonStyle.Secondary)
 				.setEmoji('⭐')
 				.setLabel(String(value))
@@ -111,7 +113,7 @@ export function feedbackRows(t: Translate, ticketId: number, rating: number | nu
 	return [
 		ratings,
 		new ActionRowBuilder<ButtonBuilder>().addComponents(
-			new ButtonBuilder().setCustomId(ticketCustomId('comment', ticketId)).setStyle(ButtonStyle.Secondary).setLabel(t('tickets:feedback.commentButton'))
+			new ButtonBuilder().setCustomId(buildCustomId(TICKETS_PLUGIN_NAME, TICKET_ACTIONS.comment, ticketId)).setStyle(ButtonStyle.Secondary).setLabel(t('tickets:feedback.commentButton'))
 		)
 	];
 }
@@ -119,10 +121,10 @@ export function feedbackRows(t: Translate, ticketId: number, rating: number | nu
 /** The comment modal: one paragraph of at most {@link FEEDBACK_COMMENT_MAX} characters, prefilled with the last comment. */
 export function commentModal(t: Translate, ticket: { id: number; number: number }, current: string | null): ModalBuilder {
 	const title = t('tickets:feedback.modalTitle', { number: formatTicketNumber(ticket.number) });
-	const input = new TextInputBuilder().setCustomId(COMMENT_FIELD).setStyle(TextInputStyle.Paragraph).setMaxLength(FEEDBACK_COMMENT_MAX).setMinLength(1).setRequired(true);
+	const input = new TextInputBuilder().setCustomId(buildCustomId(TICKETS_PLUGIN_NAME, 'comment-text')).setStyle(TextInputStyle.Paragraph).setMaxLength(FEEDBACK_COMMENT_MAX).setMinLength(1).setRequired(true);
 	if (current) input.setValue(current.slice(0, FEEDBACK_COMMENT_MAX));
 	return new ModalBuilder()
-		.setCustomId(ticketCustomId('comment-modal', ticket.id))
+		.setCustomId(buildCustomId(TICKETS_PLUGIN_NAME, TICKET_ACTIONS.commentModal, ticket.id))
 		.setTitle(title.length <= MODAL_TITLE_MAX ? title : `${title.slice(0, MODAL_TITLE_MAX - 1)}…`)
 		.addLabelComponents(new LabelBuilder().setLabel(t('tickets:feedback.modalLabel')).setDescription(t('tickets:feedback.modalHint')).setTextInputComponent(input));
 }
