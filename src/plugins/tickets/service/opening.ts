@@ -193,15 +193,22 @@ export class TicketOpening {
 			throw error;
 		}
 		let opened: TicketRecord | null = null;
+		let adopted: TicketRecord | null = null;
 		try {
 			opened = await store.markOpen(ctx.em(), ticket.id, place.id, place.parentId);
-		} finally {
 			if (!opened) {
-				// The row was taken from us (a repair that judged it stale) or PostgreSQL failed: the channel goes.
+				// An open slower than a minute: its repair may have found this channel and opened the ticket in it already.
+				const current = await store.findById(ctx.em(), ticket.id);
+				if (current?.status === 'open' && current.channelId === place.id) adopted = current;
+			}
+		} finally {
+			if (!opened && !adopted) {
+				// The row was removed by a repair that found no channel yet, or PostgreSQL failed: the channel goes.
 				await place.delete(auditReason(`Ticket #${ticket.number} could not be recorded`)).catch(() => undefined);
 				await store.removeOpening(ctx.em(), ticket.id).catch(() => undefined);
 			}
 		}
+		if (adopted) return { kind: 'opened', ticket: adopted, channelId: place.id };
 		if (!opened) return refused({ kind: 'unavailable' });
 		return { kind: 'opened', ticket: await this.#settle(guild, opened, type, request.userId), channelId: place.id };
 	}
