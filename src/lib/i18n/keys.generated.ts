@@ -1176,6 +1176,7 @@ export interface BotTranslationPlaceholders {
 	'tickets:autoClose.reason': 'duration';
 	'tickets:autoClose.warning': 'inactive' | 'time';
 	'tickets:close.alreadyClosed': 'number';
+	'tickets:close.botPermissions': 'number' | 'permissions';
 	'tickets:close.cancelButton': never;
 	'tickets:close.cancelled': 'number';
 	'tickets:close.closedBy': 'number' | 'user';
@@ -1432,6 +1433,7 @@ export interface BotTranslationPlaceholders {
 	'tickets:panel.defaultTitle': never;
 	'tickets:panel.selectPlaceholder': never;
 	'tickets:plugin.description': never;
+	'tickets:reopen.botPermissions': 'number' | 'permissions';
 	'tickets:reopen.closing': 'number';
 	'tickets:reopen.deleted': 'number';
 	'tickets:reopen.done': 'number';

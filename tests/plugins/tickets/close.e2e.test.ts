@@ -16,7 +16,7 @@ import { CLOSE_REQUEST_TASK, closeRequestKey, DELETE_CHANNEL_TASK, deleteChannel
 import * as store from '../../../src/plugins/tickets/service/store.js';
 import type { TicketService } from '../../../src/plugins/tickets/service/TicketService.js';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
-import { HOUR, MINUTE, START } from '../moderation/e2eHelpers.js';
+import { finalAnswer, HOUR, MINUTE, START } from '../moderation/e2eHelpers.js';
 import {
 	botMessages,
 	configureTickets,
@@ -133,6 +133,34 @@ describe('close with confirmation', () => {
 		const closed = await waitForTicket(service, ticket.id, (row) => row.status === 'closed', 'closed');
 		expect(closed).toMatchObject({ closedById: world.staff.id, closeReason: 'solved by a reboot' });
 		await waitForBotMessage(emu, channelId, (message) => message.content.includes('solved by a reboot'), 'closed notice with the reason');
+	});
+});
+
+describe('the bot missing permissions', () => {
+	it('Close and Reopen are refused, naming what the bot lacks, and change nothing', async () => {
+		const kim = newMember();
+		const { ticket, channelId, welcomeId } = await openTestTicket(bot, world, service, clock, kim);
+		const where = { guildId: world.guild.id, channelId };
+		const owner = world.guild.ownerId;
+		const deny = (bits: bigint) => emu.channels.editOverwrite({ channelId, actorId: owner, id: emu.bot.id, type: 1, allow: String(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory), deny: String(bits) });
+		deny(PermissionFlagsBits.ManageRoles);
+		await vi.waitFor(() => expect(service.closing.missingPermissions(ticket)).toEqual(['ManageRoles']));
+		const refused = await press(emu, where, kim.id, welcomeId, `tickets:close:${ticket.id}`).waitForReply();
+		expect(refused.content).toContain('I am missing Manage Roles');
+		expect((await ticketNow(service, ticket.id)).status).toBe('open');
+
+		deny(0n);
+		await vi.waitFor(() => expect(service.closing.missingPermissions(ticket)).toEqual([]));
+		await service.closing.close(world.guild.id, ticket.id, kim.id, null);
+		const notice = await waitForBotMessage(emu, channelId, (message) => message.content.includes('was closed by'), 'closed notice');
+		await vi.waitFor(async () => expect(await bot.handle.taskQueue.stateOf(DELETE_CHANNEL_TASK, world.guild.id, deleteChannelKey(ticket.id))).toBe('delayed'));
+		deny(PermissionFlagsBits.ManageRoles | PermissionFlagsBits.ManageChannels);
+		await vi.waitFor(() => expect(service.closing.missingPermissions(ticket)).toHaveLength(2));
+		const notReopened = await finalAnswer(press(emu, where, world.staff.id, notice.id, `tickets:reopen:${ticket.id}`), 'Reopen');
+		expect(notReopened.content).toContain('I cannot reopen ticket');
+		expect(notReopened.content).toContain('Manage Roles');
+		expect((await ticketNow(service, ticket.id)).status).toBe('closed');
+		expect(await bot.handle.taskQueue.stateOf(DELETE_CHANNEL_TASK, world.guild.id, deleteChannelKey(ticket.id))).toBe('delayed');
 	});
 });
 

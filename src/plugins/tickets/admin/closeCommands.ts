@@ -2,7 +2,7 @@ import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction 
 import type { AdminHandler } from '../../../lib/commands/adminContext.js';
 import { durationMs, formatDuration } from '../../../lib/durations.js';
 import { translatedUserError } from '../../../lib/errors.js';
-import type { Translate } from '../../../lib/i18n.js';
+import { formatPermissions, type Translate } from '../../../lib/i18n.js';
 import { NO_PINGS } from '../../../lib/replies.js';
 import { CLOSE_REQUEST_MAX_MS, CLOSE_REQUEST_MIN_MS, isTicketStaff, memberFacts, type ReopenResult } from '../service/closing.js';
 import type { TicketRecord } from '../service/store.js';
@@ -49,9 +49,18 @@ export async function requireOpenerOrStaff(service: TicketService, interaction: 
 }
 
 /**
+ * @throws UserError `tickets:close.botPermissions` naming what the bot lacks in the ticket to close it (lock, delete,
+ *   read the history: service/closing.ts `CLOSING_PERMISSIONS`), so that a close is refused rather than left half-done.
+ */
+export function requireBotPermissions(service: TicketService, t: Translate, ticket: TicketRecord): void {
+	const missing = service.closing.missingPermissions(ticket);
+	if (missing.length > 0) throw translatedUserError('tickets:close.botPermissions', { number: formatTicketNumber(ticket.number), permissions: formatPermissions(t, missing) });
+}
+
+/**
  * Answers a close (the command or the welcome's Close button) with the confirmation only the member sees; the reason
  * waits in Redis for the Close press (service `holdReason`).
- * @throws UserError `tickets:close.alreadyClosed` (closed already), `notAllowed`, `reasonTooLong`.
+ * @throws UserError `tickets:close.alreadyClosed` (closed already), `notAllowed`, `reasonTooLong`, `botPermissions`.
  */
 export async function askCloseConfirmation(
 	service: TicketService,
@@ -63,6 +72,7 @@ export async function askCloseConfirmation(
 	if (ticket.status !== 'open') throw translatedUserError('tickets:close.alreadyClosed', { number: formatTicketNumber(ticket.number) });
 	await requireOpenerOrStaff(service, interaction, ticket);
 	if (reason !== null && reason.length > CLOSE_REASON_MAX) throw translatedUserError('tickets:close.reasonTooLong', { max: CLOSE_REASON_MAX });
+	requireBotPermissions(service, t, ticket);
 	await service.closing.holdReason(ticket.id, interaction.user.id, reason);
 	await interaction.reply({ content: confirmCloseText(t, formatTicketNumber(ticket.number), reason), components: [confirmCloseRow(t, ticket.id)], flags: MessageFlags.Ephemeral, ...NO_PINGS });
 }
@@ -77,7 +87,8 @@ export const ticketClose: AdminHandler<TicketService> = async ({ interaction, t,
 /**
  * `/ticket close-request [delay] [reason]` (staff): records the request and answers in the channel, pinging the opener,
  * with a Keep open button. `delay` as people type it (`30m`, `2h`, `1d`), 1 minute to 30 days.
- * @throws UserError `tickets:close.notTicket`, `staffOnly`, `notOpen`, `reasonTooLong`, `tickets:closeRequest.badDelay`.
+ * @throws UserError `tickets:close.notTicket`, `staffOnly`, `notOpen`, `reasonTooLong`, `botPermissions`,
+ *   `tickets:closeRequest.badDelay`.
  */
 export const ticketCloseRequest: AdminHandler<TicketService> = async ({ interaction, t, locale, service }) => {
 	const ticket = await ticketHere(service, interaction);
@@ -99,6 +110,7 @@ export const ticketCloseRequest: AdminHandler<TicketService> = async ({ interact
 	}
 	const reason = interaction.options.getString('reason')?.trim() || null;
 	if (reason !== null && reason.length > CLOSE_REASON_MAX) throw translatedUserError('tickets:close.reasonTooLong', { max: CLOSE_REASON_MAX });
+	requireBotPermissions(service, t, ticket);
 	const request = await service.closing.requestClose(ticket.guildId, ticket.id, interaction.user.id, delay, reason);
 	if (!request) throw translatedUserError('tickets:close.notOpen', { number: formatTicketNumber(ticket.number) });
 	await interaction.reply({
@@ -110,7 +122,8 @@ export const ticketCloseRequest: AdminHandler<TicketService> = async ({ interact
 
 /**
  * Carries out a reopen (the command or the Reopen button) for staff and says how it went, ephemerally.
- * @throws UserError `tickets:close.staffOnly`, `tickets:reopen.notClosed`, `deleted`, `closing`, `tickets:close.unknownTicket`.
+ * @throws UserError `tickets:close.staffOnly`, `tickets:reopen.notClosed`, `deleted`, `closing`, `botPermissions`,
+ *   `tickets:close.unknownTicket`.
  */
 export async function reopenAs(
 	service: TicketService,
@@ -132,6 +145,8 @@ export async function reopenAs(
 			throw translatedUserError('tickets:reopen.deleted', { number: formatTicketNumber(ticket.number) });
 		case 'closing':
 			throw translatedUserError('tickets:reopen.closing', { number: formatTicketNumber(ticket.number) });
+		case 'bot-permissions':
+			throw translatedUserError('tickets:reopen.botPermissions', { number: formatTicketNumber(ticket.number), permissions: formatPermissions(t, result.missing) });
 		default:
 			throw translatedUserError('tickets:close.unknownTicket');
 	}

@@ -4,7 +4,7 @@ import { translatedUserError } from '../../../lib/errors.js';
 import { translateInteraction } from '../../../lib/i18n.js';
 import { PluginInteractionHandler } from '../../../lib/plugins/pieces.js';
 import { NO_PINGS } from '../../../lib/replies.js';
-import { requireOpenerOrStaff } from '../admin/closeCommands.js';
+import { requireBotPermissions, requireOpenerOrStaff } from '../admin/closeCommands.js';
 import * as store from '../service/store.js';
 import { ticketIdOf } from '../views/customIds.js';
 import { formatTicketNumber } from '../lib/naming.js';
@@ -30,6 +30,7 @@ export class TicketsCloseConfirmButtonHandler extends PluginInteractionHandler<'
 		const ticket = await store.findById(this.service.ctx.em(), ticketId);
 		if (!ticket || ticket.guildId !== interaction.guildId) throw translatedUserError('tickets:close.unknownTicket');
 		await requireOpenerOrStaff(this.service, interaction, ticket);
+		if (ticket.status === 'open') requireBotPermissions(this.service, t, ticket);
 		const reason = await this.service.closing.takeReason(ticketId, interaction.user.id);
 		const result = await this.service.closing.close(ticket.guildId, ticketId, interaction.user.id, reason);
 		const content =

@@ -4,6 +4,7 @@ import {
 	PermissionFlagsBits,
 	RESTJSONErrorCodes,
 	type APIInteractionGuildMember,
+	type PermissionsString,
 	type Channel,
 	type GuildTextBasedChannel,
 	type ThreadChannel
@@ -15,7 +16,7 @@ import { typeById, type TicketsConfig } from '../lib/config.js';
 import { formatTicketNumber } from '../lib/naming.js';
 import { DEFAULT_UPLOAD_LIMIT_BYTES, uploadLimitForPremiumTier } from '../lib/transcriptBudget.js';
 import { closedNotice, feedbackRows, inactivityWarning } from '../views/closing.js';
-import { removeEmptyOverflow } from './channels.js';
+import { missingBotPermissions, removeEmptyOverflow } from './channels.js';
 import { logTicketEvent } from './staffLog.js';
 import * as store from './store.js';
 import type { TicketRecord } from './store.js';
@@ -71,7 +72,19 @@ export type ReopenResult =
 	| { kind: 'deleted'; ticket: TicketRecord }
 	/** Its close is still being finished (transcript, lock), or its channel is being deleted right now. */
 	| { kind: 'closing'; ticket: TicketRecord }
+	/** The bot lacks these permissions in the channel or thread (nothing was changed). */
+	| { kind: 'bot-permissions'; ticket: TicketRecord; missing: PermissionsString[] }
 	| { kind: 'unknown' };
+
+/**
+ * What the bot needs in a ticket to close and reopen it: channel mode Manage Roles (the opener's Send Messages taken
+ * and given back), Manage Channels (the deletion) and Read Message History (the transcript); thread mode Manage
+ * Threads (lock, archive, unarchive) and Read Message History.
+ */
+export const CLOSING_PERMISSIONS: Readonly<Record<TicketRecord['mode'], readonly PermissionsString[]>> = {
+	channel: ['ViewChannel', 'ManageRoles', 'ManageChannels', 'ReadMessageHistory'],
+	thread: ['ViewChannel', 'ManageThreads', 'ReadMessageHistory']
+};
 
 /** What a member may do in a ticket: the roles they hold and their guild permissions. */
 export interface MemberFacts {
@@ -168,6 +181,17 @@ export class TicketClosing {
 		}
 		const after = (await store.findById(this.#ctx.em(), ticketId))!;
 		return after.status === 'closed' ? { kind: 'already', ticket: after } : { kind: 'not-open', ticket: after };
+	}
+
+	/**
+	 * The permissions of {@link CLOSING_PERMISSIONS} the bot lacks in the ticket's channel or thread, from the guild's
+	 * cache (empty when this process does not hold the guild, or the channel is not cached: Discord then answers).
+	 */
+	public missingPermissions(ticket: TicketRecord): PermissionsString[] {
+		const guild = this.#ctx.client.guilds.cache.get(ticket.guildId);
+		const channel = ticket.channelId ? guild?.channels.cache.get(ticket.channelId) : undefined;
+		if (!guild || !channel) return [];
+		return missingBotPermissions(guild, channel, CLOSING_PERMISSIONS[ticket.mode]);
 	}
 
 	/**
@@ -456,6 +480,8 @@ export class TicketClosing {
 			await this.#markChannelDeleted(ticket);
 			return { kind: 'deleted', ticket };
 		}
+		const missing = this.missingPermissions(ticket);
+		if (missing.length > 0) return { kind: 'bot-permissions', ticket, missing };
 		if (ticket.mode === 'channel') {
 			const key = deleteChannelKey(ticketId);
 			if (!(await this.#ctx.tasks.cancel(DELETE_CHANNEL_TASK, guildId, key)) && (await this.#ctx.tasks.stateOf(DELETE_CHANNEL_TASK, guildId, key)) === 'active') {
