@@ -7,7 +7,7 @@
  * by hand closes its ticket.
  */
 import { DiscordEmulator, type MemberView } from '@hearth/discord-emulator';
-import { PermissionFlagsBits } from 'discord-api-types/v10';
+import { PermissionFlagsBits, Routes, type APIMessage } from 'discord-api-types/v10';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../src/lib/clock.js';
 import type { TaskEnvelope } from '../../../src/lib/tasks/types.js';
@@ -179,6 +179,26 @@ describe('the reopen window (channel mode)', () => {
 		expect(deleted.channelDeletedAt).toBe(clock.now());
 		expect(world.guild.channel(channelId)).toBeUndefined();
 		expect((await service.closing.reopen(world.guild.id, ticket.id, world.staff.id)).kind).toBe('deleted');
+	});
+
+	it("the transcript's files still open after the channel is deleted and every old attachment link expired", async () => {
+		const leo = newMember();
+		const { ticket, channelId } = await openTestTicket(bot, world, service, clock, leo);
+		emu.messages.send({ channelId, userId: leo.id, content: 'The log', attachments: [{ filename: 'error.log', content: 'line 1\nline 2' }] });
+		await service.closing.close(world.guild.id, ticket.id, world.staff.id, null);
+		const transcribed = await waitForTicket(service, ticket.id, (row) => row.transcriptUrl !== null, 'transcribed');
+		await vi.waitFor(async () => expect(await bot.handle.taskQueue.stateOf(DELETE_CHANNEL_TASK, world.guild.id, deleteChannelKey(ticket.id))).toBe('delayed'));
+		clock.advance(10 * MINUTE);
+		await bot.handle.taskQueue.promoteDue();
+		await waitForTicket(service, ticket.id, (row) => row.channelDeletedAt !== null, 'deleted');
+		emu.attachments.expireAll();
+		// Discord signs attachment links anew when the message is read again: the transcript's message is.
+		const messageId = transcribed.transcriptUrl!.split('/').at(-1)!;
+		const message = (await bot.handle.client.rest.get(Routes.channelMessage(world.transcriptChannelId, messageId))) as APIMessage;
+		const html = message.attachments.find((file) => file.filename.endsWith('.html'))!;
+		expect(await (await fetch(html.url)).text()).toContain('The log');
+		const file = message.attachments.find((attachment) => attachment.filename.endsWith('error.log'))!;
+		expect(await (await fetch(file.url)).text()).toBe('line 1\nline 2');
 	});
 
 	it('Reopen within the window: the deletion is cancelled, the opener can write again, the ticket is open', async () => {
