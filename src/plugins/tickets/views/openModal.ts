@@ -1,7 +1,7 @@
 import { LabelBuilder, ModalBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
 import { buildCustomId, matchCustomId } from '../../../lib/customId.js';
 import type { Translate } from '../../../lib/i18n.js';
-import { MAX_QUESTIONS, slugSchema, TICKETS_PLUGIN_NAME, type TicketsConfig } from '../lib/config.js';
+import { slugSchema, TICKETS_PLUGIN_NAME, type TicketsConfig } from '../lib/config.js';
 import { cutText } from '../lib/naming.js';
 import { TICKET_ACTIONS } from './customIds.js';
 
@@ -48,6 +48,3 @@ export function parseOpenModal(customId: string): { typeId: string; panelId: str
 	if (args?.length !== 2 || !slugSchema.safeParse(args[0]).success || !slugSchema.safeParse(args[1]).success) return null;
 	return { typeId: args[0]!, panelId: args[1]! };
 }
-
-/** The most questions a modal holds (for the submission's reader). */
-export const QUESTIONS_MAX = MAX_QUESTIONS;
