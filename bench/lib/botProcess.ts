@@ -117,7 +117,10 @@ export async function startBotProcess(launch: BotChildLaunch, readyTimeoutMs: nu
 	const logs = new LogCapture();
 	const started = Date.now();
 	// `--require tsx/cjs` also tells Sapphire's loader that .ts pieces can be loaded; `--expose-gc` serves probes.
-	const child = spawn(process.execPath, ['--expose-gc', '--require', 'tsx/cjs', '--import', 'tsx', childMain], {
+	// BENCH_BOT_NODE_ARGS adds Node flags to the bot process only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (Node
+	// refuses --cpu-prof in NODE_OPTIONS).
+	const extra = (process.env.BENCH_BOT_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+	const child = spawn(process.execPath, [...extra, '--expose-gc', '--require', 'tsx/cjs', '--import', 'tsx', childMain], {
 		cwd: projectRoot,
 		env: { ...process.env, BENCH_BOT_OPTIONS: JSON.stringify(launch) },
 		stdio: ['ignore', 'pipe', 'pipe', 'ipc']

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import emojiRegex from 'emoji-regex';
 import { foldText, isWhitespace } from './normalize.js';
 
@@ -146,5 +146,5 @@ const WHITESPACE_RUN = /\s+/g;
  */
 export function contentFingerprint(text: string): string {
 	const normalized = foldText(text).replace(WHITESPACE_RUN, ' ').trim();
-	return createHash('sha1').update(normalized).digest('hex').slice(0, 16);
+	return hash('sha1', normalized, 'hex').slice(0, 16);
 }

@@ -89,6 +89,9 @@ interface StrikeSource {
 	points: number;
 }
 
+/** Compiled lists kept by their text ({@link AutomodService.compiled}): enough for the guilds of a busy process. */
+const COMPILED_BY_TEXT_MAX = 1_000;
+
 /**
  * The automod service (issue 9): the message hot path, the actions, strikes, Discord's native AutoMod events, and what
  * the commands use. It keeps no per-member state in process memory: spam counters and strike ledgers are in Redis
@@ -103,6 +106,7 @@ export class AutomodService {
 	public readonly windows: SlidingWindows;
 	public readonly native: NativeRules;
 	readonly #compiled = new WeakMap<AutomodConfig, CompiledRules>();
+	readonly #compiledByText = new Map<string, CompiledRules>();
 	readonly #observers = new Set<DecisionObserver>();
 	readonly #decisionSeconds;
 	readonly #hits;
@@ -143,11 +147,22 @@ export class AutomodService {
 		return this.ctx.client.options.intents.has(GatewayIntentBits.MessageContent);
 	}
 
-	/** A config's compiled lists (word trie, RE2 programs), built once per config object. */
+	/**
+	 * A config's compiled lists (word trie, RE2 programs): looked up by the config object, then by the lists' text, so
+	 * that a config read again (the settings cache hands out a new object after any change of the guild's settings, a
+	 * switch turned on or off included) does not compile the same 1,000 words and regexes again. At most
+	 * {@link COMPILED_BY_TEXT_MAX} distinct lists are kept by text (least recently compiled dropped first).
+	 */
 	public compiled(config: AutomodConfig): CompiledRules {
 		let compiled = this.#compiled.get(config);
 		if (!compiled) {
-			compiled = compileRules(config);
+			const text = JSON.stringify([config.words, config.regexes, config.filters.links.allow, config.filters.links.deny, config.filters.invites.allow]);
+			compiled = this.#compiledByText.get(text);
+			if (!compiled) {
+				compiled = compileRules(config);
+				this.#compiledByText.set(text, compiled);
+				if (this.#compiledByText.size > COMPILED_BY_TEXT_MAX) this.#compiledByText.delete(this.#compiledByText.keys().next().value!);
+			}
 			this.#compiled.set(config, compiled);
 		}
 		return compiled;

@@ -1,0 +1,69 @@
+/**
+ * service/windows.ts against a real Redis: the sliding windows count per key within their time, the counts of one
+ * turn of the event loop go out in one pipelined write, and each caller gets its own reply.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlidingWindows } from '../../../../src/plugins/automod/service/windows.js';
+import { testRedisUrl } from '../../../../tools/infra.js';
+import { deleteRedisKeys } from '../../../../tools/redisKeys.js';
+import { uniqueRedisPrefix } from '../../../helpers/infra.js';
+
+let redis: Redis;
+const prefix = uniqueRedisPrefix();
+
+beforeAll(async () => {
+	redis = new Redis(testRedisUrl);
+	await redis.ping();
+});
+
+afterAll(async () => {
+	redis.disconnect();
+	await deleteRedisKeys(testRedisUrl, prefix);
+});
+
+describe('SlidingWindows.count', () => {
+	it('counts each key within its window, every message of one turn in one write, each caller with its own counts', async () => {
+		const windows = new SlidingWindows(redis);
+		// The script is loaded (a first EVALSHA may meet NOSCRIPT and be sent again as EVAL).
+		await windows.count({ now: 1, entryId: 'warm', rate: { key: `${prefix}warm`, windowMs: 1 } });
+		let writes = 0;
+		const stream = (redis as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
+		const write = stream.write.bind(stream);
+		stream.write = (...args: unknown[]) => {
+			writes++;
+			return write(...args);
+		};
+		try {
+			const at = 1_000_000;
+			const counts = await Promise.all(
+				Array.from({ length: 20 }, (_, index) =>
+					windows.count({
+						now: at + index,
+						entryId: `m${index}`,
+						rate: { key: `${prefix}rate:${index % 2}`, windowMs: 10_000 },
+						duplicates: index < 5 ? { key: `${prefix}dup`, windowMs: 10_000 } : null
+					})
+				)
+			);
+			expect(writes).toBe(1);
+			// Two members (even and odd) with ten messages each; the first five share a duplicate key.
+			expect(counts.map((count) => count.rate)).toEqual([1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10]);
+			expect(counts.map((count) => count.duplicates)).toEqual([1, 2, 3, 4, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+		} finally {
+			stream.write = write;
+		}
+		// 10 s later the first messages have left the window.
+		const later = await windows.count({ now: 1_000_000 + 10_004, entryId: 'late', rate: { key: `${prefix}rate:0`, windowMs: 10_000 } });
+		expect(later.rate).toBe(8);
+	});
+
+	it('rejects every waiting count when Redis cannot be reached (automod then lets the message through)', async () => {
+		const down = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+		down.on('error', () => {});
+		const windows = new SlidingWindows(down);
+		const results = await Promise.allSettled([1, 2, 3].map((index) => windows.count({ now: index, entryId: `x${index}`, rate: { key: `${prefix}down`, windowMs: 1_000 } })));
+		expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
+		down.disconnect();
+	});
+});
