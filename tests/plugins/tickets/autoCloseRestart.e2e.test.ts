@@ -7,7 +7,10 @@
 import { DiscordEmulator } from '@hearth/discord-emulator';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../src/lib/clock.js';
+import { Redis } from 'ioredis';
 import { ticketsPlugin } from '../../../src/plugins/tickets/index.js';
+import { AUTO_CLOSE_TASK, autoCloseKeys } from '../../../src/plugins/tickets/service/closing.js';
+import { testRedisUrl } from '../../../tools/infra.js';
 import { startChildBot, type ChildBot } from '../../helpers/childBot.js';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
 import { MINUTE, START } from '../moderation/e2eHelpers.js';
@@ -64,7 +67,18 @@ it('the job armed by one process warns in a second and, after that one is SIGKIL
 	await advance(second, INACTIVE);
 	await waitForBotMessage(emu, channelId, (message) => message.content.includes('No messages here'), 'inactivity warning');
 	expect(clock.now()).toBe(wroteAt + INACTIVE);
-	// Killed in the middle of the warning time: the re-armed job is in Redis only.
+	// Killed in the middle of the warning time, once the job that warned has re-armed itself (under its other key) and
+	// finished: the ticket's one job is in Redis only.
+	const [armed, rearmed] = autoCloseKeys(ticket.id).map((key) => `${AUTO_CLOSE_TASK}/${world.guild.id}/${key}`);
+	const redis = new Redis(testRedisUrl);
+	try {
+		await vi.waitFor(async () => {
+			expect(await redis.zscore(`${redisPrefix}bull:tasks:delayed`, rearmed!)).not.toBeNull();
+			expect(await redis.zscore(`${redisPrefix}bull:tasks:completed`, armed!)).not.toBeNull();
+		});
+	} finally {
+		redis.disconnect();
+	}
 	await second.kill();
 
 	// A fresh process on the same database and Redis: the ticket closes when the warning time is up, once.
@@ -73,7 +87,10 @@ it('the job armed by one process warns in a second and, after that one is SIGKIL
 	children.push(third);
 	expect(botMessages(emu, channelId, (message) => message.content.includes('was closed by'))).toHaveLength(0);
 	await advance(third, 1_000);
-	await waitForBotMessage(emu, channelId, (message) => message.content.includes('was closed by'), 'closed notice');
+	await waitForBotMessage(emu, channelId, (message) => message.content.includes('was closed by'), 'closed notice').catch((error: unknown) => {
+		process.stderr.write(`${third.logs.lines.slice(-40).join('\n')}\n`);
+		throw error;
+	});
 	await third.stop();
 
 	// Read back through a bot in this process again (the data are the ones the child wrote).

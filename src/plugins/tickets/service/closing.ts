@@ -585,9 +585,10 @@ export class TicketClosing {
 	}
 
 	/**
-	 * Schedules the ticket's auto-close job. From inside a running job (`fromKey`), the other key is used (a running
-	 * job is never replaced); from outside, a pending job is kept (or replaced) under its key, else a new one is queued
-	 * under a key that is not running.
+	 * Schedules the ticket's auto-close job. From inside a running job (`fromKey`), the other key is used (the task
+	 * queue never replaces a running job). From outside: a waiting job is kept (or, with `replace`, moved to `at`); a
+	 * running one is left alone, since it re-arms itself (and a job whose process died while running it is run again
+	 * by the task queue); else a new one is queued.
 	 */
 	async #scheduleAutoClose(guildId: string, ticketId: number, at: number, warnedAt: number | null, { replace = false, fromKey }: { replace?: boolean; fromKey?: string } = {}): Promise<void> {
 		const keys = autoCloseKeys(ticketId);
@@ -598,13 +599,13 @@ export class TicketClosing {
 			return;
 		}
 		const states = await Promise.all(keys.map((key) => this.#ctx.tasks.stateOf(AUTO_CLOSE_TASK, guildId, key)));
-		const waiting = keys.findIndex((_, index) => PENDING_STATES.has(states[index] ?? '') && states[index] !== 'active');
+		if (states.includes('active')) return;
+		const waiting = keys.findIndex((_, index) => PENDING_STATES.has(states[index] ?? ''));
 		if (waiting !== -1) {
 			if (replace) await this.#ctx.tasks.schedule(AUTO_CLOSE_TASK, { guildId, key: keys[waiting]!, at, replace: true, payload });
 			return;
 		}
-		const key = states[0] === 'active' ? keys[1] : keys[0];
-		await this.#ctx.tasks.schedule(AUTO_CLOSE_TASK, { guildId, key, at, replace: true, payload });
+		await this.#ctx.tasks.schedule(AUTO_CLOSE_TASK, { guildId, key: keys[0], at, replace: true, payload });
 	}
 
 	/**
@@ -615,6 +616,11 @@ export class TicketClosing {
 	public async autoCloseDue(guildId: string, ticketId: number, warnedAt: number | null, jobKey: string): Promise<void> {
 		const ticket = await store.findById(this.#ctx.em(), ticketId);
 		if (!ticket || ticket.guildId !== guildId || ticket.status !== 'open' || !ticket.channelId) return;
+		// The other key already waiting: this run re-armed it before (it is run again after its process died), or it was
+		// armed from outside meanwhile. That job is the ticket's one job; this run does nothing more.
+		const [first, second] = autoCloseKeys(ticketId);
+		const otherState = await this.#ctx.tasks.stateOf(AUTO_CLOSE_TASK, guildId, jobKey === first ? second : first);
+		if (otherState !== null && otherState !== 'active' && PENDING_STATES.has(otherState)) return;
 		const config = await this.service.config(guildId);
 		if (config.autoCloseInactiveSeconds === null) return;
 		const inactiveMs = config.autoCloseInactiveSeconds * 1_000;
@@ -642,6 +648,8 @@ export class TicketClosing {
 			await this.channelGone(ticket.channelId);
 			return;
 		}
+		// Posted, then re-armed: a process dying in between makes the task queue run this job again (a second warning,
+		// rather than a close nobody was warned of); once re-armed, a rerun stops at the check above.
 		const { t, locale } = await this.#ctx.translator(guildId);
 		await (channel as GuildTextBasedChannel).send(inactivityWarning(t, formatDuration(now - last, locale), now + warningMs));
 		await rearm(now + warningMs, now);
