@@ -1,9 +1,11 @@
-import { ChannelType, type PermissionsString } from 'discord.js';
+import { ChannelType } from 'discord.js';
 import { answer, currentConfig, saveConfig } from '../../../lib/commands/adminContext.js';
 import { formatDuration } from '../../../lib/durations.js';
 import { translatedUserError } from '../../../lib/errors.js';
 import { formatPermissions, type Translate } from '../../../lib/i18n.js';
 import { MAX_QUESTIONS, MAX_TYPES, type TicketQuestion, type TicketsConfig } from '../lib/config.js';
+// What opening a ticket needs there (service/channels.ts): `type add|edit` checks the same list.
+import { CHANNEL_MODE_PERMISSIONS, THREAD_MODE_PERMISSIONS } from '../service/channels.js';
 import { refreshPanelsShowing } from '../service/panels.js';
 import { openTicketsOfType } from '../service/stats.js';
 import {
@@ -42,11 +44,6 @@ import { refreshProblems } from './panels.js';
  * description re-renders every panel showing it.
  */
 
-/** What the bot needs where channel-mode tickets are made: see, create the channel, set its overwrites. */
-export const CHANNEL_MODE_PERMISSIONS: readonly PermissionsString[] = ['ViewChannel', 'ManageChannels', 'ManageRoles'];
-
-/** What the bot needs in the channel holding thread-mode tickets: see it, make private threads, write in them. */
-export const THREAD_MODE_PERMISSIONS: readonly PermissionsString[] = ['ViewChannel', 'CreatePrivateThreads', 'SendMessagesInThreads'];
 
 /** Most staff roles, ping roles and required roles of a type (lib/config.ts bounds). */
 const MAX_STAFF_ROLES = 20;
