@@ -142,7 +142,9 @@ function describeError(error: unknown): string {
  * reopen and start-up. Messages only write their time to Redis (service/activity.ts); the job, when it fires, reads
  * it: active since → re-armed for the rest of the time; quiet past `autoCloseInactiveSeconds` → the warning, re-armed
  * for `autoCloseWarningSeconds`; warned and nobody wrote since → closed by the bot. The config is read when the job
- * fires, so a changed time applies at the next firing.
+ * fires, so a changed time applies at the next firing. A running job re-arms itself under its other key (the task
+ * queue does not replace a running job); a run repeated after its process died stops once that other key waits, so
+ * a crash costs at most a second warning, never a second job.
  */
 export class TicketClosing {
 	public constructor(private readonly service: TicketService) {}
