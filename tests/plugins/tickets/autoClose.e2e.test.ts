@@ -15,6 +15,8 @@ import { AUTO_CLOSE_TASK, autoCloseKeys } from '../../../src/plugins/tickets/ser
 import type { TicketService } from '../../../src/plugins/tickets/service/TicketService.js';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
 import { MINUTE, START } from '../moderation/e2eHelpers.js';
+import { ticketsCommand } from './e2eHelpers.js';
+import { openFromPanel, postPanel } from './openHelpers.js';
 import { botMessages, configureTickets, createTicketWorld, openTestTicket, ticketNow, ticketsService, waitForBotMessage, waitForTicket, type TicketWorld } from './closeHelpers.js';
 
 let emu: DiscordEmulator;
@@ -170,3 +172,30 @@ describe('auto-close', () => {
 		await waitForJobAt(ticket.id, openedAt + INACTIVE);
 	});
 });
+
+describe('auto-close and the real open path', () => {
+	it('a ticket opened from a panel gets its job at the open; turning auto-close on with /tickets config arms the open ones', async () => {
+		const panelChannelId = world.threadParentId;
+		await service.ctx.updateConfig(world.guild.id, (current) => ({
+			panels: [...current.panels, { id: 'auto', channelId: panelChannelId, messageId: null, title: null, description: null, typeIds: ['support'] }]
+		}));
+		const where = { guildId: world.guild.id, channelId: panelChannelId, messageId: await postPanel(bot, panelChannelId, 'auto', ['support']), panelId: 'auto' };
+
+		const dora = newMember();
+		const opened = await openFromPanel(emu, bot, where, dora.id, 'support');
+		expect(opened.answer.content).toMatch(/^Your ticket is open/);
+		await waitForJobAt(opened.ticket!.id, opened.ticket!.createdAt + INACTIVE);
+
+		// Auto-close off: a new ticket gets no job; turned on again (shorter), both open tickets are armed by the new time.
+		await service.ctx.updateConfig(world.guild.id, () => ({ autoCloseInactiveSeconds: null }));
+		const erin = newMember();
+		const second = await openFromPanel(emu, bot, where, erin.id, 'support');
+		expect(await pendingJobs(second.ticket!.id)).toEqual([]);
+		const answer = await ticketsCommand(emu, world.guild, world.admin, 'config', { 'auto-close': '30m' });
+		expect(answer.content).toContain('30 minutes');
+		await waitForJobAt(second.ticket!.id, second.ticket!.createdAt + 30 * MINUTE);
+		await waitForJobAt(opened.ticket!.id, opened.ticket!.createdAt + 30 * MINUTE);
+		await service.ctx.updateConfig(world.guild.id, () => ({ autoCloseInactiveSeconds: INACTIVE / 1_000 }));
+	});
+});
+

@@ -92,7 +92,7 @@ export const ticketsConfig: TicketsHandler = async (context) => {
 	const autoCloseWarningSeconds = warning === null ? undefined : parseDurationSeconds(warning, { min: MINUTE, max: 30 * DAY }, locale);
 	const closeRequestDelaySeconds = closeRequest === null ? undefined : parseDurationSeconds(closeRequest, { min: MINUTE, max: 30 * DAY }, locale);
 	const reopenWindowSeconds = reopen === null ? undefined : parseDurationSeconds(reopen, { min: 1, max: 7 * DAY, zeroAllowed: true }, locale);
-	const { after } = await saveConfig(context, () => ({
+	const { before, after } = await saveConfig(context, () => ({
 		...(staffLogChannelId === undefined ? {} : { staffLogChannelId }),
 		...(transcriptChannelId === undefined ? {} : { transcriptChannelId }),
 		...(dmTranscript === null ? {} : { dmTranscript }),
@@ -103,5 +103,16 @@ export const ticketsConfig: TicketsHandler = async (context) => {
 		...(reopenWindowSeconds === undefined ? {} : { reopenWindowSeconds }),
 		...(feedback === null ? {} : { feedback })
 	}));
-	return answer(context, [t('tickets:admin.config.saved'), ...configLines(t, locale, after)]);
+	await answer(context, [t('tickets:admin.config.saved'), ...configLines(t, locale, after)]);
+	// Auto-close turned on or made shorter: open tickets get jobs due by the new time, after the answer (a guild may
+	// have many open tickets). A longer time needs nothing: each job reads the config when it fires and re-arms itself.
+	const inactive = after.autoCloseInactiveSeconds;
+	if (inactive !== null && (before.autoCloseInactiveSeconds === null || inactive < before.autoCloseInactiveSeconds)) {
+		try {
+			const armed = await context.service.closing.armAutoCloseAll(context.interaction.guildId);
+			context.logger.info(`Auto-close armed for ${armed} open ticket(s)`);
+		} catch (error) {
+			context.logger.warn('Auto-close could not be armed for the open tickets; each is armed at the next start-up:', error);
+		}
+	}
 };

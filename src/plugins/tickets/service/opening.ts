@@ -215,7 +215,7 @@ export class TicketOpening {
 
 	/**
 	 * After a ticket is marked open: its channel indexed in Redis (service/activity.ts), the welcome message (its id
-	 * stored), the staff log's open entry. Failures are logged and leave the ticket open.
+	 * stored), its auto-close job, the staff log's open entry. Failures are logged and leave the ticket open.
 	 * @returns the ticket with its welcome message id.
 	 */
 	async #settle(guild: Guild, ticket: TicketRecord, type: TypeConfig | null, actorId: string): Promise<TicketRecord> {
@@ -239,6 +239,12 @@ export class TicketOpening {
 			}
 		} catch (error) {
 			ctx.logger.warn(`Ticket ${ticket.id}: welcome message not posted (${String(error)})`);
+		}
+		try {
+			// Its auto-close job, when the guild has auto-close (service/closing.ts; one keyed job per ticket).
+			await this.service.closing.armAutoClose(guild.id, ticket.id);
+		} catch (error) {
+			ctx.logger.warn(`Ticket ${ticket.id}: auto-close not armed (${String(error)}); the next start-up arms it`);
 		}
 		await logTicketEvent(this.service, guild.id, { kind: 'open', ticket: settled, actorId });
 		return settled;
