@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { DiscordEmulator, type GuildHandle } from '@hearth/discord-emulator';
 import { echoPlugin } from '../fixtures/echo-plugin/index.js';
 import { startTestRedisServer, type TestRedisServer } from '../helpers/redisServer.js';
+import { adminSays, healthOf } from '../helpers/outage.js';
 import { startTestBot, type TestBot } from '../helpers/testBot.js';
 
 let emu: DiscordEmulator;
@@ -34,24 +35,8 @@ afterAll(async () => {
 	await redis?.stop();
 });
 
-const say = async (name: string, subcommand?: string, options?: Record<string, string | number>) =>
-	(
-		await emu.interactions
-			.command({
-				guildId: guild.id,
-				channelId: guild.channels.find((channel) => channel.name === 'general')!.id,
-				userId: adminId,
-				name,
-				...(subcommand ? { subcommand } : {}),
-				...(options ? { options } : {})
-			})
-			.waitForReply()
-	).content;
-
-const health = async () => {
-	const response = await fetch(`http://127.0.0.1:${bot.handle.httpPort}/healthz`);
-	return { status: response.status, body: (await response.json()) as { checks: Record<string, boolean> } };
-};
+const say = (name: string, subcommand?: string, options?: Record<string, string | number>) => adminSays(emu, guild, adminId)(name, subcommand, options);
+const health = () => healthOf(bot);
 
 describe('Redis down', () => {
 	it('keeps answering from PostgreSQL while Redis is stopped, and recovers when it is back', async () => {

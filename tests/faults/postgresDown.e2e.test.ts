@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createDatabase } from '../../src/lib/database.js';
 import { echoPlugin } from '../fixtures/echo-plugin/index.js';
 import { startTestPostgresServer, type TestPostgresServer } from '../helpers/postgresServer.js';
+import { adminSays, healthOf } from '../helpers/outage.js';
 import { startTestBot, type TestBot } from '../helpers/testBot.js';
 
 let emu: DiscordEmulator;
@@ -44,24 +45,9 @@ afterAll(async () => {
 });
 
 /** A slash command by the guild's admin in #general, and the content of the answer the admin sees. */
-const say = async (guild: GuildHandle, name: string, subcommand?: string, options?: Record<string, string | number>) =>
-	(
-		await emu.interactions
-			.command({
-				guildId: guild.id,
-				channelId: guild.channels.find((channel) => channel.name === 'general')!.id,
-				userId: admins.get(guild.id)!,
-				name,
-				...(subcommand ? { subcommand } : {}),
-				...(options ? { options } : {})
-			})
-			.waitForReply()
-	).content;
-
-const health = async () => {
-	const response = await fetch(`http://127.0.0.1:${bot.handle.httpPort}/healthz`);
-	return { status: response.status, body: (await response.json()) as { checks: Record<string, boolean> } };
-};
+const say = (guild: GuildHandle, name: string, subcommand?: string, options?: Record<string, string | number>) =>
+	adminSays(emu, guild, admins.get(guild.id)!)(name, subcommand, options);
+const health = () => healthOf(bot);
 
 describe('PostgreSQL down', () => {
 	it('answers "temporarily unavailable" with an error id where the database is needed, keeps answering elsewhere, and recovers', async () => {
