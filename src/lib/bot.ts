@@ -15,6 +15,7 @@ import { GatewayIntentBits, Status, type ClientOptions } from 'discord.js';
 import type { Redis } from 'ioredis';
 import { join } from 'node:path';
 import { plugins as defaultPlugins } from '../plugins/index.js';
+import { CacheKeeper, describeCachePolicy } from './caches.js';
 import { systemClock, type Clock } from './clock.js';
 import { loadBotConfig, type BotConfig } from './config.js';
 import { createOrm, runMigrations, type BotOrm } from './database.js';
@@ -82,6 +83,12 @@ export interface StartBotOptions {
 	logStream?: NodeJS.WritableStream;
 	/** Told whenever a plugin piece is skipped for a guild where the plugin is off (tests, debugging). */
 	onGuardDrop?: GuardDropListener;
+	/**
+	 * What discord.js caches: `plugins` (default), the union of the plugins' declared needs (src/lib/caches.ts);
+	 * `discord.js`, discord.js's own defaults (every member and user seen, 200 messages per channel), as the bot did
+	 * before issue 12. Only `npm run bench:memory` asks for the latter, to measure the difference in one run.
+	 */
+	discordCaches?: 'plugins' | 'discord.js';
 }
 
 /** A running bot, returned by {@link startBot}. */
@@ -419,8 +426,12 @@ export async function startBot(options: StartBotOptions = {}): Promise<BotHandle
 		ApplicationCommandRegistries.setDefaultBehaviorWhenNotIdentical(RegisterBehavior.BulkOverwrite);
 
 		const intents = await intentsToRequest(registry, env, logger);
+		// Only what the plugins declared they read is cached (src/lib/caches.ts); the keeper also sees the raw packets.
+		const cacheKeeper = options.discordCaches === 'discord.js' ? null : new CacheKeeper(registry.cachePolicy(), { pluginOn: (guildId, name) => settings.peekPluginEnabled(guildId, name) });
+		logger.info(cacheKeeper ? describeCachePolicy(cacheKeeper.policy) : 'Caches: discord.js defaults (every member and user seen, 200 messages per channel)');
 		const clientOptions: SapphireClientOptions & ClientOptions = {
 			intents,
+			...(cacheKeeper ? cacheKeeper.clientOptions() : {}),
 			...shardingOptions(env),
 			...(env.DISCORD_REST_URL ? { rest: { api: env.DISCORD_REST_URL } } : {}),
 			allowedMentions: { parse: ['users'] },
@@ -444,6 +455,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<BotHandle
 		};
 		const client = new SapphireClient(clientOptions);
 		runtime.client = client;
+		cacheKeeper?.attach(client);
 		const host = new PluginHost({
 			registry,
 			client,

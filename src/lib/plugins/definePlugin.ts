@@ -1,6 +1,7 @@
 import type { EntitySchema } from '@mikro-orm/core';
 import type { GatewayIntentBits } from 'discord.js';
 import type { z } from 'zod';
+import { cacheNeedsProblems, type PluginCacheNeeds } from '../caches.js';
 import type { PluginContext } from './context.js';
 import type { PluginName } from './services.js';
 
@@ -45,6 +46,16 @@ export interface PluginManifest<TSchema extends z.ZodObject = z.ZodObject, TServ
 	intents: GatewayIntentBits[];
 	/** Bot permissions the plugin needs (`PermissionFlagsBits` values), added to the invite URL printed at start-up. */
 	permissions: bigint[];
+	/**
+	 * What the plugin reads from discord.js's caches (src/lib/caches.ts); the client caches the union of every plugin's
+	 * needs and nothing else (issue 12). Omitted: nothing beyond guilds, channels, roles and the bot's own member.
+	 * `members`: `'voice'` (members in a voice channel and their voice states), `'messageAuthors'` (`message.member` as a
+	 * message arrives), `'all'` (every member seen; costly at scale). `messages`: messages per channel read from
+	 * `channel.messages.cache` (default 0). `partialMessages`: MESSAGE_UPDATE/MESSAGE_DELETE for messages not in the
+	 * cache, as partials. A member the plugin needs that no rule keeps is fetched (`guild.members.fetch(id)`).
+	 * See docs/writing-a-plugin.md, "What the plugin caches".
+	 */
+	caches?: PluginCacheNeeds;
 	/**
 	 * Folder holding `<locale>/<name>.json` for this plugin. Default: the bot's `locales/` folder. Meant for plugins
 	 * that live outside `src/plugins` (test fixtures); the bot's own plugins keep their translations in `locales/`.
@@ -94,7 +105,8 @@ export type PluginConfig<P extends AnyPluginManifest> = z.infer<P['configSchema'
  * Declares a plugin. Checks the manifest at once so a broken plugin fails at import time, not in a guild.
  * @returns the same manifest, typed, for `src/plugins/index.ts`.
  * @throws TypeError when the name is not kebab-case or is reserved, when `configSchema.parse({})` fails (a field
- *   without a default), or when `directory` is empty.
+ *   without a default), when `directory` is empty, or when `caches` names an unknown member need or a message count
+ *   outside 0–1,000.
  */
 export function definePlugin<T extends z.ZodObject, S = undefined, D extends PluginName = never>(
 	manifest: PluginManifest<T, S, D>
@@ -104,6 +116,8 @@ export function definePlugin<T extends z.ZodObject, S = undefined, D extends Plu
 	}
 	if (RESERVED_PLUGIN_NAMES.includes(manifest.name)) throw new TypeError(`Plugin name "${manifest.name}" is reserved`);
 	if (!manifest.directory) throw new TypeError(`Plugin "${manifest.name}" needs its directory (import.meta.dirname)`);
+	const cacheProblems = cacheNeedsProblems(manifest.caches);
+	if (cacheProblems.length) throw new TypeError(`Plugin "${manifest.name}": ${cacheProblems.join('; ')}`);
 	const defaults = manifest.configSchema.safeParse({});
 	if (!defaults.success) {
 		throw new TypeError(

@@ -1,6 +1,7 @@
 import { GatewayIntentBits } from 'discord.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, relative, sep } from 'node:path';
+import { cachePolicyOf, type CachePolicy } from '../caches.js';
 import type { BotConfig } from '../config.js';
 import { coreSourceDirectory } from '../paths.js';
 import { PLUGIN_NAME_PATTERN, RESERVED_PLUGIN_NAMES, type AnyPluginManifest } from './definePlugin.js';
@@ -225,6 +226,11 @@ export class PluginRegistry {
 	/** The union of the core's and every plugin's gateway intents. */
 	public intents(): GatewayIntentBits[] {
 		return [...new Set([...CORE_INTENTS, ...this.list.flatMap((plugin) => plugin.intents)])].sort((a, b) => a - b);
+	}
+
+	/** What the client caches: the union of every plugin's declared cache needs (src/lib/caches.ts). */
+	public cachePolicy(): CachePolicy {
+		return cachePolicyOf(this.list);
 	}
 
 	/** The bot permissions the core and every plugin need, as one bit field (for the invite URL). */

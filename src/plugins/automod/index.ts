@@ -44,6 +44,10 @@ export const automodPlugin = definePlugin({
 		PermissionFlagsBits.ViewChannel,
 		PermissionFlagsBits.ReadMessageHistory
 	],
+	// Exemptions read the author's roles and permissions from `message.member` as the message arrives (fetched when it
+	// is not cached, service/AutomodService.ts); edits of any message are checked, cached or not (partial messages,
+	// listeners/automodMessageUpdate.ts), so no message cache is needed.
+	caches: { members: ['messageAuthors'], partialMessages: true },
 	/** The service: the message path, actions, strikes and native rules (service/AutomodService.ts); no state of its own. */
 	setup: (ctx: AutomodContext) => new AutomodService(ctx)
 });

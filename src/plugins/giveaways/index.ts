@@ -25,6 +25,8 @@ export const giveawaysPlugin = definePlugin({
 	directory: import.meta.dirname,
 	intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers],
 	permissions: [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks, PermissionFlagsBits.AttachFiles, PermissionFlagsBits.ReadMessageHistory],
+	// Nothing cached: an entry's checks read the member the button interaction carries; messages are edited through REST.
+	caches: {},
 	/** The service (service/GiveawayService.ts): state in PostgreSQL and the task queue, none in memory. */
 	setup: (ctx: GiveawaysContext) => new GiveawayService(ctx),
 	/** After a restart: end jobs put back, ends never announced announced (service `reconcile`). */

@@ -38,6 +38,9 @@ export const moderationPlugin = definePlugin({
 		PermissionFlagsBits.EmbedLinks,
 		PermissionFlagsBits.ViewChannel
 	],
+	// Nothing cached: commands get their member and target from the interaction, and every action fetches the members
+	// it checks (service/discord.ts `fetchMember`), as it must in a process that does not hold the guild's shard.
+	caches: {},
 	/** The service: the plugin's public API (service/ModerationService.ts); it holds no state of its own. */
 	setup: (ctx) => new ModerationService(ctx),
 	/**

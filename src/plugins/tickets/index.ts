@@ -36,6 +36,7 @@ export const ticketsPlugin = definePlugin({
 		PermissionFlagsBits.AttachFiles,
 		PermissionFlagsBits.ReadMessageHistory
 	],
+	caches: { members: ['messageAuthors'] }, // staff replies: message.member's roles (listeners/ticketsMessageActivity.ts); interactions carry their member
 	/** The service (service/TicketService.ts). */
 	setup: (ctx: TicketsContext) => new TicketService(ctx),
 	/** After a restart: opens cut short repaired, the Redis index of ticket channels and the tickets' jobs put back. */

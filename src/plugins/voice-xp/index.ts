@@ -21,6 +21,9 @@ export const voiceXpPlugin = definePlugin({
 	directory: import.meta.dirname,
 	intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates, GatewayIntentBits.GuildMembers],
 	permissions: [PermissionFlagsBits.ManageRoles, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks, PermissionFlagsBits.ViewChannel],
+	// Sessions are built from the voice states in the guild caches, and a voice state's member tells bots apart
+	// (service/discordState.ts). Tier roles and level-ups of a member not in voice fetch the member (service/effects.ts).
+	caches: { members: ['voice'] },
 	/** The service: live sessions and the flush loop of this process (service/runtime.ts). */
 	setup(ctx) {
 		const service = new VoiceXpPlugin(ctx);

@@ -211,12 +211,12 @@ describe('timeouts', () => {
 		expect(emu.messages.dmsTo(erin.id).at(-1)?.content).toBe(
 			`You were timed out in **Moderated** for 2 hours, until <t:${(START + 2 * HOUR) / 1_000}:f> (<t:${(START + 2 * HOUR) / 1_000}:R>).\nReason: cool down`
 		);
-		await vi.waitFor(() => expect(bot.handle.client.guilds.cache.get(guild.id)?.members.cache.get(erin.id)?.communicationDisabledUntilTimestamp).toBe(START + 2 * HOUR));
+		// Not cached (src/lib/caches.ts: moderation caches no member): the untimeout fetches her, no stale copy to wait for.
+		expect(bot.handle.client.guilds.cache.get(guild.id)?.members.cache.has(erin.id)).toBe(false);
 		const lifted = await service.untimeout(guild.id, { targetId: erin.id, moderatorId: mod.id });
 		expect(lifted.case.type).toBe('untimeout');
 		expect(guild.member(erin.id)?.communication_disabled_until ?? null).toBeNull();
 		expect((await service.case(guild.id, timeout.case.number))?.endedAt).toBe(START);
-		await vi.waitFor(() => expect(bot.handle.client.guilds.cache.get(guild.id)?.members.cache.get(erin.id)?.communicationDisabledUntilTimestamp ?? null).toBeNull());
 		expect((await refusal(service.untimeout(guild.id, { targetId: erin.id, moderatorId: mod.id }))).identifier).toBe('moderation:errors.notTimedOut');
 	});
 

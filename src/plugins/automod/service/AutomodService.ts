@@ -6,6 +6,7 @@ import {
 	RESTJSONErrorCodes,
 	type AutoModerationActionExecution,
 	type Guild,
+	type GuildMember,
 	type GuildTextBasedChannel,
 	type Message
 } from 'discord.js';
@@ -14,6 +15,7 @@ import type { PluginContext } from '../../../lib/plugins/context.js';
 import { isDiscordError } from '../../moderation/service/discord.js';
 import type { ModerationService } from '../../moderation/service/ModerationService.js';
 import { contentFingerprint } from '../lib/content.js';
+import { CheckedEdits } from '../lib/edits.js';
 import { AUTOMOD_PLUGIN_NAME, COUNTING_FILTERS, FILTER_NAMES, type AutomodConfig, type automodConfigSchema, type FilterName, type Punishment } from '../lib/config.js';
 import {
 	compileRules,
@@ -105,6 +107,8 @@ const COMPILED_BY_TEXT_MAX = 1_000;
 export class AutomodService {
 	public readonly windows: SlidingWindows;
 	public readonly native: NativeRules;
+	/** Edits already checked (lib/edits.ts): a MESSAGE_UPDATE that follows an edit (a link preview) is not checked twice. */
+	public readonly checkedEdits = new CheckedEdits();
 	readonly #compiled = new WeakMap<AutomodConfig, CompiledRules>();
 	readonly #compiledByText = new Map<string, CompiledRules>();
 	readonly #observers = new Set<DecisionObserver>();
@@ -202,7 +206,7 @@ export class AutomodService {
 	public async decide(message: Message, kind: MessageKind, started = performance.now()): Promise<Decision | null> {
 		if (!message.inGuild() || message.system) return null;
 		const config = await this.ctx.config(message.guildId);
-		const author = authorFacts(message);
+		const author = authorFacts(message, await this.#author(message));
 		if (isGloballyExempt(author, config)) return null;
 		const active = new Set<FilterName>();
 		for (const name of FILTER_NAMES) {
@@ -457,6 +461,22 @@ export class AutomodService {
 		return contentHits(facts, config, this.compiled(config), active);
 	}
 
+	/**
+	 * The message's author as a member: `message.member` (cached as the message arrived: the plugin declares
+	 * `caches.members: ['messageAuthors']`), else fetched through REST (a message handled after its author was swept, or
+	 * received before the bot was ready). Null for a webhook or an author no longer in the guild.
+	 * @throws the REST client's error other than Unknown Member (the caller logs; the message passes).
+	 */
+	async #author(message: Message<true>): Promise<GuildMember | null> {
+		if (message.member || message.webhookId !== null) return message.member;
+		try {
+			return await message.guild.members.fetch(message.author.id);
+		} catch (error) {
+			if (isDiscordError(error, RESTJSONErrorCodes.UnknownMember)) return null;
+			throw error;
+		}
+	}
+
 	/** The guild as this process sees it (automod's commands run in the process holding the guild's shard). */
 	public guild(guildId: string): Guild | undefined {
 		return this.ctx.client.guilds.cache.get(guildId);
@@ -475,8 +495,8 @@ function countMatches(text: string, pattern: RegExp): number {
 	return new Set(text.match(pattern) ?? []).size;
 }
 
-/** The facts the exemption rules need about a message's author and place (lib/evaluate.ts `AuthorFacts`). */
-function authorFacts(message: Message<true>): AuthorFacts {
+/** The facts the exemption rules need about a message's author (`member`: null for a webhook) and place (lib/evaluate.ts `AuthorFacts`). */
+function authorFacts(message: Message<true>, member: GuildMember | null): AuthorFacts {
 	const channel = message.channel;
 	const channelIds = [channel.id];
 	const parent = 'parent' in channel ? channel.parent : null;
@@ -484,7 +504,6 @@ function authorFacts(message: Message<true>): AuthorFacts {
 		channelIds.push(parent.id);
 		if (parent.type !== ChannelType.GuildCategory && parent.parentId) channelIds.push(parent.parentId);
 	}
-	const member = message.member;
 	return {
 		roleIds: member ? [...member.roles.cache.keys()] : [],
 		channelIds,

@@ -32,6 +32,13 @@ export interface TierSyncContext {
 	t: Translate;
 	/** Called when a change is blocked, to log it once per member and target (returns false when already logged). */
 	firstBlock?: (key: string) => boolean;
+	/**
+	 * The tier roles a member holds now, as the tier sweep listed them through REST (tierSweep.ts `tierRoleHolders`;
+	 * empty for a member holding none, or not in the guild). When given, a member whose stored tier is the one they
+	 * reach is fetched only if the listed roles differ from it (a tier role removed or added by hand); without it, such
+	 * a member is fetched only when cached (the bot caches members in voice, src/lib/caches.ts).
+	 */
+	listedTierRoles?: (userId: string) => readonly string[];
 }
 
 /** Translation keys of the reasons a tier role cannot be managed. */
@@ -85,7 +92,8 @@ async function memberOf(guild: Guild, userId: string, logger: BotLogger): Promis
  * @param userId the member
  * @param voiceSeconds their total voice time, whole seconds
  * @param storedTierRoleId the tier role their row says the bot gave (null for none); when the member is not cached
- *   and their tier has not changed, the member is not fetched
+ *   and their tier has not changed, the member is not fetched, unless `context.listedTierRoles` shows them holding
+ *   other tier roles than that one
  */
 export async function syncTierRoles(
 	context: TierSyncContext,
@@ -97,7 +105,10 @@ export async function syncTierRoles(
 	const retired = retiredTierRoleIds(tiers, [storedTierRoleId]);
 	const target = reachedTier(tiers, voiceSeconds)?.roleId ?? null;
 	if (tiers.length === 0 && retired.length === 0) return { kind: 'none', tierRoleId: null };
-	if (!guild.members.cache.has(userId) && target === storedTierRoleId) return { kind: 'none', tierRoleId: target };
+	if (!guild.members.cache.has(userId) && target === storedTierRoleId) {
+		const held = context.listedTierRoles?.(userId);
+		if (held === undefined || (held.length === (target === null ? 0 : 1) && held.every((roleId) => roleId === target))) return { kind: 'none', tierRoleId: target };
+	}
 	const member = await memberOf(guild, userId, logger);
 	if (!member) return { kind: 'skipped', tierRoleId: target };
 	// Retired roles are checked like tiers (minimum unused), so one the bot cannot take blocks the change.

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DiscordAPIError, RESTJSONErrorCodes, type Client, type Guild } from 'discord.js';
+import { DiscordAPIError, RESTJSONErrorCodes, Routes, type APIGuildMember, type Client, type Guild } from 'discord.js';
 import type { Translate } from '../../../lib/i18n.js';
 import type { BotLogger } from '../../../lib/observability/logger.js';
 import type { VoiceXpConfig } from '../lib/config.js';
@@ -71,10 +71,43 @@ async function restGuild(client: Client, guildId: string): Promise<Guild | null>
 	}
 }
 
+/** Members listed per REST call by {@link tierRoleHolders} (Discord's maximum for `GET /guilds/{id}/members`). */
+const MEMBER_LIST_PAGE = 1_000;
+
+/**
+ * Who holds which of `roleIds` now, through REST: the guild's member list, 1,000 members per call
+ * (`GET /guilds/{id}/members`, which needs the Server Members intent the plugin asks for). Only the holders are kept,
+ * not the list. The bot caches no member outside voice (src/lib/caches.ts), so this is how the sweep sees a tier role
+ * removed or given by hand to a member whose stored tier says nothing changed.
+ * @returns roles held by user id, or null when Discord refuses the listing (403 Missing Access: the intent is not
+ *   approved); the sweep then trusts the stored tier of members it would not fetch, as before.
+ * @throws DiscordAPIError for any other failure (the task retries).
+ */
+export async function tierRoleHolders(client: Client, guildId: string, roleIds: ReadonlySet<string>): Promise<Map<string, string[]> | null> {
+	const holders = new Map<string, string[]>();
+	let after = '0';
+	for (;;) {
+		let page: APIGuildMember[];
+		try {
+			page = (await client.rest.get(Routes.guildMembers(guildId), { query: new URLSearchParams({ limit: String(MEMBER_LIST_PAGE), after }) })) as APIGuildMember[];
+		} catch (error) {
+			if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.MissingAccess) return null;
+			throw error;
+		}
+		for (const member of page) {
+			const held = member.roles.filter((roleId) => roleIds.has(roleId));
+			if (held.length) holders.set(member.user.id, held);
+		}
+		if (page.length < MEMBER_LIST_PAGE) return holders;
+		after = page[page.length - 1]!.user.id;
+	}
+}
+
 /**
  * Brings every stored member of a guild to exactly the highest tier their stored voice time reaches (the rule and the
  * role changes are effects.ts `syncTierRoles`, the same as after a flush), and removes tier roles the bot gave that are
- * no longer tiers. Members whose stored tier is already the one they reach are not fetched. A member who left is
+ * no longer tiers. Members whose stored tier is already the one they reach are not fetched, unless the guild's member
+ * list ({@link tierRoleHolders}, listed once per sweep) shows them holding other tier roles. A member who left is
  * skipped. If the bot cannot manage a role involved (no Manage Roles, role at or above its highest role), nothing is
  * attempted for that member and the sweep logs the reasons once (one line for the sweep, not one per member).
  * The stored `tier_role_id` follows each change.
@@ -93,7 +126,9 @@ export async function sweepGuildTiers(deps: TierSweepDeps, guildId: string): Pro
 	const t = await deps.translator(guildId);
 	const report: TierSweepReport = { members: 0, applied: 0, blocked: 0, skipped: 0, unchanged: 0 };
 	const blockedReasons = new Map<string, TierStatus>();
-	const base = { guild, tiers, em: deps.em, logger, t, firstBlock: () => false };
+	const holders = tiers.length ? await tierRoleHolders(deps.client, guildId, new Set(tiers.map((tier) => tier.roleId))) : null;
+	if (tiers.length && !holders) logger.warn('Tier sweep: the member list could not be read (Server Members intent not approved?); tier roles changed by hand are not seen');
+	const base = { guild, tiers, em: deps.em, logger, t, firstBlock: () => false, ...(holders ? { listedTierRoles: (userId: string) => holders.get(userId) ?? [] } : {}) };
 	let after: string | null = null;
 	for (;;) {
 		const rows = await memberTierPage(deps.em(), guildId, after, deps.pageSize ?? TIER_SWEEP_PAGE_SIZE);
