@@ -842,7 +842,7 @@ async function main(): Promise<void> {
 		);
 	}
 	out(
-		"  members cached: discord.js's member cache (the bot core's, from each message's member; unlimited by default), full once every member has spoken; messages cached: 200 per channel (discord.js's default)"
+		"  members cached: discord.js's member cache as the bot's cache policy keeps it (src/lib/caches.ts: members in voice, and a message's author for 60 s where automod or tickets may be on); messages cached: none (no plugin asks for a message cache)"
 	);
 	out(`  the emulator (this process) keeps the last ${count(KEEP_PER_CHANNEL)} messages per channel and empties its recorder every ${count(PRUNE_EVERY)} messages; bot stopped: exit ${stopped.code ?? stopped.signal} in ${duration(stopped.durationMs)}`);
 	out();
