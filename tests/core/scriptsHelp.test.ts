@@ -16,6 +16,7 @@ const SCRIPTS: Record<string, string[]> = {
 	'bench:automod': [tsx, 'bench/automod.ts'],
 	'bench:rank': [tsx, 'bench/rank.ts'],
 	'bench:giveaways': [tsx, 'bench/giveaways.ts'],
+	'bench:memory': [tsx, 'bench/memory.ts'],
 	demo: [tsx, 'demo/voiceXpDemo.ts'],
 	'giveaway:verify': [tsx, 'src/plugins/giveaways/scripts/verify.ts'],
 	levels: [tsx, 'src/plugins/voice-xp/scripts/levels.ts'],
