@@ -1,4 +1,5 @@
 import {
+	Collection,
 	Events,
 	LimitedCollection,
 	Options,
@@ -32,8 +33,8 @@ import type { EventEmitter } from 'node:events';
  * - `partialMessages: true` (automod): MESSAGE_UPDATE and MESSAGE_DELETE of messages not in the cache are emitted as
  *   partial messages (discord.js `Partials.Message`) instead of being dropped. A listener of those events must check
  *   `.partial`.
- * - never: presences, emojis, stickers, invites, bans, scheduled events, stage instances, soundboard sounds (no
- *   feature reads them; fetch them through REST when one does).
+ * - never: presences, emojis, stickers, invites, bans, scheduled events, stage instances, soundboard sounds, thread
+ *   members other than the bot (no feature reads them; fetch them through REST when one does).
  *
  * A member that is not cached is fetched where a feature needs it (`guild.members.fetch(id)`: one REST call; the
  * fetched member is not kept unless a rule above keeps it). Interactions carry their member and resolved options, so
@@ -172,6 +173,29 @@ export function describeCachePolicy(policy: CachePolicy): string {
 	return `Caches: members: ${members}; messages: ${messages}${partial}`;
 }
 
+/**
+ * A collection that stores only what `keep` accepts when it is first set; an entry already in it is updated whatever
+ * `keep` says (the sweepers remove what no rule keeps any more). Unlike discord.js's LimitedCollection of size 0 with
+ * `keepOverLimit`, storing costs no scan of the entries (which would make a guild's GUILD_CREATE quadratic in its
+ * members in voice). Derived collections (`filter`, `map`, ...) are plain Collections.
+ */
+export class KeptCollection<K, V> extends Collection<K, V> {
+	readonly #keep: (value: V) => boolean;
+
+	public constructor(keep: (value: V) => boolean) {
+		super();
+		this.#keep = keep;
+	}
+
+	public override set(key: K, value: V): this {
+		return this.has(key) || this.#keep(value) ? super.set(key, value) : this;
+	}
+
+	public static override get [Symbol.species](): typeof Collection {
+		return Collection;
+	}
+}
+
 /** What {@link CacheKeeper} needs besides the policy. */
 export interface CacheKeeperOptions {
 	/**
@@ -218,10 +242,11 @@ export class CacheKeeper {
 	}
 
 	/**
-	 * discord.js client options applying the policy: `makeCache` (LimitedCollections of size 0 whose `keepOverLimit`
-	 * is the keep rule, so only what a rule keeps is stored), `sweepers` (discord.js's default thread sweep, plus members
-	 * and voice states no rule keeps any more every {@link MEMBER_SWEEP_INTERVAL_SECONDS}, and old messages when a
-	 * plugin keeps messages) and `partials`.
+	 * discord.js client options applying the policy: `makeCache` ({@link KeptCollection}s whose keep rule decides what
+	 * is stored, a LimitedCollection of the largest message count asked for, one shared never-storing collection for
+	 * what is never cached), `sweepers` (discord.js's default thread sweep, plus members and voice states no rule keeps
+	 * any more every {@link MEMBER_SWEEP_INTERVAL_SECONDS}, and old messages when a plugin keeps messages) and
+	 * `partials`.
 	 */
 	public clientOptions(): Required<Pick<ClientOptions, 'makeCache' | 'sweepers' | 'partials'>> {
 		const policy = this.#policy;
@@ -235,23 +260,24 @@ export class CacheKeeper {
 			...(policy.messages.perChannel === 0 ? ['MessageManager', 'GuildMessageManager', 'DMMessageManager'] : []),
 			...(voice ? [] : ['VoiceStateManager'])
 		]);
-		const limited = Options.cacheWithLimits({
-			MessageManager: policy.messages.perChannel,
+		const limited = Options.cacheWithLimits({ MessageManager: policy.messages.perChannel });
+		const kept: Record<string, () => Collection<string, unknown>> = {
 			...(allMembers
 				? {}
 				: {
-						GuildMemberManager: { maxSize: 0, keepOverLimit: (member: GuildMember) => this.admitsMember(member) },
-						UserManager: { maxSize: 0, keepOverLimit: (user: User) => user.id === user.client.user?.id }
+						GuildMemberManager: () => new KeptCollection((member: GuildMember) => this.admitsMember(member)),
+						UserManager: () => new KeptCollection((user: User) => user.id === user.client.user?.id)
 					}),
-			VoiceStateManager: { maxSize: 0, keepOverLimit: (state: VoiceState) => state.channelId !== null },
-			ThreadMemberManager: { maxSize: 0, keepOverLimit: (member: ThreadMember) => member.id === member.client.user?.id }
-		});
+			VoiceStateManager: () => new KeptCollection((state: VoiceState) => state.channelId !== null),
+			ThreadMemberManager: () => new KeptCollection((member: ThreadMember) => member.id === member.client.user?.id)
+		};
 		// discord.js calls makeCache(managerType, holds, manager) with the manager's class (and the class whose settings
 		// apply, MessageManager for GuildMessageManager); its CacheFactory type is too narrow to write this directly.
-		const makeCache = ((managerType: { name: string }, holds: unknown, manager: { name: string }) =>
-			neverCached.has(manager.name) || neverCached.has(managerType.name)
-				? never
-				: (limited as (...args: unknown[]) => unknown)(managerType, holds, manager)) as unknown as CacheFactory;
+		const makeCache = ((managerType: { name: string }, holds: unknown, manager: { name: string }) => {
+			if (neverCached.has(manager.name) || neverCached.has(managerType.name)) return never;
+			const keptCollection = kept[manager.name] ?? kept[managerType.name];
+			return keptCollection ? keptCollection() : (limited as (...args: unknown[]) => unknown)(managerType, holds, manager);
+		}) as unknown as CacheFactory;
 		const sweepers: SweeperOptions = {
 			...Options.DefaultSweeperSettings,
 			...(allMembers ? {} : { guildMembers: { interval: MEMBER_SWEEP_INTERVAL_SECONDS, filter: () => (member: GuildMember) => !this.keepsMember(member) } }),

@@ -1,4 +1,4 @@
-import { ChannelType, Client, ClientUser, Events, GatewayIntentBits, Partials, type ClientOptions, type Guild, type Message, type PartialMessage } from 'discord.js';
+import { ChannelType, Client, ClientUser, Collection, Events, GatewayIntentBits, Partials, type ClientOptions, type Guild, type Message, type PartialMessage } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -6,6 +6,7 @@ import {
 	cacheNeedsProblems,
 	cachePolicyOf,
 	describeCachePolicy,
+	KeptCollection,
 	MESSAGE_AUTHOR_LIFETIME_SECONDS,
 	type CacheKeeperOptions,
 	type CachePolicy
@@ -172,6 +173,22 @@ describe('cache needs of the plugins', () => {
 				caches: { messages: -1 }
 			})
 		).toThrow(/bad-caches.*caches\.messages/);
+	});
+});
+
+describe('KeptCollection', () => {
+	it('stores a new entry only when kept, updates one it holds whatever the rule says, and derives plain Collections', () => {
+		const kept = new KeptCollection<string, { id: string; keep: boolean }>((value) => value.keep);
+		kept.set('a', { id: 'a', keep: false });
+		kept.set('b', { id: 'b', keep: true });
+		expect([...kept.keys()]).toEqual(['b']);
+		kept.set('b', { id: 'b', keep: false }); // an update of what it holds (the sweep removes it later)
+		expect(kept.get('b')?.keep).toBe(false);
+		const derived = kept.filter(() => true);
+		expect(derived).toBeInstanceOf(Collection);
+		expect(derived).not.toBeInstanceOf(KeptCollection);
+		derived.set('c', { id: 'c', keep: false });
+		expect(derived.has('c')).toBe(true);
 	});
 });
 
