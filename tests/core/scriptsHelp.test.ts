@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { projectRoot } from '../../src/lib/paths.js';
 
 const run = promisify(execFile);
@@ -17,6 +17,7 @@ const SCRIPTS: Record<string, string[]> = {
 	'bench:rank': [tsx, 'bench/rank.ts'],
 	'bench:giveaways': [tsx, 'bench/giveaways.ts'],
 	'bench:memory': [tsx, 'bench/memory.ts'],
+	'bench:transcript': [tsx, 'bench/transcript.ts'],
 	demo: [tsx, 'demo/voiceXpDemo.ts'],
 	'giveaway:verify': [tsx, 'src/plugins/giveaways/scripts/verify.ts'],
 	levels: [tsx, 'src/plugins/voice-xp/scripts/levels.ts'],
@@ -35,14 +36,15 @@ async function script(name: string, arg: string): Promise<{ code: number; stdout
 	}
 }
 
-describe.each(Object.keys(SCRIPTS))('npm run %s', (name) => {
-	it('--help prints the usage and exits 0', async () => {
+// Concurrent: each test is a separate Node process starting tsx (about 2 s of CPU), so two cores run them side by side.
+describe.concurrent.each(Object.keys(SCRIPTS))('npm run %s', (name) => {
+	it('--help prints the usage and exits 0', async ({ expect }) => {
 		const { code, stdout } = await script(name, '--help');
 		expect(code).toBe(0);
 		expect(stdout).toContain(`usage: npm run ${name}`);
 	}, 60_000);
 
-	it('--nope names the option, prints the usage and exits 2', async () => {
+	it('--nope names the option, prints the usage and exits 2', async ({ expect }) => {
 		const { code, stderr } = await script(name, '--nope');
 		expect(code).toBe(2);
 		expect(stderr).toContain("Unknown option '--nope'");
