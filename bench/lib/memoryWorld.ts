@@ -47,6 +47,8 @@ interface InVoice {
 export class MemoryWorld {
 	readonly #emu: DiscordEmulator;
 	readonly #rng: Rng;
+	/** Chat has its own sequence, so that how voice and chat events interleave never changes either. */
+	readonly #chatRng: Rng;
 	readonly #inVoice: InVoice[] = [];
 	readonly #inVoiceIndex = new Map<string, number>();
 	/** Every member as [guild index, member index], to pick one uniformly. */
@@ -71,6 +73,7 @@ export class MemoryWorld {
 	public constructor(emu: DiscordEmulator, options: MemoryWorldOptions) {
 		this.#emu = emu;
 		this.#rng = new Rng(options.seed ?? 20_261_201);
+		this.#chatRng = new Rng((options.seed ?? 20_261_201) + 1);
 		const sizes = guildSizes(options.guilds, options.members, this.#rng);
 		let channels = 0;
 		let roles = 0;
@@ -151,7 +154,7 @@ export class MemoryWorld {
 	/** Sends `count` chat messages by random members in their guild's #general (MESSAGE_CREATE). */
 	public playChat(count: number): void {
 		for (let n = 0; n < count; n++) {
-			const [guildIndex, memberIndex] = this.#rng.pick(this.#everyone);
+			const [guildIndex, memberIndex] = this.#chatRng.pick(this.#everyone);
 			const guild = this.guilds[guildIndex]!;
 			this.#emu.messages.send({ channelId: guild.textChannelId, userId: guild.memberIds[memberIndex]!, content: `message ${this.played.messages + 1} of the memory benchmark` });
 			this.played.messages++;
