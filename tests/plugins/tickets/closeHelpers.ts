@@ -8,7 +8,7 @@
  */
 import type { DiscordEmulator, GuildHandle, MemberView, MessageView } from '@hearth/discord-emulator';
 import { ChannelType, PermissionFlagsBits, type APIMessage } from 'discord-api-types/v10';
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type TextChannel } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, OverwriteType, type TextChannel } from 'discord.js';
 import { vi } from 'vitest';
 import type { ManualClock } from '../../../src/lib/clock.js';
 import type { TicketMode } from '../../../src/plugins/tickets/entities/Ticket.js';
@@ -120,10 +120,10 @@ export async function openTestTicket(bot: TestBot, world: TicketWorld, service: 
 			type: ChannelType.GuildText,
 			parent: world.categoryId,
 			permissionOverwrites: [
-				{ id: guild.everyoneRoleId, deny: [PermissionFlagsBits.ViewChannel] },
-				{ id: opener.id, allow: [writer] },
-				{ id: world.staffRoleId, allow: [writer] },
-				{ id: botId, allow: [writer | PermissionFlagsBits.ManageChannels | PermissionFlagsBits.ManageRoles] }
+				{ id: guild.everyoneRoleId, type: OverwriteType.Role, deny: [PermissionFlagsBits.ViewChannel] },
+				{ id: opener.id, type: OverwriteType.Member, allow: [writer] },
+				{ id: world.staffRoleId, type: OverwriteType.Role, allow: [writer] },
+				{ id: botId, type: OverwriteType.Member, allow: [writer | PermissionFlagsBits.ManageChannels | PermissionFlagsBits.ManageRoles] }
 			]
 		});
 	} else {

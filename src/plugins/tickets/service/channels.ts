@@ -5,6 +5,7 @@ import {
 	DiscordAPIError,
 	OverwriteType,
 	PermissionFlagsBits,
+	PermissionsBitField,
 	RESTJSONErrorCodes,
 	ThreadAutoArchiveDuration,
 	type CategoryChannel,
@@ -78,6 +79,37 @@ export const THREAD_MODE_PERMISSIONS: readonly PermissionsString[] = [
 	'EmbedLinks',
 	'ReadMessageHistory'
 ];
+
+/**
+ * The permissions of a member in a guild channel, from their id and role ids, computed as Discord does ("Permission
+ * Overwrites" in Discord's permissions documentation): @everyone's and the roles' permissions; everything for the
+ * owner or with Administrator; then the channel's overwrites for @everyone, for the roles (denies, then allows), and for
+ * the member. For a member the cache does not hold (src/lib/caches.ts keeps few): an interaction gives their roles.
+ */
+export function memberPermissionsIn(channel: GuildBasedChannel, userId: string, roleIds: readonly string[]): PermissionsBitField {
+	const { guild } = channel;
+	let bits = guild.roles.everyone.permissions.bitfield;
+	for (const roleId of roleIds) bits |= guild.roles.cache.get(roleId)?.permissions.bitfield ?? 0n;
+	if (guild.ownerId === userId || (bits & PermissionFlagsBits.Administrator) !== 0n) return new PermissionsBitField(PermissionsBitField.All);
+	const overwrites = 'permissionOverwrites' in channel ? channel.permissionOverwrites.cache : null;
+	if (overwrites) {
+		const everyone = overwrites.get(guild.id);
+		if (everyone) bits = (bits & ~everyone.deny.bitfield) | everyone.allow.bitfield;
+		let allow = 0n;
+		let deny = 0n;
+		for (const roleId of roleIds) {
+			const overwrite = overwrites.get(roleId);
+			if (overwrite) {
+				allow |= overwrite.allow.bitfield;
+				deny |= overwrite.deny.bitfield;
+			}
+		}
+		bits = (bits & ~deny) | allow;
+		const own = overwrites.get(userId);
+		if (own) bits = (bits & ~own.deny.bitfield) | own.allow.bitfield;
+	}
+	return new PermissionsBitField(bits);
+}
 
 /**
  * The permissions of `needed` the bot lacks in `where` (a category or channel; null: the guild), in the order given.

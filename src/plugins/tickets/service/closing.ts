@@ -1,6 +1,7 @@
 import {
 	DiscordAPIError,
 	GuildMember,
+	OverwriteType,
 	PermissionFlagsBits,
 	RESTJSONErrorCodes,
 	type APIInteractionGuildMember,
@@ -250,7 +251,7 @@ export class TicketClosing {
 			if (!channel.locked) await channel.edit({ locked: true });
 			return;
 		}
-		if ('permissionOverwrites' in channel) await channel.permissionOverwrites.edit(ticket.openerId, { SendMessages: false });
+		if ('permissionOverwrites' in channel) await channel.permissionOverwrites.edit(ticket.openerId, { SendMessages: false }, { type: OverwriteType.Member });
 	}
 
 	/** Whether the close of this ticket got as far as the lock (what the start-up reconcile looks at). */
@@ -498,7 +499,7 @@ export class TicketClosing {
 			['closed']
 		);
 		if (!reopened) return { kind: 'not-closed', ticket: (await store.findById(this.#ctx.em(), ticketId))! };
-		if (!channel.isThread() && 'permissionOverwrites' in channel) await channel.permissionOverwrites.edit(ticket.openerId, { SendMessages: true });
+		if (!channel.isThread() && 'permissionOverwrites' in channel) await channel.permissionOverwrites.edit(ticket.openerId, { SendMessages: true }, { type: OverwriteType.Member });
 		const now = this.#ctx.clock.now();
 		await this.service.activity.register(ticket.channelId, ticketId);
 		await this.service.activity.touch(ticket.channelId, now, reopened.firstStaffReplyAt);

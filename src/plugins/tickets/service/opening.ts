@@ -25,6 +25,7 @@ import {
 	CHANNEL_MODE_PERMISSIONS,
 	createTicketChannel,
 	createTicketThread,
+	memberPermissionsIn,
 	missingBotPermissions,
 	overflowCategories,
 	THREAD_MODE_PERMISSIONS,
@@ -277,9 +278,10 @@ export class TicketOpening {
 		const missing = missingBotPermissions(guild, channel, THREAD_MODE_PERMISSIONS);
 		if (missing.length > 0) return { problem: { kind: 'bot-permissions', permissions: missing, whereId: channel.id } };
 		// A private thread is seen only by members who can see its channel (Discord): an opener who cannot would get a
-		// ticket they never see. Checked when the member is in the cache (always, for an open from an interaction).
-		const opener = guild.members.cache.get(request.userId);
-		if (opener && !channel.permissionsFor(opener).has(PermissionFlagsBits.ViewChannel)) return { problem: { kind: 'opener-cannot-view', channelId: channel.id } };
+		// ticket they never see. Computed from the interaction's roles: the member need not be in the cache.
+		if (!memberPermissionsIn(channel, request.userId, request.roleIds).has(PermissionFlagsBits.ViewChannel)) {
+			return { problem: { kind: 'opener-cannot-view', channelId: channel.id } };
+		}
 		return { type, parent: channel };
 	}
 
