@@ -3,11 +3,10 @@
  * buttons with "ok") in its own process under tsx, as the bot runs in its own (./botProcess.ts), and talks to it over
  * IPC with the protocol of ./timersChild.ts (`ready`, then requests answered by `reply`).
  */
-import { spawn } from 'node:child_process';
+import { spawnBenchChild } from './spawnChild.js';
 import { fileURLToPath } from 'node:url';
-import { projectRoot } from '../../src/lib/paths.js';
 import { withTimeout } from '../../src/lib/timeout.js';
-import { LogCapture } from '../../tools/logCapture.js';
+import type { LogCapture } from '../../tools/logCapture.js';
 import type { BaselineLaunch } from './giveawaysBaselineMain.js';
 import type { ChildMessage, ChildRequest } from './timersChild.js';
 
@@ -29,18 +28,8 @@ const main = fileURLToPath(new URL('./giveawaysBaselineMain.ts', import.meta.url
  * @throws Error when it exits or is not ready within `readyTimeoutMs` (it is killed; its last log lines are in the message).
  */
 export async function startBaseline(launch: BaselineLaunch, readyTimeoutMs: number): Promise<BaselineProcess> {
-	const logs = new LogCapture();
 	const started = Date.now();
-	const child = spawn(process.execPath, ['--import', 'tsx', main], {
-		cwd: projectRoot,
-		env: { ...process.env, BENCH_CHILD_OPTIONS: JSON.stringify(launch) },
-		stdio: ['ignore', 'pipe', 'pipe', 'ipc']
-	});
-	child.stdout?.on('data', (chunk: Buffer) => logs.push(String(chunk)));
-	child.stderr?.on('data', (chunk: Buffer) => logs.push(String(chunk)));
-	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-	const alive = () => child.exitCode === null && child.signalCode === null;
-	const tail = () => logs.lines.slice(-30).join('\n');
+	const { child, logs, exited, alive, tail } = spawnBenchChild(['--import', 'tsx', main], 'BENCH_CHILD_OPTIONS', launch);
 	const ready = new Promise<void>((resolve, reject) => {
 		child.on('message', (message: ChildMessage) => {
 			if (message.type === 'ready') resolve();

@@ -4,6 +4,7 @@
  * build as `npm run build`) into a folder of its own, so that the measurement runs the JavaScript production runs and
  * never touches the project's `dist/` (other work may be building or testing it).
  */
+import { spawnBenchChild } from './spawnChild.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
@@ -90,19 +91,9 @@ export async function startMemoryChild(
 	launch: MemoryChildLaunch,
 	options: { fromSource: boolean; nodeFlags: readonly string[]; readyTimeoutMs: number }
 ): Promise<MemoryChild> {
-	const logs = new LogCapture();
 	const started = performance.now();
 	const args = ['--expose-gc', ...options.nodeFlags, ...(options.fromSource ? ['--require', 'tsx/cjs', '--import', 'tsx'] : []), childMain];
-	const child = spawn(process.execPath, args, {
-		cwd: projectRoot,
-		env: { ...process.env, BENCH_MEMORY_CHILD: JSON.stringify(launch) },
-		stdio: ['ignore', 'pipe', 'pipe', 'ipc']
-	});
-	child.stdout?.on('data', (chunk: Buffer) => logs.push(String(chunk)));
-	child.stderr?.on('data', (chunk: Buffer) => logs.push(String(chunk)));
-	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-	const alive = () => child.exitCode === null && child.signalCode === null;
-	const tail = () => logs.lines.slice(-30).join('\n');
+	const { child, logs, exited, alive, tail } = spawnBenchChild(args, 'BENCH_MEMORY_CHILD', launch);
 	const ready = new Promise<void>((resolve, reject) => {
 		child.on('message', (message: MemoryChildMessage) => {
 			if (message.type === 'ready') resolve();

@@ -7,11 +7,11 @@
  * The protocol over IPC: the child sends `{ type: 'ready' }` once it can work; the parent sends requests with an `id`
  * and the child answers `{ type: 'reply', id, result }` or `{ type: 'reply', id, error }`. SIGTERM stops it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawnBenchChild } from './spawnChild.js';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { projectRoot } from '../../src/lib/paths.js';
 import { withTimeout } from '../../src/lib/timeout.js';
-import { LogCapture } from '../../tools/logCapture.js';
+import type { LogCapture } from '../../tools/logCapture.js';
 
 /** A request to a child: its name and arguments (JSON). */
 export interface ChildRequest {
@@ -43,20 +43,10 @@ export interface BenchChild {
  * @throws Error when the child exits or is not ready in time (it is killed; the last log lines are in the message).
  */
 export async function startBenchChild(main: 'timersBotMain.ts' | 'timersBareWorker.ts', options: unknown, readyTimeoutMs: number): Promise<BenchChild> {
-	const logs = new LogCapture();
 	const started = Date.now();
 	const file = fileURLToPath(new URL(`./${main}`, import.meta.url));
 	// `--require tsx/cjs` also tells Sapphire's loader that .ts pieces can be loaded.
-	const child = spawn(process.execPath, ['--require', 'tsx/cjs', '--import', 'tsx', file], {
-		cwd: projectRoot,
-		env: { ...process.env, BENCH_CHILD_OPTIONS: JSON.stringify(options) },
-		stdio: ['ignore', 'pipe', 'pipe', 'ipc']
-	});
-	child.stdout?.on('data', (chunk: Buffer) => logs.push(String(chunk)));
-	child.stderr?.on('data', (chunk: Buffer) => logs.push(String(chunk)));
-	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-	const alive = () => child.exitCode === null && child.signalCode === null;
-	const tail = () => logs.lines.slice(-30).join('\n');
+	const { child, logs, exited, alive, tail } = spawnBenchChild(['--require', 'tsx/cjs', '--import', 'tsx', file], 'BENCH_CHILD_OPTIONS', options);
 	const ready = new Promise<void>((resolve, reject) => {
 		child.on('message', (message: ChildMessage) => {
 			if (message.type === 'ready') resolve();
