@@ -19,6 +19,8 @@ export class TicketsMessageActivityListener extends PluginListener<'tickets', ty
 		if (!message.guildId || message.author.bot || message.webhookId !== null || message.system) return;
 		const { ctx, activity } = this.service;
 		const config = await ctx.config(message.guildId);
+		// No ticket type, no ticket: the guild's messages cost nothing here (the config is in memory).
+		if (config.types.length === 0) return;
 		const roles = message.member?.roles.cache;
 		const staffTypeIds = roles ? config.types.filter((type) => type.staffRoleIds.some((roleId) => roles.has(roleId))).map((type) => type.id) : [];
 		const now = ctx.clock.now();
