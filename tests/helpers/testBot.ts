@@ -59,12 +59,31 @@ export interface TestBot {
 const READY_TIMEOUT_MS = 30_000;
 
 /**
+ * The handle of the bot this helper started last, until its TestBot's `stop()`, `crash()` or `cleanup()`. The files of
+ * a vitest worker share this module (`isolate: false`, vitest.config.ts): a file that fails before stopping its bot
+ * would otherwise make every later file of the worker fail with "A bot is already running in this process".
+ */
+let lastStarted: BotHandle | null = null;
+
+/**
+ * Crashes the bot an earlier test left running (it failed before its `stop()`), so that one failure does not spread
+ * to the next files of the worker. A no-op for a bot already stopped through its handle (`crash()` then returns the
+ * same promise); its database and Redis keys are left (a later bot of the same test may reuse them).
+ */
+async function crashBotLeftRunning(): Promise<void> {
+	const left = lastStarted;
+	lastStarted = null;
+	await left?.crash().catch(() => undefined);
+}
+
+/**
  * Starts the real bot in this process against the emulator, with its own PostgreSQL database (migrated at start) and
  * Redis key prefix (cache keys, pub/sub channel and task queue), and waits until it is ready.
  * One bot per process at a time (Sapphire's container is process-wide): stop or crash it before starting another;
  * use {@link startChildBot} (./childBot.ts) for a second bot running at the same time.
  */
 export async function startTestBot(options: StartTestBotOptions): Promise<TestBot> {
+	await crashBotLeftRunning();
 	const ownsDatabase = !options.database;
 	const database = options.database ?? (await createTestDatabase());
 	const ownsPrefix = !options.redisPrefix;
@@ -108,6 +127,10 @@ export async function startTestBot(options: StartTestBotOptions): Promise<TestBo
 		throw error;
 	}
 	const started = handle;
+	lastStarted = started;
+	const untrack = () => {
+		if (lastStarted === started) lastStarted = null;
+	};
 	return {
 		handle: started,
 		database,
@@ -116,12 +139,17 @@ export async function startTestBot(options: StartTestBotOptions): Promise<TestBo
 		env,
 		logs,
 		async stop() {
+			untrack();
 			await started.stop('test done');
 			await cleanup();
 		},
 		async crash() {
+			untrack();
 			await started.crash();
 		},
-		cleanup
+		async cleanup() {
+			untrack();
+			await cleanup();
+		}
 	};
 }
