@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import { describe, expect, it } from 'vitest';
 import {
 	compilePatterns,
@@ -95,5 +96,31 @@ describe('compilePatterns', () => {
 		expect(matcher.match('ab'.repeat(2_000))).toBeNull();
 		expect(matcher.match('word '.repeat(800))).toBeNull();
 		expect(matcher.match('a'.repeat(4_000))).toEqual({ pattern: '(a+)+$', matched: 'a'.repeat(4_000) });
+	});
+
+	it('finds the same first pattern through its union as testing each pattern in order would', () => {
+		// Anchors, inline flags (which must stay in their pattern: `(?-i)` leaking into the next ones would miss "CAT"),
+		// alternations, and a \Q quote without \E (tested on its own).
+		const patterns = ['^hello', 'bye$', '(?s)a.b', 'x|y\\d', '(?-i)XYZ', '\\Qa+b', '\\bcat\\b', 'c(?i:AT)s', '\\d{3}-\\d{4}'];
+		const matcher = compilePatterns(patterns);
+		expect(matcher.size).toBe(patterns.length);
+		const each = patterns.map((pattern) => RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE));
+		const alphabet = ['hello', 'bye', 'a', 'b', '\n', 'x', 'y', '7', 'a+b', 'cat', 'CAT', 'CATS', 'XYZ', ' ', '-', '555', '1234', 'q'];
+		let state = 20_261_201;
+		const next = (limit: number) => {
+			state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+			return (state >>> 8) % limit;
+		};
+		let matched = 0;
+		for (let round = 0; round < 2_000; round++) {
+			const text = Array.from({ length: 1 + next(4) }, () => alphabet[next(alphabet.length)]).join(next(2) ? ' ' : '');
+			const first = patterns.findIndex((_, index) => each[index]!.test(text));
+			const found = matcher.match(text);
+			expect(found?.pattern ?? null, text).toBe(first === -1 ? null : patterns[first]);
+			if (found) matched++;
+		}
+		// Both outcomes were exercised.
+		expect(matched).toBeGreaterThan(300);
+		expect(matched).toBeLessThan(1_700);
 	});
 });
