@@ -16,7 +16,7 @@ import { testRedisUrl } from '../../tools/infra.js';
 import { deleteRedisKeys } from '../../tools/redisKeys.js';
 import { echoPlugin } from '../fixtures/echo-plugin/index.js';
 import type { EchoState } from '../fixtures/echo-plugin/state.js';
-import { startChildBot, type ChildBot, type ChildPluginSpec } from '../helpers/childBot.js';
+import { CHILD_BOT_TEST_TIMEOUT_MS, startChildBot, type ChildBot, type ChildPluginSpec } from '../helpers/childBot.js';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '../helpers/infra.js';
 import { startTestBot, type TestBot } from '../helpers/testBot.js';
 
@@ -228,5 +228,5 @@ describe('two processes', () => {
 		await vi.waitFor(async () => expect(await bot!.handle.taskQueue.stateOf('echoAlways', on.id, 'survivor')).toBe('completed'));
 		expect(echo().notes('echoAlways', on.id).filter((note) => note === 'survivor')).toHaveLength(1);
 		expect(echo().runs.find((run) => run.note === 'survivor')!.startedAt).toBeGreaterThanOrEqual(dueAt);
-	});
+	}, CHILD_BOT_TEST_TIMEOUT_MS);
 });

@@ -104,6 +104,16 @@ export interface ChildBot {
 	): Promise<unknown>;
 }
 
+/** How long a child bot may take to be ready ({@link startChildBot}), ms: tsx compiles the bot from source first. */
+const CHILD_READY_TIMEOUT_MS = 45_000;
+
+/**
+ * The timeout for a test that starts a child bot inside it (not in a hook), ms: the child's ready timeout (45 s, on a
+ * loaded machine) plus room for the test's own work; vitest's default of 30 s would end the test before the child's
+ * own timeout could say what was slow.
+ */
+export const CHILD_BOT_TEST_TIMEOUT_MS = 90_000;
+
 const childMain = fileURLToPath(new URL('./childBotMain.ts', import.meta.url));
 
 /**
@@ -213,7 +223,7 @@ export async function startChildBot(options: ChildBotOptions): Promise<ChildBot>
 	};
 	if (options.waitForReady ?? true) {
 		try {
-			await withTimeout(ready, 45_000, 'Child bot ready');
+			await withTimeout(ready, CHILD_READY_TIMEOUT_MS, 'Child bot ready');
 		} catch (error) {
 			await bot.kill();
 			throw error;

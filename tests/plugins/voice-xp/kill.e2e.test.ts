@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../src/lib/clock.js';
 import { voiceXpPlugin } from '../../../src/plugins/voice-xp/index.js';
 import { DiscordEmulator, type MemberView } from '@hearth/discord-emulator';
-import { startChildBot, type ChildBot } from '../../helpers/childBot.js';
+import { CHILD_BOT_TEST_TIMEOUT_MS, startChildBot, type ChildBot } from '../../helpers/childBot.js';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '../../helpers/infra.js';
 import { startTestBot, type TestBot } from '../../helpers/testBot.js';
 import { testRedisUrl } from '../../../tools/infra.js';
@@ -69,4 +69,4 @@ it('a bot killed with SIGKILL mid-interval loses at most that interval, and the 
 	expect(await storedStats(bot, home.guild.id, bob.id)).toMatchObject({ voiceSeconds: 70, totalXp: 7 });
 	await advanceAndFlush(clock, MINUTE);
 	expect(await storedStats(bot, home.guild.id, alice.id)).toMatchObject({ voiceSeconds: 130, totalXp: 13 });
-});
+}, CHILD_BOT_TEST_TIMEOUT_MS);

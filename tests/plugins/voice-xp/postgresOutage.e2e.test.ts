@@ -13,7 +13,7 @@ import { PendingDeltaStore, type PendingBatch } from '../../../src/plugins/voice
 import type { VoiceXpDelta } from '../../../src/plugins/voice-xp/lib/sessionTracker.js';
 import { testRedisUrl } from '../../../tools/infra.js';
 import { deleteRedisKeys } from '../../../tools/redisKeys.js';
-import { startChildBot, type ChildBot } from '../../helpers/childBot.js';
+import { CHILD_BOT_TEST_TIMEOUT_MS, startChildBot, type ChildBot } from '../../helpers/childBot.js';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '../../helpers/infra.js';
 import { startTestRedisServer } from '../../helpers/redisServer.js';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcpProxy.js';
@@ -116,7 +116,7 @@ it('a bot killed while PostgreSQL is down loses at most one flush interval: the 
 	expect(await copies.list()).toEqual([]);
 	expect(bot.logs.find('Voice XP: 4 delta(s) kept in Redis skipped: their time was already counted')).toHaveLength(1);
 	expect(await bot.handle.metrics.render()).toMatch(/^hearth_voice_xp_skipped_deltas_total\{[^}]*source="pending"[^}]*\} 4$/m);
-});
+}, CHILD_BOT_TEST_TIMEOUT_MS);
 
 it('with Redis down as well, the time stays in memory (one warning says so) and is written once PostgreSQL is back', async () => {
 	await bot?.stop();
