@@ -3,6 +3,7 @@ import type { GuildChatInputInteraction } from '../../../lib/commands/BotCommand
 import { localizedOption } from '../../../lib/commands/localized.js';
 import { PluginCommand } from '../../../lib/plugins/pieces.js';
 import { translateInteraction } from '../../../lib/i18n.js';
+import { replyWhenReady } from '../views/answer.js';
 import { NO_PINGS } from '../views/common.js';
 import { leaderboardMessage } from '../views/leaderboard.js';
 
@@ -25,10 +26,14 @@ export class LeaderboardCommand extends PluginCommand<'voice-xp'> {
 	}
 
 	protected override async runCommand(interaction: GuildChatInputInteraction) {
-		await interaction.deferReply();
 		const { locale, t } = await translateInteraction(interaction);
 		const page = interaction.options.getInteger('page') ?? 1;
-		const message = await leaderboardMessage(this.service.ctx.em(), interaction.guildId, page, t, locale, this.service.sessions.rankings);
-		return interaction.editReply({ embeds: message.embeds, components: message.components, ...NO_PINGS });
+		const answer = leaderboardMessage(this.service.ctx.em(), interaction.guildId, page, t, locale, this.service.sessions.rankings).then((message) => ({
+			embeds: message.embeds,
+			components: message.components,
+			...NO_PINGS
+		}));
+		// The reply itself when the page is ready in time (from Redis: milliseconds), deferred otherwise (views/answer.ts).
+		return replyWhenReady(interaction, answer);
 	}
 }

@@ -5,6 +5,7 @@ import { localizedOption } from '../../../lib/commands/localized.js';
 import { PluginCommand } from '../../../lib/plugins/pieces.js';
 import { translateInteraction } from '../../../lib/i18n.js';
 import { getMemberStats } from '../lib/stats.js';
+import { replyWhenReady } from '../views/answer.js';
 import { NO_PINGS } from '../views/common.js';
 import { rankEmbed } from '../views/rank.js';
 
@@ -28,24 +29,27 @@ export class RankCommand extends PluginCommand<'voice-xp'> {
 		const { locale, t } = await translateInteraction(interaction);
 		const user = interaction.options.getUser('user') ?? interaction.user;
 		if (user.bot) return interaction.reply({ content: t('voice-xp:rank.bot', { name: user.displayName }), flags: MessageFlags.Ephemeral, ...NO_PINGS });
-		await interaction.deferReply();
 		const member = interaction.options.getMember('user') ?? (user.id === interaction.user.id ? interaction.member : null);
 		const name = member && 'displayName' in member ? member.displayName : (member?.nick ?? user.displayName);
 		const em = this.service.ctx.em();
 		const service = this.service.sessions;
-		const [stored, { position, rankedCount }] = await Promise.all([
-			getMemberStats(em, interaction.guildId, user.id),
-			service.rankings.rank(interaction.guildId, user.id)
-		]);
-		const { embed } = rankEmbed(t, locale, {
-			name,
-			avatarUrl: user.displayAvatarURL(),
-			stored,
-			unflushed: service.unflushed(interaction.guildId, user.id),
-			position,
-			rankedCount,
-			session: service.explain(interaction.guildId, user.id)
-		});
-		return interaction.editReply({ embeds: [embed], ...NO_PINGS });
+		const answer = (async () => {
+			const [stored, { position, rankedCount }] = await Promise.all([
+				getMemberStats(em, interaction.guildId, user.id),
+				service.rankings.rank(interaction.guildId, user.id)
+			]);
+			const { embed } = rankEmbed(t, locale, {
+				name,
+				avatarUrl: user.displayAvatarURL(),
+				stored,
+				unflushed: service.unflushed(interaction.guildId, user.id),
+				position,
+				rankedCount,
+				session: service.explain(interaction.guildId, user.id)
+			});
+			return { embeds: [embed], ...NO_PINGS };
+		})();
+		// The reply itself when the answer is ready in time (from Redis: milliseconds), deferred otherwise (views/answer.ts).
+		return replyWhenReady(interaction, answer);
 	}
 }
