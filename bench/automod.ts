@@ -694,6 +694,7 @@ async function main(): Promise<void> {
 		`  the bot's process over the phase: ${(((latency.stats.cpuUser + latency.stats.cpuSystem) / 1_000 / latency.elapsedMs) * 100).toFixed(0)}% of a core; ` +
 			`a 1-ms timer late by (monitorEventLoopDelay) p50 ${ms2(latency.stats.loopDelay.p50)}, p99 ${ms2(latency.stats.loopDelay.p99)}, max ${ms2(latency.stats.loopDelay.max)}; machine load ${latency.load.toFixed(1)}`
 	);
+	out(`  its garbage collection over the phase: ${gcText(latency.stats.gc)}`);
 	out(
 		'  raw: discord.js Events.Raw (the gateway frame parsed, before the Message is built); decision: the automod observer (handleMessage, after the Redis round trip of rate/duplicates);'
 	);
@@ -905,3 +906,11 @@ function signedMiB(bytes: number): string {
 }
 
 await runBenchmark(main, cleanups, { beforeCleanUp: () => step('cleanup: bot process, database, Redis keys, emulator') });
+
+/** A phase's garbage collection pauses, one clause per kind that happened: count, total and longest. */
+function gcText(gc: PhaseStats['gc']): string {
+	const kinds = (['minor', 'major', 'other'] as const).filter((kind) => gc[kind].count > 0);
+	if (kinds.length === 0) return 'no pause';
+	const names = { minor: 'scavenges', major: 'mark-compacts', other: 'other pauses (incremental marking, weak callbacks)' };
+	return kinds.map((kind) => `${count(gc[kind].count)} ${names[kind]}, ${ms2(gc[kind].totalMs)} in all, longest ${ms2(gc[kind].maxMs)}`).join('; ');
+}

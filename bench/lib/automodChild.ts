@@ -18,7 +18,7 @@
  * phase's number), `automod.progress`, `automod.stats`, `automod.settle`, `automod.memory`. Event: `progress`
  * (coalesced, at most every few milliseconds).
  */
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { Events, type Message } from 'discord.js';
 import { automodPlugin } from '../../src/plugins/automod/index.js';
 import type { ActionOutcome, CheckedMessage } from '../../src/plugins/automod/service/AutomodService.js';
@@ -108,11 +108,23 @@ export interface PhaseStats {
 	redisPing: LatencySummary;
 	/** How late the bot's event loop ran a 1-ms timer over the phase (perf_hooks `monitorEventLoopDelay`, less its 1-ms period), ms: p50, p99, max. */
 	loopDelay: { p50: number; p99: number; max: number };
+	/** The bot's garbage collection pauses over the phase (perf_hooks `gc` entries), by kind: count, total and longest, ms. */
+	gc: GcPauses;
 	outcomes: OutcomeCounts;
 	/** Outcomes not settled yet (actions still running: REST calls, Redis, cases). */
 	pending: number;
 	samples: CheckSample[] | null;
 }
+
+/** Garbage collection pauses of one kind: how many, their total and the longest, ms. */
+export interface GcPauseKind {
+	count: number;
+	totalMs: number;
+	maxMs: number;
+}
+
+/** Garbage collection pauses by kind: `minor` (scavenges), `major` (mark-compact), `other` (incremental marking, weak callbacks). */
+export type GcPauses = Record<'minor' | 'major' | 'other', GcPauseKind>;
 
 /** `automod.memory`: the process's memory after two full garbage collections, and what the bot caches. */
 export interface ChildMemory {
@@ -161,6 +173,17 @@ export function install(api: BotChildApi): void {
 	const delivered = new LatencyHistogram();
 	const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 	loopDelay.enable();
+	const emptyGc = (): GcPauses => ({ minor: { count: 0, totalMs: 0, maxMs: 0 }, major: { count: 0, totalMs: 0, maxMs: 0 }, other: { count: 0, totalMs: 0, maxMs: 0 } });
+	let gc = emptyGc();
+	new PerformanceObserver((list) => {
+		for (const entry of list.getEntries()) {
+			const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+			const pause = kind === perfConstants.NODE_PERFORMANCE_GC_MINOR ? gc.minor : kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR ? gc.major : gc.other;
+			pause.count++;
+			pause.totalMs += entry.duration;
+			pause.maxMs = Math.max(pause.maxMs, entry.duration);
+		}
+	}).observe({ entryTypes: ['gc'] });
 	const redisPing = new LatencyHistogram();
 	let pinger: NodeJS.Timeout | null = null;
 	const emptyOutcomes = (): OutcomeCounts => ({ settled: 0, deleted: 0, notices: 0, dms: 0, notifyFailed: 0, punishmentCases: 0, strikeCases: 0, rejected: 0 });
@@ -303,6 +326,7 @@ export function install(api: BotChildApi): void {
 		serviceLatency.reset();
 		delivered.reset();
 		loopDelay.reset();
+		gc = emptyGc();
 		outcomes = emptyOutcomes();
 		samples = phase.keepSamples ? [] : null;
 		redisPing.reset();
@@ -341,6 +365,7 @@ export function install(api: BotChildApi): void {
 			delivered: delivered.summary(),
 			redisPing: redisPing.summary(),
 			loopDelay: { p50: late(loopDelay.percentile(50)), p99: late(loopDelay.percentile(99)), max: late(loopDelay.max) },
+			gc,
 			outcomes,
 			pending,
 			samples
