@@ -481,7 +481,7 @@ async function throughTheBot(context: {
 	out();
 	out(`Round trips once the bot's set is in place (the steady state): INTERACTION_CREATE sent by the emulator → the answer the user sees (the reply, or the edit of a deferred one), every answer checked`);
 	const pingFor = (inFlight: number) => (inFlight === 1 ? serialPing : concurrentPing);
-	const rows: string[][] = [['', 'in flight', 'commands', 'per second', 'p50', 'p99', 'max', 'p50 ÷ /ping', 'p99 ÷ /ping', 'bot CPU/command', 'load']];
+	const rows: string[][] = [['', 'in flight', 'commands', 'per second', 'p50', 'p99', 'max', 'p50 ÷ /ping', 'p99 ÷ /ping', 'bot CPU/command', 'emulator CPU/command', 'load']];
 	for (const { what, inFlight, result } of phases) {
 		const s = summary(result.trips);
 		const ping = summary(pingFor(inFlight).trips);
@@ -497,6 +497,7 @@ async function throughTheBot(context: {
 			isPing ? '' : times(s.p50 / ping.p50),
 			isPing ? '' : times(s.p99 / ping.p99),
 			Number.isNaN(result.botCpuMs) ? '—' : `${((result.botCpuMs * 1_000) / result.trips.length).toFixed(0)} µs`,
+			`${((result.emulatorCpuMs * 1_000) / result.trips.length).toFixed(0)} µs`,
 			result.load.toFixed(2)
 		]);
 	}
@@ -507,7 +508,8 @@ async function throughTheBot(context: {
 	out(`  /rank: a random member among the ${count(invokers.length)} invokers; /leaderboard: a random page of 1–${count(Math.min(MAX_PAGE, Math.ceil(expected.ranked / LEADERBOARD_PAGE_SIZE)))} (the command's limit is page ${count(MAX_PAGE)})`);
 	out('  checked: /rank shows PostgreSQL\'s position and ranked count; /leaderboard PostgreSQL\'s ten members, page, page count and member count;');
 	out('  ÷ /ping: against /ping of the same bot in the same run with the same commands in flight (its reply is not deferred: one REST call, not two);');
-	out('  bot CPU: the bot process\'s user + system time over the phase (/proc), per command; load: the 1-minute load average at the phase\'s end (2 shared cores)');
+	out('  bot CPU: the bot process\'s user + system time over the phase (/proc), per command; emulator CPU: this process\'s (Discord\'s side: building,');
+	out('  sending and reading the interactions; it shares the cores with the bot, PostgreSQL and Redis); load: the 1-minute load average at the phase\'s end');
 	out(
 		`  the bot's process at the end: ${mib(atEnd.memory.rss)} resident, ${mib(atEnd.memory.heapUsed)} heap after GC; CPU ${duration(botCpuTotal)} since spawn; stopped: exit ${stopped.code ?? stopped.signal} in ${duration(stopped.durationMs)}`
 	);
@@ -537,7 +539,7 @@ async function throughTheBot(context: {
 		`${count(concurrentRank.perSecond)}/s`,
 		`≥ ${TARGET_CONCURRENT_PER_SECOND}/s`,
 		pass(concurrentRank.perSecond >= TARGET_CONCURRENT_PER_SECOND),
-		times(concurrentRank.perSecond / concurrentPing.perSecond)
+		`${(concurrentRank.perSecond / concurrentPing.perSecond).toFixed(2)}×`
 	]);
 	targetRows.push([
 		`/rank, ${IN_FLIGHT} at once: p99`,

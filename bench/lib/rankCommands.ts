@@ -62,6 +62,8 @@ export interface PhaseResult {
 	load: number;
 	/** The bot process's CPU time (user + system) over the phase, ms; NaN where /proc is not readable. */
 	botCpuMs: number;
+	/** This process's CPU time (user + system: the emulator, sending and reading the commands) over the phase, ms. */
+	emulatorCpuMs: number;
 }
 
 /**
@@ -78,6 +80,7 @@ export async function runCommands(
 	const trips: RoundTrip[] = [];
 	let issued = 0;
 	const cpuBefore = processCpuMs(options.botPid);
+	const ownBefore = process.cpuUsage();
 	const started = performance.now();
 	const worker = async () => {
 		while (issued < options.total) {
@@ -89,12 +92,14 @@ export async function runCommands(
 	};
 	await Promise.all(Array.from({ length: Math.min(options.inFlight, options.total) }, worker));
 	const elapsedMs = performance.now() - started;
+	const own = process.cpuUsage(ownBefore);
 	return {
 		trips,
 		elapsedMs,
 		perSecond: (trips.length * 1_000) / elapsedMs,
 		load: os.loadavg()[0] ?? Number.NaN,
-		botCpuMs: processCpuMs(options.botPid) - cpuBefore
+		botCpuMs: processCpuMs(options.botPid) - cpuBefore,
+		emulatorCpuMs: (own.user + own.system) / 1_000
 	};
 }
 
