@@ -31,10 +31,11 @@ import { PluginRegistry } from '../src/lib/plugins/registry.js';
 import { plugins as botPlugins } from '../src/plugins/index.js';
 import { testDatabaseServerUrl, testRedisUrl, uniqueId } from '../tools/infra.js';
 import { deleteRedisKeys } from '../tools/redisKeys.js';
+import { ALLOCATOR_VARIABLE, dockerfileAllocatorEnvironment, startScriptNodeFlags } from '../tools/shippedStart.js';
 import { benchCommand, type BenchCommand } from './lib/cli.js';
 import { count, duration, mebibytes, pass, table, times } from './lib/format.js';
 import type { CacheCounts, MemoryChildLaunch, MemoryProbe } from './lib/memoryChild.js';
-import { buildBot, startMemoryChild, startScriptNodeFlags } from './lib/memoryProcess.js';
+import { buildBot, startMemoryChild } from './lib/memoryProcess.js';
 import { MemoryWorld } from './lib/memoryWorld.js';
 import { Cleanups, out, runBenchmark, step } from './lib/run.js';
 
@@ -51,9 +52,12 @@ const USAGE = `usage: npm run bench:memory -- [options]
                          bare    a bare discord.js client, default caches, the bot's intents
                          before  the bot with discord.js's default caches (as before issue 12)
                          none    the bot alone
-  --bot-node-flags=F   Node flags of the bot, space-separated (default: those of npm start in package.json, as
-                       the bot ships; "" for none; e.g. --bot-node-flags="--max-semi-space-size=4"); the
+  --bot-node-flags=F   Node flags of the bot, space-separated (default: those of npm start in package.json and the
+                       Dockerfile's CMD, as the bot ships; "" for none; e.g. --bot-node-flags="--max-semi-space-size=4"); the
                        baselines run with Node's defaults
+  --bot-env="K=V …"    the bot's allocator variables, which act before Node starts (MALLOC_*, GLIBC_TUNABLES,
+                       LD_PRELOAD), space-separated (default: those of the Dockerfile's ENV, as the bot ships; ""
+                       for none; e.g. --bot-env="MALLOC_ARENA_MAX=2"); the baselines run without them
   --from-source        run the bot from src/ under tsx (its memory then includes tsx's) instead of a build
   --help               this text
 
@@ -87,6 +91,7 @@ const args = command.parse({
 	messages: { type: 'string', default: '0' },
 	compare: { type: 'string', default: 'bare' },
 	'bot-node-flags': { type: 'string' },
+	'bot-env': { type: 'string' },
 	'from-source': { type: 'boolean', default: false }
 });
 const GUILDS = command.wholeNumber('guilds', args.guilds, 1, 100_000);
@@ -110,6 +115,12 @@ for (const name of args.compare.split(',').map((part) => part.trim())) {
 const FROM_SOURCE = args['from-source'];
 const BOT_NODE_FLAGS = args['bot-node-flags'] === undefined ? startScriptNodeFlags() : args['bot-node-flags'].split(/\s+/).filter(Boolean);
 for (const flag of BOT_NODE_FLAGS) if (!flag.startsWith('--')) command.badOption(`--bot-node-flags takes Node options (--name or --name=value), got "${flag}"`);
+const BOT_ENV: Record<string, string> = args['bot-env'] === undefined ? dockerfileAllocatorEnvironment() : {};
+for (const word of (args['bot-env'] ?? '').split(/\s+/).filter(Boolean)) {
+	const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(word);
+	if (!match || !ALLOCATOR_VARIABLE.test(match[1]!)) command.badOption(`--bot-env takes NAME=value words of allocator variables (MALLOC_*, GLIBC_TUNABLES, LD_PRELOAD), got "${word}"`);
+	else BOT_ENV[match[1]!] = match[2]!;
+}
 
 const cleanups = new Cleanups();
 
@@ -125,6 +136,7 @@ interface SubjectRun {
 	/** Whether its cached voice states matched the world's members in voice before the last probe. */
 	settled: boolean;
 	nodeFlags: readonly string[];
+	env: Readonly<Record<string, string>>;
 	/** CPU seconds the process used during the activity (user + system), from after its ready probes to its last probe. */
 	activityCpuSeconds: number;
 	activityMs: number;
@@ -168,7 +180,8 @@ async function measure(subject: Subject, botModule: string | null): Promise<Subj
 	step(`${SUBJECT_NAMES[subject]}: starting and waiting for ready`);
 	// The bot before issue 12 ran with Node's defaults, like the bare client.
 	const nodeFlags = subject === 'bot' ? BOT_NODE_FLAGS : [];
-	const child = await startMemoryChild(launch, { fromSource: subject !== 'bare' && botModule === null, nodeFlags, readyTimeoutMs: READY_TIMEOUT_MS });
+	const env = subject === 'bot' ? BOT_ENV : {};
+	const child = await startMemoryChild(launch, { fromSource: subject !== 'bare' && botModule === null, nodeFlags, env, readyTimeoutMs: READY_TIMEOUT_MS });
 	const childStep = cleanups.push({ what: `${subject} process`, run: () => child.stop() });
 	const atReady = await child.probe();
 	const atReadyGc = await child.probe({ gc: true });
@@ -229,6 +242,7 @@ async function measure(subject: Subject, botModule: string | null): Promise<Subj
 		after,
 		settled,
 		nodeFlags,
+		env,
 		activityCpuSeconds: (beforeGc.cpuUs - cpuBefore) / 1e6,
 		activityMs: activityEnded - started,
 		inVoiceAtEnd: world.inVoice,
@@ -274,9 +288,11 @@ async function main(): Promise<void> {
 			`${count(played.moves)} moves, ${count(played.mutes)} mutes${MESSAGES ? `, ${count(played.messages)} messages` : ''}; ${count(bot.inVoiceAtEnd)} in voice at the end, ${count(bot.everInVoice)} members were in voice at some point`
 	);
 	const flags = (run: SubjectRun) => (run.nodeFlags.length ? run.nodeFlags.join(' ') : 'none');
+	const envText = (run: SubjectRun) => (Object.keys(run.env).length ? Object.entries(run.env).map(([name, value]) => `${name}=${value}`).join(' ') : 'none');
 	out(
-		`The bot: ${FROM_SOURCE ? 'from src/ under tsx' : 'built with tsup, run by Node (as npm start)'}, Node flags: ${flags(bot)}${args['bot-node-flags'] === undefined ? " (npm start's)" : ''}; ` +
-			`the bare client: discord.js ${discordJsVersion()}, the bot's intents, default caches, Node flags: none.`
+		`The bot: ${FROM_SOURCE ? 'from src/ under tsx' : 'built with tsup, run by Node (as npm start)'}, Node flags: ${flags(bot)}${args['bot-node-flags'] === undefined ? " (npm start's)" : ''}, ` +
+			`environment: ${envText(bot)}${args['bot-env'] === undefined ? " (the Dockerfile's)" : ''}, allocator: ${bot.atReady.resident?.allocator ?? '?'}; ` +
+			`the bare client: discord.js ${discordJsVersion()}, the bot's intents, default caches, Node flags: none, environment: none.`
 	);
 	out();
 
@@ -322,6 +338,8 @@ async function main(): Promise<void> {
 			out(line);
 		}
 	}
+	out();
+	for (const line of residentLines(runs, minutes)) out(line);
 	for (const run of runs) {
 		const notes = [
 			...(run.settled ? [] : [`its cached voice states did not match the world's ${count(run.inVoiceAtEnd)} members in voice within ${duration(SETTLE_TIMEOUT_MS)}`]),
@@ -345,6 +363,52 @@ async function main(): Promise<void> {
 		}
 	}
 	out();
+}
+
+/**
+ * Where each process's resident memory is, after a full GC at ready and at the end (from /proc/<pid>/smaps and V8's
+ * heap spaces, see {@link ResidentBreakdown}); none where smaps could not be read.
+ */
+function residentLines(runs: readonly SubjectRun[], minutes: string): string[] {
+	const probes = runs.flatMap((run) => [
+		{ label: `${SUBJECT_NAMES[run.subject]}, ready`, probe: run.atReadyGc },
+		{ label: `${SUBJECT_NAMES[run.subject]}, ${minutes}`, probe: run.after }
+	]);
+	if (probes.some(({ probe }) => probe.resident === null)) return [];
+	const sum = (probe: MemoryProbe, field: 'committed' | 'used' | 'physical', names?: readonly string[]) =>
+		probe.heapSpaces.filter((space) => !names || names.includes(space.name)).reduce((total, space) => total + space[field], 0);
+	const r = (probe: MemoryProbe) => probe.resident!;
+	const row = (label: string, value: (probe: MemoryProbe) => string) => [label, ...probes.map(({ probe }) => value(probe))];
+	const mib = (value: (probe: MemoryProbe) => number) => (probe: MemoryProbe) => mebibytes(value(probe));
+	const spaceNames = [...new Set(probes.flatMap(({ probe }) => probe.heapSpaces.map((space) => space.name)))];
+	const lines = ['Where the resident memory is, after a full GC (/proc/<pid>/smaps; V8: v8.getHeapSpaceStatistics())'];
+	lines.push(
+		...table([
+			['', ...probes.map(({ label }) => label)],
+			row('resident (smaps)', mib((probe) => r(probe).rss)),
+			row('  file-backed (node binary, libraries)', mib((probe) => r(probe).file)),
+			row('  anonymous', mib((probe) => r(probe).anonymous)),
+			row('    V8 heap: resident pages', mib((probe) => sum(probe, 'physical'))),
+			row('      of which in use', mib((probe) => sum(probe, 'used'))),
+			row('    malloc main arena ([heap])', mib((probe) => r(probe).mallocMainArena)),
+			row('    malloc thread arenas', (probe) => `${mebibytes(r(probe).mallocThreadArenas)} (${r(probe).mallocThreadArenaCount})`),
+			row('    other anonymous, outside V8 heap', mib((probe) => r(probe).otherAnonymous + r(probe).stacks - sum(probe, 'physical'))),
+			row('      its largest mappings, resident of mapped', (probe) => r(probe).largestOther.map((m) => `${(m.rss / 1_048_576).toFixed(1)}/${(m.size / 1_048_576).toFixed(1)}`).join(' ')),
+			row('    of which lazily freed (MADV_FREE)', mib((probe) => r(probe).lazyFree)),
+			row('  threads', (probe) => count(r(probe).threads)),
+			row('external memory (ArrayBuffers) of V8', (probe) => `${mebibytes(probe.external)} (${mebibytes(probe.arrayBuffers)})`),
+			row('V8 heap committed (heapTotal)', mib((probe) => sum(probe, 'committed'))),
+			...spaceNames.map((name) =>
+				row(`  ${name}: committed / used`, (probe) => {
+					const space = probe.heapSpaces.find((candidate) => candidate.name === name);
+					return space ? `${(space.committed / 1_048_576).toFixed(1)} / ${(space.used / 1_048_576).toFixed(1)}` : '—';
+				})
+			)
+		])
+	);
+	lines.push('  thread arenas: glibc malloc, 64 MiB-aligned mappings (none with jemalloc); other anonymous: thread stacks, V8 code');
+	lines.push('  and metadata outside its spaces, large blocks mapped on their own (zlib, buffers), another allocator\'s memory');
+	return lines;
 }
 
 function discordJsVersion(): string {

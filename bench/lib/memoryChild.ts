@@ -16,6 +16,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { getHeapSpaceStatistics } from 'node:v8';
 import type { Client, ClientOptions, GatewayIntentBits } from 'discord.js';
 
 /** What the parent tells the child (JSON in BENCH_MEMORY_CHILD). */
@@ -52,6 +53,8 @@ export interface MemoryProbe {
 	heapUsed: number;
 	heapTotal: number;
 	external: number;
+	/** Of `external`: ArrayBuffers and Buffers. */
+	arrayBuffers: number;
 	/** Peak resident memory of the process so far (VmHWM of /proc/self/status), or null where not available. */
 	peakRss: number | null;
 	caches: CacheCounts;
@@ -59,6 +62,41 @@ export interface MemoryProbe {
 	voiceSessions: number | null;
 	/** CPU time the process used since it started, user + system, in microseconds. */
 	cpuUs: number;
+	/** Where the resident memory is (/proc/self/smaps), or null where not available (not Linux). */
+	resident: ResidentBreakdown | null;
+	/** V8's heap spaces (`v8.getHeapSpaceStatistics()`): committed (`space_size`), in use, and resident. */
+	heapSpaces: { name: string; committed: number; used: number; physical: number }[];
+}
+
+/**
+ * The resident memory of the process by kind of mapping, from /proc/self/smaps; bytes. `anonymous` is split into
+ * glibc malloc's main arena (`[heap]`), its thread arenas (a read-write mapping aligned to 64 MiB followed by its
+ * reserved, inaccessible rest: glibc's HEAP_MAX_SIZE on 64 bits; with another allocator such as jemalloc there are
+ * none), the main thread's stack, and the rest: V8's heap pages and code, the other threads' stacks, and allocations
+ * mapped on their own (malloc's large blocks, jemalloc's extents).
+ */
+export interface ResidentBreakdown {
+	rss: number;
+	/** File-backed: the node binary, shared libraries, their data. */
+	file: number;
+	anonymous: number;
+	mallocMainArena: number;
+	mallocThreadArenas: number;
+	mallocThreadArenaCount: number;
+	/** The main thread's stack (`[stack]`). */
+	stacks: number;
+	otherAnonymous: number;
+	/**
+	 * Anonymous pages released with madvise(MADV_FREE) (LazyFree of smaps): still counted in the resident memory until
+	 * the kernel needs them, which it takes back at once under memory pressure.
+	 */
+	lazyFree: number;
+	/** The largest mappings of `otherAnonymous` by resident bytes: their size (mapped) and resident bytes, at most 4. */
+	largestOther: { size: number; rss: number }[];
+	/** Threads of the process (Threads: of /proc/self/status). */
+	threads: number;
+	/** The malloc in use: `jemalloc` when its library is mapped (LD_PRELOAD), else the C library's (`glibc`). */
+	allocator: 'glibc' | 'jemalloc';
 }
 
 /** Messages from the child. */
@@ -79,6 +117,63 @@ function peakRss(): number | null {
 	} catch {
 		return null;
 	}
+}
+
+const ARENA_BYTES = 64 * 1_048_576;
+
+function residentBreakdown(): ResidentBreakdown | null {
+	let smaps: string;
+	let status: string;
+	try {
+		smaps = readFileSync('/proc/self/smaps', 'utf8');
+		status = readFileSync('/proc/self/status', 'utf8');
+	} catch {
+		return null;
+	}
+	const breakdown: ResidentBreakdown = { rss: 0, file: 0, anonymous: 0, mallocMainArena: 0, mallocThreadArenas: 0, mallocThreadArenaCount: 0, stacks: 0, otherAnonymous: 0, lazyFree: 0, largestOther: [], threads: 0, allocator: 'glibc' };
+	const mappings: { start: number; end: number; perms: string; path: string; rss: number }[] = [];
+	for (const line of smaps.split('\n')) {
+		const header = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \d+\s*(.*)$/.exec(line);
+		if (header) {
+			mappings.push({ start: Number.parseInt(header[1]!, 16), end: Number.parseInt(header[2]!, 16), perms: header[3]!, path: header[4]!.trim(), rss: 0 });
+		} else if (line.startsWith('Rss:') && mappings.length) {
+			mappings[mappings.length - 1]!.rss = Number(line.split(/\s+/)[1]) * 1_024;
+		} else if (line.startsWith('LazyFree:')) {
+			breakdown.lazyFree += Number(line.split(/\s+/)[1]) * 1_024;
+		}
+	}
+	mappings.forEach((mapping, index) => {
+		breakdown.rss += mapping.rss;
+		if (mapping.path && !mapping.path.startsWith('[')) {
+			breakdown.file += mapping.rss;
+			if (mapping.path.includes('libjemalloc')) breakdown.allocator = 'jemalloc';
+			return;
+		}
+		breakdown.anonymous += mapping.rss;
+		const next = mappings[index + 1];
+		if (mapping.path === '[heap]') breakdown.mallocMainArena += mapping.rss;
+		else if (mapping.path.startsWith('[stack')) breakdown.stacks += mapping.rss;
+		else if (
+			mapping.path === '' &&
+			mapping.perms.startsWith('rw') &&
+			mapping.start % ARENA_BYTES === 0 &&
+			(mapping.end - mapping.start === ARENA_BYTES || (next && next.start === mapping.end && next.perms.startsWith('---') && next.end - mapping.start === ARENA_BYTES))
+		) {
+			breakdown.mallocThreadArenas += mapping.rss;
+			breakdown.mallocThreadArenaCount++;
+		} else {
+			breakdown.otherAnonymous += mapping.rss;
+			breakdown.largestOther.push({ size: mapping.end - mapping.start, rss: mapping.rss });
+		}
+	});
+	breakdown.largestOther = breakdown.largestOther.sort((a, b) => b.rss - a.rss).slice(0, 4);
+	const threads = /^Threads:\s+(\d+)/m.exec(status);
+	breakdown.threads = threads ? Number(threads[1]) : 0;
+	return breakdown;
+}
+
+function heapSpaces(): MemoryProbe['heapSpaces'] {
+	return getHeapSpaceStatistics().map((space) => ({ name: space.space_name, committed: space.space_size, used: space.space_used_size, physical: space.physical_space_size }));
 }
 
 function countCaches(client: Client): CacheCounts {
@@ -129,7 +224,9 @@ async function start(): Promise<{ client: Client; voiceSessions: () => number | 
 		httpPort: null,
 		handleSignals: true,
 		redisPrefix: launch.redisPrefix,
-		discordCaches: launch.subject === 'bot-before' ? 'discord.js' : 'plugins'
+		discordCaches: launch.subject === 'bot-before' ? 'discord.js' : 'plugins',
+		// As npm start (src/index.ts) runs it; the bot before issue 12 did not release its start-up memory.
+		releaseStartupMemory: launch.subject === 'bot'
 	});
 	await bot.ready;
 	const tracker = bot.pluginHost.has('voice-xp')
@@ -143,9 +240,9 @@ try {
 	process.on('message', (request: MemoryChildRequest) => {
 		if (request.type !== 'probe') return;
 		if (request.gc) (globalThis as { gc?: () => void }).gc?.();
-		const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+		const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
 		const cpu = process.cpuUsage();
-		send({ type: 'probe', id: request.id, rss, heapUsed, heapTotal, external, peakRss: peakRss(), caches: countCaches(client), voiceSessions: voiceSessions(), cpuUs: cpu.user + cpu.system });
+		send({ type: 'probe', id: request.id, rss, heapUsed, heapTotal, external, arrayBuffers, peakRss: peakRss(), caches: countCaches(client), voiceSessions: voiceSessions(), cpuUs: cpu.user + cpu.system, resident: residentBreakdown(), heapSpaces: heapSpaces() });
 	});
 	send({ type: 'ready', sinceStartMs: performance.now() });
 } catch (error) {

@@ -6,7 +6,6 @@
  */
 import { spawnBenchChild } from './spawnChild.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,19 +16,6 @@ import { LogCapture } from '../../tools/logCapture.js';
 import type { MemoryChildLaunch, MemoryChildMessage, MemoryChildRequest, MemoryProbe } from './memoryChild.js';
 
 const childMain = fileURLToPath(new URL('./memoryChild.ts', import.meta.url));
-
-/**
- * The Node flags `npm start` runs the bot with (package.json `scripts.start`, the flags before `dist/index.js`), less
- * `--env-file*` (the benchmark gives the environment itself): what the bot ships with.
- * @throws Error when the start script does not run `node … dist/index.js`.
- */
-export function startScriptNodeFlags(): string[] {
-	const { scripts } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-	const words = (scripts.start ?? '').split(/\s+/).filter(Boolean);
-	const entry = words.indexOf('dist/index.js');
-	if (words[0] !== 'node' || entry < 0) throw new Error(`package.json scripts.start is not "node … dist/index.js": ${scripts.start}`);
-	return words.slice(1, entry).filter((flag) => !flag.startsWith('--env-file'));
-}
 
 /** A build of the bot outside the project folder, and how to remove it. */
 export interface BotBuild {
@@ -82,18 +68,19 @@ export interface MemoryChild {
 
 /**
  * Spawns ./memoryChild.ts and waits until it is ready. Node runs the file as it is (type stripping) with
- * `--expose-gc` and `nodeFlags`; `fromSource` adds tsx (`--require tsx/cjs --import tsx`), which a bot module under
- * src/ needs.
+ * `--expose-gc` and `nodeFlags`, with `env` over the benchmark's environment (variables such as MALLOC_ARENA_MAX or
+ * LD_PRELOAD that act before Node starts); `fromSource` adds tsx (`--require tsx/cjs --import tsx`), which a bot
+ * module under src/ needs.
  * @throws Error when the child fails or exits before ready, or is not ready within `readyTimeoutMs` (it is killed;
  *   its last log lines are in the message).
  */
 export async function startMemoryChild(
 	launch: MemoryChildLaunch,
-	options: { fromSource: boolean; nodeFlags: readonly string[]; readyTimeoutMs: number }
+	options: { fromSource: boolean; nodeFlags: readonly string[]; env?: Readonly<Record<string, string>>; readyTimeoutMs: number }
 ): Promise<MemoryChild> {
 	const started = performance.now();
 	const args = ['--expose-gc', ...options.nodeFlags, ...(options.fromSource ? ['--require', 'tsx/cjs', '--import', 'tsx'] : []), childMain];
-	const { child, logs, exited, alive, tail } = spawnBenchChild(args, 'BENCH_MEMORY_CHILD', launch);
+	const { child, logs, exited, alive, tail } = spawnBenchChild(args, 'BENCH_MEMORY_CHILD', launch, options.env);
 	const ready = new Promise<void>((resolve, reject) => {
 		child.on('message', (message: MemoryChildMessage) => {
 			if (message.type === 'ready') resolve();

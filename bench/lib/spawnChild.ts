@@ -17,13 +17,14 @@ export interface SpawnedChild {
 
 /**
  * Spawns Node with `args` in the project's folder, an IPC channel, and `payload` as JSON in the environment variable
- * `envName` (how bench children receive their options); captures its output.
+ * `envName` (how bench children receive their options), and `extraEnv` over the parent's environment (e.g. the
+ * allocator settings the bot ships with: MALLOC_ARENA_MAX, LD_PRELOAD); captures its output.
  */
-export function spawnBenchChild(args: readonly string[], envName: string, payload: unknown): SpawnedChild {
+export function spawnBenchChild(args: readonly string[], envName: string, payload: unknown, extraEnv: Readonly<Record<string, string>> = {}): SpawnedChild {
 	const logs = new LogCapture();
 	const child = spawn(process.execPath, [...args], {
 		cwd: projectRoot,
-		env: { ...process.env, [envName]: JSON.stringify(payload) },
+		env: { ...process.env, ...extraEnv, [envName]: JSON.stringify(payload) },
 		stdio: ['ignore', 'pipe', 'pipe', 'ipc']
 	});
 	child.stdout?.on('data', (chunk: Buffer) => logs.push(String(chunk)));
