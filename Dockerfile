@@ -23,8 +23,13 @@ COPY package.json package-lock.json ./
 RUN npm install --omit=dev --no-audit --no-fund --loglevel=error && npm cache clean --force
 
 FROM node:24-bookworm-slim AS runtime
+# MALLOC_ARENA_MAX=2: glibc's malloc keeps at most two arenas instead of one per thread that allocates (Node has 10 or
+# so: libuv's pool, V8's workers), each holding freed memory of its own; read by glibc when the process starts, so it
+# cannot come from .env. With the Node flags of CMD (the same as `npm start`'s; tests/core/shippedStart.test.ts), see
+# "Memory" in the README and bench:memory in bench/README.md.
 ENV NODE_ENV=production \
-    HTTP_PORT=8080
+    HTTP_PORT=8080 \
+    MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
@@ -36,6 +41,7 @@ EXPOSE 8080
 # Ready only when the gateway, PostgreSQL and Redis are (see /healthz in the README).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
     CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# Migrations run at start-up; SIGTERM stops the bot cleanly within 10 seconds.
+# Migrations run at start-up; SIGTERM stops the bot cleanly within 10 seconds. --max-semi-space-size=4: V8's young
+# generation at most 2 x 4 MiB (its default grows to 2 x 64 MiB, all of it resident); the same flags as `npm start`.
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/index.js"]
+CMD ["node", "--max-semi-space-size=4", "dist/index.js"]
