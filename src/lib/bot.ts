@@ -31,7 +31,7 @@ import type { GuardDropListener } from './plugins/guards.js';
 import { PluginHost } from './plugins/host.js';
 import { pluginNameOf, PluginTask } from './plugins/pieces.js';
 import { inviteUrl, PluginRegistry } from './plugins/registry.js';
-import { releaseStartupMemory } from './memory.js';
+import { MemoryReleaser } from './memory.js';
 import { coreSourceDirectory } from './paths.js';
 import { closeRedisClient, createRedisClient, probeRedis } from './redis.js';
 import { isConnectFailure, startupConnectionError } from './startupError.js';
@@ -77,9 +77,10 @@ export interface StartBotOptions {
 	/** Log unhandled rejections instead of letting them reach the process (default: same as handleSignals). */
 	handleProcessErrors?: boolean;
 	/**
-	 * Once ready, give the system back the memory the start-up left in V8's heap: one memory-reducing collection
-	 * (src/lib/memory.ts; 0.5–1 s at 5,000 guilds; default: same as handleSignals, so on in `npm start` and the image,
-	 * off in tests that start several bots in one process).
+	 * Once ready, give the system back the memory the start-up left in V8's heap: one memory-reducing collection, and
+	 * another whenever the resident memory has grown 24 MiB since, at most every 2 minutes (src/lib/memory.ts
+	 * MemoryReleaser; 0.5–1 s each at 5,000 guilds). Default: same as handleSignals, so on in `npm start` and the image,
+	 * off in tests that start several bots in one process.
 	 */
 	releaseStartupMemory?: boolean;
 	/** Prefix of Redis keys, channels and the task queue (default: `REDIS_PREFIX`, else `hearth:`); tests use a unique one. */
@@ -223,6 +224,7 @@ class BotRuntime {
 	public appId: string | null = null;
 	public unsubscribeClock: (() => void) | null = null;
 	public releaseStartupMemory = false;
+	public memoryReleaser: MemoryReleaser | null = null;
 
 	public constructor(
 		public readonly env: Env,
@@ -277,13 +279,13 @@ class BotRuntime {
 		if (this.appId) this.logger.info(`Invite URL: ${inviteUrl(this.appId, this.registry.permissions())}`);
 		await this.host.ready();
 		if (this.releaseStartupMemory) {
-			const release = releaseStartupMemory();
 			const mib = (bytes: number) => `${(bytes / 1_048_576).toFixed(0)} MiB`;
-			if (release) {
+			this.memoryReleaser = new MemoryReleaser((release, reason) =>
 				this.logger.info(
-					`Start-up memory released in ${release.ms.toFixed(0)} ms: resident ${mib(release.rssBefore)} -> ${mib(release.rssAfter)}, heap in use ${mib(release.heapUsedAfter)}`
-				);
-			} else this.logger.debug('Start-up memory not released: V8 offers no gc function');
+					`${reason === 'ready' ? 'Start-up memory' : 'Memory'} released in ${release.ms.toFixed(0)} ms: resident ${mib(release.rssBefore)} -> ${mib(release.rssAfter)}, heap in use ${mib(release.heapUsedAfter)}`
+				)
+			);
+			if (!this.memoryReleaser.start()) this.logger.debug('Start-up memory not released: V8 offers no gc function');
 		}
 		this.readyGate.resolve();
 	}
@@ -306,6 +308,7 @@ class BotRuntime {
 		container.lifecycle.shuttingDown = true;
 		this.logger.info(`Shutting down (${reason})`);
 		for (const timer of this.timers) clearInterval(timer);
+		this.memoryReleaser?.stop();
 		for (const [event, listener] of this.processListeners) process.off(event, listener);
 		this.unsubscribeClock?.();
 		if (flush && this.host) {
