@@ -344,7 +344,10 @@ async function main(): Promise<void> {
 		const notes = [
 			...(run.settled ? [] : [`its cached voice states did not match the world's ${count(run.inVoiceAtEnd)} members in voice within ${duration(SETTLE_TIMEOUT_MS)}`]),
 			...(run.emulatorFailures.length ? [`emulator failures: ${run.emulatorFailures.slice(0, 3).join('; ')}`] : []),
-			...(run.stopped.code === 0 ? [] : [`stopped with exit ${run.stopped.code ?? run.stopped.signal}`])
+			...(run.stopped.code === 0 ? [] : [`stopped with exit ${run.stopped.code ?? run.stopped.signal}`]),
+			...(run.env.LD_PRELOAD?.includes('jemalloc') && run.atReady.resident?.allocator !== 'jemalloc'
+				? [`LD_PRELOAD=${run.env.LD_PRELOAD} did not load (not installed here? Debian: apt-get install libjemalloc2): glibc's malloc measured`]
+				: [])
 		];
 		if (notes.length) out(`  NOTE (${SUBJECT_NAMES[run.subject]}): ${notes.join('; ')}`);
 	}
