@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type APIEmbed } from 'discord.js';
 import { buildCustomId, matchCustomId } from '../../../lib/customId.js';
 import type { Translate } from '../../../lib/i18n.js';
 import { medalFor } from '../lib/format.js';
@@ -24,7 +24,7 @@ export function parseLeaderboardButton(customId: string): number | null {
 
 /** A leaderboard message: its embed and the previous/next buttons. */
 export interface LeaderboardMessage {
-	embeds: EmbedBuilder[];
+	embeds: APIEmbed[];
 	components: ActionRowBuilder<ButtonBuilder>[];
 	page: LeaderboardPage;
 }
@@ -53,10 +53,12 @@ export async function leaderboardMessage(
 			time: formatDuration(t, entry.voiceSeconds)
 		})
 	);
-	const embed = new EmbedBuilder()
-		.setTitle(t('voice-xp:leaderboard.title'))
-		.setDescription(lines.length ? lines.join('\n') : t('voice-xp:leaderboard.empty'))
-		.setFooter({ text: t('voice-xp:leaderboard.footer', { page: n(page.page), pages: n(page.pageCount), members: n(page.memberCount) }) });
+	// A plain API embed rather than EmbedBuilder, whose shapeshift validation is costly (see views/rank.ts).
+	const embed: APIEmbed = {
+		title: t('voice-xp:leaderboard.title'),
+		description: lines.length ? lines.join('\n') : t('voice-xp:leaderboard.empty'),
+		footer: { text: t('voice-xp:leaderboard.footer', { page: n(page.page), pages: n(page.pageCount), members: n(page.memberCount) }) }
+	};
 	const previous = new ButtonBuilder()
 		.setCustomId(buildCustomId(LEADERBOARD_PAGE_BUTTON.plugin, LEADERBOARD_PAGE_BUTTON.action, Math.max(1, page.page - 1), 'prev'))
 		.setLabel(t('voice-xp:leaderboard.previous'))
