@@ -19,9 +19,6 @@ import { announceLevelUp, syncTierRoles, type TierOutcome } from './effects.js';
  */
 export const FLUSH_POLL_MS = 250;
 
-/** Guilds {@link VoiceXpService.rebuildAll} rebuilds at the same time. */
-export const REBUILD_CONCURRENCY = 32;
-
 /** What the service needs from the running bot. */
 export interface VoiceXpServiceDeps {
 	client: Client;
@@ -208,20 +205,14 @@ export class VoiceXpService {
 		return this.countsOf(guild.id, states);
 	}
 
-	/**
-	 * Rebuilds every guild of this process's shards where the plugin is on (once the bot is ready), at most
-	 * {@link REBUILD_CONCURRENCY} guilds at a time: each reads its settings (Redis, else PostgreSQL), and 5,000 reads
-	 * started at once only wait in the connection pools while their promises and buffers add to the start-up's peak.
-	 */
+	/** Rebuilds every guild of this process's shards where the plugin is on (once the bot is ready). */
 	public async rebuildAll(): Promise<void> {
 		const guilds = [...this.#deps.client.guilds.cache.values()].filter((guild) => guild.available);
-		let next = 0;
-		const worker = async () => {
-			for (let guild = guilds[next++]; guild; guild = guilds[next++]) {
+		await Promise.all(
+			guilds.map(async (guild) => {
 				if (await this.#deps.isEnabled(guild.id)) await this.rebuildGuild(guild);
-			}
-		};
-		await Promise.all(Array.from({ length: Math.min(REBUILD_CONCURRENCY, guilds.length) }, worker));
+			})
+		);
 		this.#deps.logger.info(`Voice sessions rebuilt in ${guilds.length} guild(s): ${this.tracker.counts().members} member(s) in voice`);
 	}
 
