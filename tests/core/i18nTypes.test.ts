@@ -8,6 +8,7 @@
 import { container, UserError } from '@sapphire/framework';
 import { InternationalizationHandler } from '@sapphire/plugin-i18next';
 import { SlashCommandBuilder } from 'discord.js';
+import i18next from 'i18next';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,6 +144,22 @@ describe('keys that are data', () => {
 		const french = translatorFor('fr');
 		expect(formatValidationProblems(french, problems.slice(1))).toBe(`• **tiers** ${french('core:validation.invalid')}`);
 		expect(french('core:validation.invalid')).not.toBe('is not valid');
+	});
+
+	it("a locale's own texts are used, and a key it lacks falls back to the default locale's text", () => {
+		// A namespace of this test only: fr has one of its two keys.
+		i18next.addResourceBundle('en-US', 'fallbackprobe', { both: 'English {{name}}', only: 'English only, {{count}} item', only_other: 'English only, {{count}} items' });
+		i18next.addResourceBundle('fr', 'fallbackprobe', { both: 'Français {{name}}' });
+		try {
+			const french = translatorFor('fr');
+			expect(french(dynamicKey('fallbackprobe:both'), { name: 'Ada' })).toBe('Français Ada');
+			expect(french(dynamicKey('fallbackprobe:only'), { count: 2 })).toBe('English only, 2 items');
+			expect(french(dynamicKey('fallbackprobe:only'), { count: 1 })).toBe('English only, 1 item');
+			expect(translatorFor('en-US')(dynamicKey('fallbackprobe:both'), { name: 'Ada' })).toBe('English Ada');
+		} finally {
+			i18next.removeResourceBundle('en-US', 'fallbackprobe');
+			i18next.removeResourceBundle('fr', 'fallbackprobe');
+		}
 	});
 
 	it('a UserError with a key the locales do not have answers with the generic refusal', () => {
