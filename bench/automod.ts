@@ -31,6 +31,7 @@ import { automodConfigSchema, FILTER_NAMES, type FilterName } from '../src/plugi
 import { compileRules, contentHits } from '../src/plugins/automod/lib/evaluate.js';
 import { testDatabaseServerUrl, testRedisUrl, uniqueId } from '../tools/infra.js';
 import { deleteRedisKeys } from '../tools/redisKeys.js';
+import { startScriptNodeFlags } from '../tools/shippedStart.js';
 import type { AutomodSetupResult, ChildMemory, ChildProgress, PhaseStats } from './lib/automodChild.js';
 import { benchConfig, buildWordList, MessageMix, REGEX_BOMB, zalgo, type Expectation, type PlannedMessage, type WordList } from './lib/automodMix.js';
 import { Rng } from './lib/rng.js';
@@ -101,6 +102,8 @@ const GUILDS = command.wholeNumber('guilds', args.guilds, 1, 1_000);
 const MEMBERS = command.wholeNumber('members', args.members, 20, 1_000_000);
 const EMULATOR_NICE = command.wholeNumber('emulator-nice', args['emulator-nice'], 0, 19);
 if (MEMBERS < 20 * GUILDS) command.badOption(`--members must be at least 20 per guild (${count(20 * GUILDS)} for ${count(GUILDS)} guilds), got ${count(MEMBERS)}`);
+/** The Node flags `npm start` runs the bot with (package.json), so that the bot's GC and memory are the shipped ones. */
+const SHIPPED_NODE_FLAGS = startScriptNodeFlags();
 const ROUND_MESSAGES = Math.min(5_000, Math.max(1_000, Math.round(MESSAGES / 40)));
 
 const cleanups = new Cleanups();
@@ -490,7 +493,8 @@ async function main(): Promise<void> {
 			redisPrefix,
 			extensions: [fileURLToPath(new URL('./lib/automodChild.ts', import.meta.url))]
 		},
-		READY_TIMEOUT_MS
+		READY_TIMEOUT_MS,
+		{ nodeFlags: SHIPPED_NODE_FLAGS }
 	);
 	const botCleanup = cleanups.push({ what: 'bot process', run: () => bot.stop() });
 	// After the bot is spawned (it keeps its own niceness): raising one's own niceness needs no privilege.
@@ -657,7 +661,7 @@ async function main(): Promise<void> {
 			"once per guild's config object (the service caches them by identity; a guild's settings are read again on a change or every 600 s)"
 	);
 	out(
-		`Bot: real startBot in its own process (tsx, from source), plugins ${bot.plugins.join(', ')}; ready ${duration(bot.readyAfterMs)} after spawn; ` +
+		`Bot: real startBot in its own process (tsx, from source; Node flags of npm start: ${SHIPPED_NODE_FLAGS.join(' ') || 'none'}), plugins ${bot.plugins.join(', ')}; ready ${duration(bot.readyAfterMs)} after spawn; ` +
 			`Message Content intent: ${setup.canReadContent ? 'yes' : 'NO (content filters see nothing)'}; ${mebibytes(memoryAtReady.rss)} resident, ${mebibytes(memoryAtReady.heapUsed)} heap after GC at ready`
 	);
 	out(

@@ -106,21 +106,31 @@ export interface BotProcess {
 
 const childMain = fileURLToPath(new URL('./botChildMain.ts', import.meta.url));
 
+/** Options of {@link startBotProcess} that are not the bot's own. */
+export interface BotProcessOptions {
+	/**
+	 * Node flags for the bot's process, before the benchmark's own (e.g. tools/shippedStart.ts `startScriptNodeFlags()`:
+	 * the flags `npm start` runs the bot with). BENCH_BOT_NODE_ARGS comes after them.
+	 */
+	nodeFlags?: readonly string[];
+}
+
 /**
  * Spawns the bot and waits until it is ready.
  *
  * @param launch the bot's environment (DISCORD_TOKEN, DISCORD_REST_URL, DATABASE_URL, REDIS_URL, …) and Redis prefix
  * @param readyTimeoutMs how long to wait for ready, in milliseconds
+ * @param options Node flags for the bot's process
  * @throws Error when the child exits or is not ready in time (it is killed; the last log lines are in the message)
  */
-export async function startBotProcess(launch: BotChildLaunch, readyTimeoutMs: number): Promise<BotProcess> {
+export async function startBotProcess(launch: BotChildLaunch, readyTimeoutMs: number, options: BotProcessOptions = {}): Promise<BotProcess> {
 	const logs = new LogCapture();
 	const started = Date.now();
 	// `--require tsx/cjs` also tells Sapphire's loader that .ts pieces can be loaded; `--expose-gc` serves probes.
 	// BENCH_BOT_NODE_ARGS adds Node flags to the bot process only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (Node
 	// refuses --cpu-prof in NODE_OPTIONS).
 	const extra = (process.env.BENCH_BOT_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-	const child = spawn(process.execPath, [...extra, '--expose-gc', '--require', 'tsx/cjs', '--import', 'tsx', childMain], {
+	const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...extra, '--expose-gc', '--require', 'tsx/cjs', '--import', 'tsx', childMain], {
 		cwd: projectRoot,
 		env: { ...process.env, BENCH_BOT_OPTIONS: JSON.stringify(launch) },
 		stdio: ['ignore', 'pipe', 'pipe', 'ipc']
