@@ -79,7 +79,7 @@ export interface StartBotOptions {
 	/**
 	 * Once ready, give the system back the memory the start-up left in V8's heap: one memory-reducing collection, and
 	 * another whenever the resident memory has grown 24 MiB since, at most every 2 minutes (src/lib/memory.ts
-	 * MemoryReleaser; 0.5–1 s each at 5,000 guilds). Default: same as handleSignals, so on in `npm start` and the image,
+	 * MemoryReleaser; about 0.4 s each at 5,000 guilds). Default: same as handleSignals, so on in `npm start` and the image,
 	 * off in tests that start several bots in one process.
 	 */
 	releaseStartupMemory?: boolean;
