@@ -1,6 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-
 /**
  * Giving back the memory the start-up leaves behind (issue 12). While the bot starts, the heap in use peaks far above
  * what it keeps (about 290 MiB at 5,000 guilds for 140 MiB live: every GUILD_CREATE, the settings of every guild, the
@@ -21,34 +18,26 @@ export interface MemoryRelease {
 	ms: number;
 }
 
-type GcFunction = (options?: { type?: 'major' | 'minor'; execution?: 'sync' | 'async'; flavor?: 'regular' | 'last-resort' }) => void;
+/** V8's `gc` function as `--expose-gc` exposes it, with its options object. */
+export type GcFunction = (options?: { type?: 'major' | 'minor'; execution?: 'sync' | 'async'; flavor?: 'regular' | 'last-resort' }) => void;
 
 /**
- * V8's `gc` function: the global one when Node runs with `--expose-gc`, else taken from a fresh context with the flag
- * switched on for that moment only (no global `gc` appears for the bot's code). Null when V8 refuses.
+ * V8's `gc` function, global when Node runs with `--expose-gc` (`npm start` and the image's `CMD` pass it; see
+ * tools/shippedStart.ts). Null otherwise (tests that start bots in their own process, `npm run dev`).
  */
 function gcFunction(): GcFunction | null {
-	const global = (globalThis as { gc?: GcFunction }).gc;
-	if (typeof global === 'function') return global;
-	try {
-		setFlagsFromString('--expose-gc');
-		const gc = runInNewContext('gc') as unknown;
-		return typeof gc === 'function' ? (gc as GcFunction) : null;
-	} catch {
-		return null;
-	} finally {
-		setFlagsFromString('--no-expose-gc');
-	}
+	const gc = (globalThis as { gc?: unknown }).gc;
+	return typeof gc === 'function' ? (gc as GcFunction) : null;
 }
 
 /**
  * Runs one memory-reducing full collection (V8's "last resort" flavour: compacts the old generation and returns the
  * pooled pages to the system), synchronously: 0.25 s at 1,000 guilds and 0.4 s at 5,000 (resident 218 -> 162 and 407 -> 251 MiB, load 1–1.5).
  * Meant for the moment the start-up is over (every shard ready, the plugins' `onReady` done).
- * @returns what it did, or null when V8 offers no `gc` function (nothing was done).
+ * @param gc V8's `gc` function (default: the global one of `--expose-gc`).
+ * @returns what it did, or null when there is no `gc` function (Node without `--expose-gc`: nothing was done).
  */
-export function releaseStartupMemory(): MemoryRelease | null {
-	const gc = gcFunction();
+export function releaseStartupMemory(gc: GcFunction | null = gcFunction()): MemoryRelease | null {
 	if (!gc) return null;
 	const rssBefore = process.memoryUsage.rss();
 	const started = performance.now();
@@ -84,24 +73,31 @@ export const DEFAULT_MEMORY_RELEASE_POLICY: MemoryReleasePolicy = { checkEveryMs
 export class MemoryReleaser {
 	readonly #policy: MemoryReleasePolicy;
 	readonly #onRelease: (release: MemoryRelease, reason: 'ready' | 'growth') => void;
+	readonly #release: () => MemoryRelease | null;
 	#timer: NodeJS.Timeout | null = null;
 	#baselineRss = 0;
 	#lastReleaseAt = 0;
 
 	/**
 	 * @param onRelease told of each release (logging); `reason` is `ready` for the first, `growth` for the others.
+	 * @param release runs one collection (default {@link releaseStartupMemory}; null: no `gc` function)
 	 */
-	public constructor(onRelease: (release: MemoryRelease, reason: 'ready' | 'growth') => void, policy: MemoryReleasePolicy = DEFAULT_MEMORY_RELEASE_POLICY) {
+	public constructor(
+		onRelease: (release: MemoryRelease, reason: 'ready' | 'growth') => void,
+		policy: MemoryReleasePolicy = DEFAULT_MEMORY_RELEASE_POLICY,
+		release: () => MemoryRelease | null = () => releaseStartupMemory()
+	) {
 		this.#policy = policy;
 		this.#onRelease = onRelease;
+		this.#release = release;
 	}
 
 	/**
 	 * Releases now and starts watching.
-	 * @returns false when V8 offers no `gc` function (nothing released, nothing watched).
+	 * @returns false when there is no `gc` function (Node without `--expose-gc`: nothing released, nothing watched).
 	 */
 	public start(): boolean {
-		if (!this.#release('ready')) return false;
+		if (!this.#releaseNow('ready')) return false;
 		this.#timer = setInterval(() => this.check(), this.#policy.checkEveryMs);
 		this.#timer.unref();
 		return true;
@@ -111,7 +107,7 @@ export class MemoryReleaser {
 	public check(now: number = performance.now()): boolean {
 		if (now - this.#lastReleaseAt < this.#policy.minSpacingMs) return false;
 		if (process.memoryUsage.rss() - this.#baselineRss < this.#policy.minGrowthBytes) return false;
-		return this.#release('growth');
+		return this.#releaseNow('growth');
 	}
 
 	/** Stops watching. */
@@ -120,8 +116,8 @@ export class MemoryReleaser {
 		this.#timer = null;
 	}
 
-	#release(reason: 'ready' | 'growth'): boolean {
-		const release = releaseStartupMemory();
+	#releaseNow(reason: 'ready' | 'growth'): boolean {
+		const release = this.#release();
 		if (!release) return false;
 		this.#baselineRss = release.rssAfter;
 		this.#lastReleaseAt = performance.now();

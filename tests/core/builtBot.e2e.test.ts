@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PermissionFlagsBits } from 'discord.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOrm } from '../../src/lib/database.js';
 import { projectRoot } from '../../src/lib/paths.js';
 import { plugins } from '../../src/plugins/index.js';
@@ -16,6 +16,7 @@ import { DiscordEmulator, type GuildHandle } from '@hearth/discord-emulator';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '../helpers/infra.js';
 import { testRedisUrl } from '../../tools/infra.js';
 import { deleteRedisKeys } from '../../tools/redisKeys.js';
+import { startScriptNodeFlags } from '../../tools/shippedStart.js';
 
 const run = promisify(execFile);
 
@@ -52,7 +53,8 @@ beforeAll(async () => {
 	guild = emu.world.createGuild({ name: 'Built bot guild' });
 	database = await createTestDatabase();
 	port = await freePort();
-	child = spawn(process.execPath, ['dist/index.js'], {
+	// With npm start's Node flags (tools/shippedStart.ts), as the bot ships.
+	child = spawn(process.execPath, [...startScriptNodeFlags(), 'dist/index.js'], {
 		cwd: projectRoot,
 		env: {
 			PATH: process.env.PATH,
@@ -89,6 +91,8 @@ describe('npm run build && npm start', () => {
 		expect(last, output).toMatchObject({ status: 200, body: { status: 'ready', checks: { gateway: true, postgres: true, redis: true } } });
 		expect(emu.gateway.sessions).toHaveLength(1);
 		expect(output).toContain('Invite URL: https://discord.com/oauth2/authorize?client_id=');
+		// Once ready, the memory-reducing collection of src/lib/memory.ts ran (npm start passes --expose-gc).
+		await vi.waitFor(() => expect(output).toMatch(/Start-up memory released in \d+ ms: resident \d+ MiB -> \d+ MiB/), { timeout: 10_000 });
 	}, 40_000);
 
 	it('applied every migration at start-up (the core and the plugins)', async () => {
