@@ -748,7 +748,7 @@ async function main(): Promise<void> {
 		`Throughput: rounds of ${count(ROUND_MESSAGES)} chat messages through the emulator's gateway until the bot is done with each (on: checked by the automod; off: automod off in the guilds, discord.js messageCreate); ${count(WINDOW)} in flight`
 	);
 	for (const line of table([
-		['round', 'automod', 'messages', 'time', 'messages/s', 'bot CPU per message', 'decision p50', 'p99', 'max', 'flagged', 'actions done after', 'load'],
+		['round', 'automod', 'messages', 'time', 'messages/s', 'bot CPU per message', 'decision p50', 'p99', 'max', 'flagged', 'actions done after', 'longest GC', 'timer late max', 'load'],
 		...rounds.map(({ round, result }) => [
 			String(round),
 			result.stats.mode,
@@ -761,6 +761,8 @@ async function main(): Promise<void> {
 			result.stats.mode === 'on' ? ms2(result.stats.decision.max) : '',
 			result.stats.mode === 'on' ? count(result.stats.flagged) : '',
 			result.stats.mode === 'on' ? duration(result.settleMs) : '',
+			ms2(Math.max(result.stats.gc.minor.maxMs, result.stats.gc.major.maxMs, result.stats.gc.other.maxMs)),
+			ms2(result.stats.loopDelay.max),
 			result.load.toFixed(1)
 		])
 	])) {
@@ -773,6 +775,8 @@ async function main(): Promise<void> {
 		`  bot CPU per message (medians): off ${offCpu.toFixed(0)} µs, on ${onCpu.toFixed(0)} µs: the most one core could take is ${perSecond(1e6 / offCpu)} off and ${perSecond(1e6 / onCpu)} on ` +
 			`(${(offCpu / onCpu).toFixed(2)} of it), whatever the rest of the pipeline and the machine`
 	);
+	const firstOn = onRounds[0]?.result;
+	if (firstOn && onRounds.length > 1) out(`  first "on" round: its REST calls: ${restText(firstOn.rest)}`);
 	const lastOn = onRounds.at(-1)?.result;
 	if (lastOn) {
 		out(`  last "on" round: flagged ${hitsText(lastOn.stats.hits)}; actions: ${outcomesText(lastOn.stats)}`);
@@ -782,6 +786,7 @@ async function main(): Promise<void> {
 		'  time: from the first send (this process) to the last check or messageCreate (the bot process), same clock; decision under load includes queueing behind the window;'
 	);
 	out("  actions done after: the last action (deletes, notices: Discord's 50 requests/s per bot) after the last decision, before the next round starts;");
+	out("  longest GC: the longest garbage collection pause of the bot over the round; timer late max: the most its event loop ran a 1-ms timer late (a stall of the bot itself);");
 	out("  bot CPU: the bot process's user + system time over the round and its actions, per message; load: the machine's 1-minute load average at the round's end (2 cores shared with other work)");
 	out();
 
