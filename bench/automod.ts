@@ -37,7 +37,7 @@ import { benchConfig, buildWordList, MessageMix, REGEX_BOMB, zalgo, type Expecta
 import { Rng } from './lib/rng.js';
 import { summarize, type LatencySummary } from './lib/automodStats.js';
 import { buildAutomodWorld, type AutomodWorld } from './lib/automodWorld.js';
-import { startBotProcess, type BotProcess } from './lib/botProcess.js';
+import { emulatorBotEnv, startBotProcess, type BotProcess } from './lib/botProcess.js';
 import { benchCommand } from './lib/cli.js';
 import { count, duration, mebibytes, median, ms, pass, share, table, times } from './lib/format.js';
 import { Cleanups, out, runBenchmark, step } from './lib/run.js';
@@ -482,14 +482,7 @@ async function main(): Promise<void> {
 	step('bot: starting in a child process and waiting for ready');
 	const bot = await startBotProcess(
 		{
-			env: {
-				DISCORD_TOKEN: emu.bot.token,
-				DISCORD_REST_URL: emu.restUrl,
-				DATABASE_URL: databaseUrl,
-				REDIS_URL: testRedisUrl,
-				LOG_LEVEL: 'warn',
-				LOG_FORMAT: 'text'
-			},
+			env: emulatorBotEnv(emu, databaseUrl),
 			redisPrefix,
 			extensions: [fileURLToPath(new URL('./lib/automodChild.ts', import.meta.url))]
 		},

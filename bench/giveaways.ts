@@ -27,7 +27,7 @@ import { drawRecordSchema, verifyDrawRecord } from '../src/plugins/giveaways/lib
 import { parseGiveawayButton } from '../src/plugins/giveaways/views/giveawayMessage.js';
 import { testDatabaseServerUrl, testRedisUrl, uniqueId } from '../tools/infra.js';
 import { deleteRedisKeys } from '../tools/redisKeys.js';
-import { startBotProcess, type BotProcess } from './lib/botProcess.js';
+import { emulatorBotEnv, startBotProcess, type BotProcess } from './lib/botProcess.js';
 import { benchCommand } from './lib/cli.js';
 import { count, duration, mebibytes, median, pass, share, table, times } from './lib/format.js';
 import { startBaseline } from './lib/giveawaysBaseline.js';
@@ -259,7 +259,7 @@ async function main(): Promise<void> {
 	step('bot: starting in a child process and waiting for ready');
 	const bot = await startBotProcess(
 		{
-			env: { DISCORD_TOKEN: emu.bot.token, DISCORD_REST_URL: emu.restUrl, DATABASE_URL: databaseUrl, REDIS_URL: testRedisUrl, LOG_LEVEL: 'warn', LOG_FORMAT: 'text' },
+			env: emulatorBotEnv(emu, databaseUrl),
 			redisPrefix,
 			extensions: [fileURLToPath(new URL('./lib/giveawaysChild.ts', import.meta.url))]
 		},

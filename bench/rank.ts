@@ -34,7 +34,7 @@ import { RankIndex } from '../src/plugins/voice-xp/lib/rankings.js';
 import { countRankedMembers, getLeaderboardPage, getRankPosition, LEADERBOARD_PAGE_SIZE } from '../src/plugins/voice-xp/lib/stats.js';
 import { testDatabaseServerUrl, testRedisUrl, uniqueId } from '../tools/infra.js';
 import { deleteRedisKeys } from '../tools/redisKeys.js';
-import { startBotProcess } from './lib/botProcess.js';
+import { emulatorBotEnv, startBotProcess } from './lib/botProcess.js';
 import { benchCommand } from './lib/cli.js';
 import { count, duration, pass, table, times } from './lib/format.js';
 import {
@@ -376,14 +376,7 @@ async function throughTheBot(context: {
 	step('bot: starting in a child process and waiting for ready');
 	const bot = await startBotProcess(
 		{
-			env: {
-				DISCORD_TOKEN: emu.bot.token,
-				DISCORD_REST_URL: emu.restUrl,
-				DATABASE_URL: databaseUrl,
-				REDIS_URL: testRedisUrl,
-				LOG_LEVEL: 'warn',
-				LOG_FORMAT: 'text'
-			},
+			env: emulatorBotEnv(emu, databaseUrl),
 			redisPrefix
 		},
 		READY_TIMEOUT_MS

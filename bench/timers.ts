@@ -52,6 +52,7 @@ import { Cleanups, out, runBenchmark, step } from './lib/run.js';
 import { latenessSummary } from './lib/taskBench.js';
 import type { BareUnbanJob, BareWorkerLaunch } from './lib/timersBareWorker.js';
 import type { TimersBotLaunch, TimersBotProbe } from './lib/timersBotMain.js';
+import { emulatorBotEnv } from './lib/botProcess.js';
 import { startBenchChild, type BenchChild } from './lib/timersChild.js';
 
 const LATE_MS = 1_000;
@@ -328,16 +329,7 @@ async function runBot(emu: DiscordEmulator, bans: Ban[], runId: string, moderato
 
 	step('bot: starting two bot processes (SHARD_COUNT=2, one shard each)');
 	const launch = (shard: number): TimersBotLaunch => ({
-		env: {
-			DISCORD_TOKEN: emu.bot.token,
-			DISCORD_REST_URL: emu.restUrl,
-			DATABASE_URL: databaseUrl,
-			REDIS_URL: testRedisUrl,
-			SHARD_COUNT: '2',
-			SHARD_IDS: String(shard),
-			LOG_LEVEL: 'info',
-			LOG_FORMAT: 'text'
-		},
+		env: emulatorBotEnv(emu, databaseUrl, 'info', { SHARD_COUNT: '2', SHARD_IDS: String(shard) }),
 		redisPrefix
 	});
 	const bots: BenchChild[] = [];

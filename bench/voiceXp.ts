@@ -37,7 +37,7 @@ import { VOICE_MEMBER_STATS_TUNING_SQL, VoiceMemberStats } from '../src/plugins/
 import { DiscordEmulator } from '@hearth/discord-emulator';
 import { testDatabaseServerUrl, testRedisUrl, uniqueId } from '../tools/infra.js';
 import { deleteRedisKeys } from '../tools/redisKeys.js';
-import { startBotProcess, type BotFlushInfo, type BotProbe, type BotProcess } from './lib/botProcess.js';
+import { emulatorBotEnv, startBotProcess, type BotFlushInfo, type BotProbe, type BotProcess } from './lib/botProcess.js';
 import { buildTracker, INTERVAL_MS, playInterval, timeFlush, vacuum, type TimedFlush } from './lib/flushBench.js';
 import { benchCommand } from './lib/cli.js';
 import { count, duration, mebibytes, median, pass, table, times } from './lib/format.js';
@@ -190,14 +190,7 @@ async function main(): Promise<void> {
 	step('bot: starting in a child process and waiting for ready');
 	const bot = await startBotProcess(
 		{
-			env: {
-				DISCORD_TOKEN: emu.bot.token,
-				DISCORD_REST_URL: emu.restUrl,
-				DATABASE_URL: databaseUrl,
-				REDIS_URL: testRedisUrl,
-				LOG_LEVEL: 'info',
-				LOG_FORMAT: 'text'
-			},
+			env: emulatorBotEnv(emu, databaseUrl, 'info'),
 			redisPrefix
 		},
 		READY_TIMEOUT_MS

@@ -12,6 +12,7 @@ import { projectRoot } from '../../src/lib/paths.js';
 import { withTimeout } from '../../src/lib/timeout.js';
 import type { BotHandle } from '../../src/lib/bot.js';
 import { LogCapture } from '../../tools/logCapture.js';
+import { testRedisUrl } from '../../tools/infra.js';
 
 /** What the parent tells the child (JSON in BENCH_BOT_OPTIONS). */
 export interface BotChildLaunch {
@@ -105,6 +106,27 @@ export interface BotProcess {
 }
 
 const childMain = fileURLToPath(new URL('./botChildMain.ts', import.meta.url));
+
+/**
+ * The environment of a bench's bot on the Discord emulator: the emulator's token and REST URL, the bench's database,
+ * the test Redis (TEST_REDIS_URL), text logs at `logLevel`; `extra` adds or overrides variables (SHARD_COUNT, ...).
+ */
+export function emulatorBotEnv(
+	emulator: { bot: { token: string }; restUrl: string },
+	databaseUrl: string,
+	logLevel: 'warn' | 'info' = 'warn',
+	extra: Record<string, string> = {}
+): Record<string, string> {
+	return {
+		DISCORD_TOKEN: emulator.bot.token,
+		DISCORD_REST_URL: emulator.restUrl,
+		DATABASE_URL: databaseUrl,
+		REDIS_URL: testRedisUrl,
+		LOG_LEVEL: logLevel,
+		LOG_FORMAT: 'text',
+		...extra
+	};
+}
 
 /** Options of {@link startBotProcess} that are not the bot's own. */
 export interface BotProcessOptions {
