@@ -19,7 +19,12 @@ export interface RateLimitDecision {
 	limited?: { retryAfter: number; global: boolean; scope: string; injected: boolean };
 }
 
-const MAJOR_PARAMETERS = ['channel_id', 'guild_id', 'webhook_id', 'interaction_id'];
+/**
+ * The path parameters that split a route's limit into buckets. Discord's rate-limit documentation: "Top-level resources
+ * are currently limited to channels (channel_id), guilds (guild_id), and webhooks (webhook_id or webhook_id +
+ * webhook_token)": each interaction's token (the application's webhook routes: follow-ups, @original) has its own.
+ */
+const MAJOR_PARAMETERS = ['channel_id', 'guild_id', 'webhook_id', 'webhook_token', 'interaction_id'];
 
 export class RateLimiter {
 	readonly #buckets = new Map<string, Bucket>();

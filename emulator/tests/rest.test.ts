@@ -5,6 +5,7 @@
 import { ChannelType, GatewayIntentBits as I, PermissionFlagsBits as P } from 'discord-api-types/v10';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { DiscordEmulator, type GuildHandle } from '../index.js';
+import { RateLimiter } from '../rest/ratelimit.js';
 import { RawGateway } from './helpers/raw-gateway.js';
 
 let emu: DiscordEmulator;
@@ -212,6 +213,14 @@ describe('rate limits', () => {
 		} finally {
 			emu.rateLimits.configure(50, 1000);
 		}
+	});
+
+	test("a webhook's token is part of its bucket: each interaction's follow-ups and @original are limited apart", () => {
+		const limiter = new RateLimiter(1, 60_000);
+		const route = '/webhooks/{webhook_id}/{webhook_token}/messages/@original';
+		expect(limiter.take('PATCH', route, { webhook_id: 'app', webhook_token: 'first' }).limited).toBeUndefined();
+		expect(limiter.take('PATCH', route, { webhook_id: 'app', webhook_token: 'second' }).limited).toBeUndefined();
+		expect(limiter.take('PATCH', route, { webhook_id: 'app', webhook_token: 'first' }).limited).toMatchObject({ global: false, injected: false });
 	});
 
 	test('an injected global 429 says so in X-RateLimit-Global and X-RateLimit-Scope', async () => {
