@@ -291,7 +291,7 @@ async function dataLayer(context: {
 		out(line);
 	}
 	out('  PostgreSQL: the queries of lib/stats.ts (count(*) of the members ahead; order by … limit 10 offset …);');
-	out('  Redis: ZRANK + ZCARD in one pipeline; ZCARD, ZRANGE, then the 10 rows by primary key (lib/rankings.ts)');
+	out('  Redis: ZRANK + ZCARD in one pipeline; ZCARD + ZRANGE in one pipeline, then the 10 rows by primary key (lib/rankings.ts)');
 }
 
 /**

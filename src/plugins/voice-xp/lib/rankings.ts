@@ -145,19 +145,23 @@ export class RankIndex {
 	}
 
 	/**
-	 * A leaderboard page: `ZCARD` and `ZRANGE` of the page (the page clamped as stats.ts does), then the members' rows
-	 * by primary key; from PostgreSQL ({@link getLeaderboardPage}) when the set is missing or Redis fails.
+	 * A leaderboard page: `ZCARD` and `ZRANGE` of the page asked for, in one round trip (a second `ZRANGE` only when the
+	 * page asked for is past the last one and is clamped to it, as stats.ts does), then the members' rows by primary
+	 * key; from PostgreSQL ({@link getLeaderboardPage}) when the set is missing or Redis fails.
 	 */
 	public async page(guildId: string, page: number, pageSize: number = LEADERBOARD_PAGE_SIZE): Promise<LeaderboardPage & { source: RankSource }> {
 		const key = this.key(guildId);
 		const read = await this.#read('read a leaderboard page', async () => {
-			const memberCount = (await this.#redis.zcard(key)) - 1;
+			const asked = Math.max(1, Math.floor(Number.isFinite(page) ? page : 1));
+			const askedOffset = (asked - 1) * pageSize;
+			const [size, askedRange] = checkExec(await this.#redis.pipeline().zcard(key).zrange(key, askedOffset, askedOffset + pageSize - 1).exec()) as [number, string[]];
+			const memberCount = size - 1;
 			if (memberCount < 0) return null;
 			const pageCount = Math.max(1, Math.ceil(memberCount / pageSize));
-			const shown = Math.min(Math.max(1, Math.floor(Number.isFinite(page) ? page : 1)), pageCount);
+			const shown = Math.min(asked, pageCount);
 			const offset = (shown - 1) * pageSize;
-			const ids = (await this.#redis.zrange(key, offset, offset + pageSize - 1)).filter((id) => id !== RANK_SENTINEL);
-			return { memberCount, pageCount, shown, offset, ids };
+			const range = shown === asked ? askedRange : await this.#redis.zrange(key, offset, offset + pageSize - 1);
+			return { memberCount, pageCount, shown, offset, ids: range.filter((id) => id !== RANK_SENTINEL) };
 		});
 		if (read) {
 			const stats = await getMembersStats(this.#em(), guildId, read.ids);
