@@ -3,7 +3,7 @@ import type { GuildChatInputInteraction } from '../../../lib/commands/BotCommand
 import { localizedOption } from '../../../lib/commands/localized.js';
 import { PluginCommand } from '../../../lib/plugins/pieces.js';
 import { translateInteraction } from '../../../lib/i18n.js';
-import { replyWhenReady } from '../views/answer.js';
+import { replyWhenReady } from '../../../lib/commands/replyWhenReady.js';
 import { NO_PINGS } from '../views/common.js';
 import { leaderboardMessage } from '../views/leaderboard.js';
 
@@ -33,7 +33,7 @@ export class LeaderboardCommand extends PluginCommand<'voice-xp'> {
 			components: message.components,
 			...NO_PINGS
 		}));
-		// The reply itself when the page is ready in time (from Redis: milliseconds), deferred otherwise (views/answer.ts).
+		// The reply itself when the page is ready in time (from Redis: milliseconds), deferred otherwise (src/lib/commands/replyWhenReady.ts).
 		return replyWhenReady(interaction, answer);
 	}
 }

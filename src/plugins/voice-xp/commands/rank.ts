@@ -5,7 +5,7 @@ import { localizedOption } from '../../../lib/commands/localized.js';
 import { PluginCommand } from '../../../lib/plugins/pieces.js';
 import { translateInteraction } from '../../../lib/i18n.js';
 import { getMemberStats } from '../lib/stats.js';
-import { replyWhenReady } from '../views/answer.js';
+import { replyWhenReady } from '../../../lib/commands/replyWhenReady.js';
 import { NO_PINGS } from '../views/common.js';
 import { rankEmbed } from '../views/rank.js';
 
@@ -49,7 +49,7 @@ export class RankCommand extends PluginCommand<'voice-xp'> {
 			});
 			return { embeds: [embed], ...NO_PINGS };
 		})();
-		// The reply itself when the answer is ready in time (from Redis: milliseconds), deferred otherwise (views/answer.ts).
+		// The reply itself when the answer is ready in time (from Redis: milliseconds), deferred otherwise (src/lib/commands/replyWhenReady.ts).
 		return replyWhenReady(interaction, answer);
 	}
 }

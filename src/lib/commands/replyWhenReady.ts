@@ -1,8 +1,10 @@
 import type { InteractionEditReplyOptions, InteractionReplyOptions } from 'discord.js';
+import { beforeDeadline, DEADLINE_PASSED } from '../timeout.js';
 
 /**
- * How long `/rank` and `/leaderboard` wait for their answer before deferring, ms. Discord wants an interaction's first
- * response within 3 s of its creation; this leaves room for the way there and back and for a busy event loop.
+ * How long a command waits for its answer before deferring, ms (`/rank` and `/leaderboard` use it). Discord wants an
+ * interaction's first response within 3 s of its creation; this leaves room for the way there and back and for a busy
+ * event loop.
  */
 export const DEFER_AFTER_MS = 1_500;
 
@@ -31,17 +33,8 @@ export type PublicAnswer = Pick<InteractionReplyOptions, 'embeds' | 'components'
  *   finds the interaction deferred), or the REST error of the reply, the deferral or the edit
  */
 export async function replyWhenReady(interaction: AnswerableInteraction, answer: Promise<PublicAnswer>, deferAfterMs: number = DEFER_AFTER_MS): Promise<unknown> {
-	const late = Symbol('late');
-	let timer: NodeJS.Timeout | undefined;
-	const deadline = new Promise<typeof late>((resolve) => {
-		timer = setTimeout(() => resolve(late), deferAfterMs);
-	});
-	try {
-		const first = await Promise.race([answer, deadline]);
-		if (first !== late) return await interaction.reply(first);
-	} finally {
-		clearTimeout(timer);
-	}
+	const first = await beforeDeadline(answer, deferAfterMs);
+	if (first !== DEADLINE_PASSED) return interaction.reply(first);
 	await interaction.deferReply();
 	return interaction.editReply(await answer);
 }

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { replyWhenReady, type AnswerableInteraction, type PublicAnswer } from '../../../../src/plugins/voice-xp/views/answer.js';
+import { describe, expect, it, vi } from 'vitest';
+import { replyWhenReady, type AnswerableInteraction, type PublicAnswer } from '../../src/lib/commands/replyWhenReady.js';
 
 /** A fake interaction that records the calls made on it, in order. */
 function fakeInteraction(): AnswerableInteraction & { calls: string[] } {
@@ -26,8 +26,7 @@ describe('replyWhenReady', () => {
 	it('defers at the deadline and edits the answer in once ready', async () => {
 		const interaction = fakeInteraction();
 		const done = replyWhenReady(interaction, after(120, answer), 30);
-		await after(60, null);
-		expect(interaction.calls).toEqual(['defer']);
+		await vi.waitFor(() => expect(interaction.calls).toEqual(['defer']));
 		await done;
 		expect(interaction.calls).toEqual(['defer', 'edit [{"title":"page"}]']);
 	});
