@@ -6,13 +6,13 @@
  * exporting `install(api: BotChildApi)`, e.g. ./automodChild.ts), which answer named calls ({@link BotProcess.call})
  * and push events ({@link BotProcess.onEvent}) over the same IPC channel.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { projectRoot } from '../../src/lib/paths.js';
 import { withTimeout } from '../../src/lib/timeout.js';
 import type { BotHandle } from '../../src/lib/bot.js';
-import { LogCapture } from '../../tools/logCapture.js';
+import type { LogCapture } from '../../tools/logCapture.js';
 import { testRedisUrl } from '../../tools/infra.js';
+import { spawnBenchChild, untilReady } from './spawnChild.js';
 
 /** What the parent tells the child (JSON in BENCH_BOT_OPTIONS). */
 export interface BotChildLaunch {
@@ -146,42 +146,19 @@ export interface BotProcessOptions {
  * @throws Error when the child exits or is not ready in time (it is killed; the last log lines are in the message)
  */
 export async function startBotProcess(launch: BotChildLaunch, readyTimeoutMs: number, options: BotProcessOptions = {}): Promise<BotProcess> {
-	const logs = new LogCapture();
 	const started = Date.now();
 	// `--require tsx/cjs` also tells Sapphire's loader that .ts pieces can be loaded; `--expose-gc` serves probes.
 	// BENCH_BOT_NODE_ARGS adds Node flags to the bot process only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (Node
 	// refuses --cpu-prof in NODE_OPTIONS).
 	const extra = (process.env.BENCH_BOT_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-	const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...extra, '--expose-gc', '--require', 'tsx/cjs', '--import', 'tsx', childMain], {
-		cwd: projectRoot,
-		env: { ...process.env, BENCH_BOT_OPTIONS: JSON.stringify(launch) },
-		stdio: ['ignore', 'pipe', 'pipe', 'ipc']
-	});
-	child.stdout?.on('data', (chunk: Buffer) => logs.push(String(chunk)));
-	child.stderr?.on('data', (chunk: Buffer) => logs.push(String(chunk)));
-	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-		child.once('exit', (code, signal) => resolve({ code, signal }))
-	);
-	const alive = () => child.exitCode === null && child.signalCode === null;
-	const tail = () => logs.lines.slice(-30).join('\n');
-
+	const spawned = spawnBenchChild([...(options.nodeFlags ?? []), ...extra, '--expose-gc', '--require', 'tsx/cjs', '--import', 'tsx', childMain], 'BENCH_BOT_OPTIONS', launch);
+	const { child, logs } = spawned;
 	let plugins: string[] = [];
-	const ready = new Promise<void>((resolve, reject) => {
-		child.on('message', (message: BotChildMessage) => {
-			if (message.type === 'ready') {
-				plugins = message.plugins;
-				resolve();
-			}
-		});
-		void exited.then(({ code, signal }) => reject(new Error(`The bot exited before ready (code ${code}, signal ${signal}):\n${tail()}`)));
+	await untilReady(spawned, 'the bot', readyTimeoutMs, (message: BotChildMessage) => {
+		if (message.type !== 'ready') return false;
+		plugins = message.plugins;
+		return true;
 	});
-	try {
-		await withTimeout(ready, readyTimeoutMs, 'Bot ready');
-	} catch (error) {
-		if (alive()) child.kill('SIGKILL');
-		await exited;
-		throw error instanceof Error && !error.message.includes('\n') ? new Error(`${error.message}:\n${tail()}`) : error;
-	}
 	const readyAfterMs = Date.now() - started;
 
 	let nextId = 1;
@@ -229,17 +206,6 @@ export async function startBotProcess(launch: BotChildLaunch, readyTimeoutMs: nu
 				10_000,
 				'Bot probe'
 			),
-		async stop(limitMs = 15_000) {
-			const stopStarted = Date.now();
-			if (alive()) child.kill('SIGTERM');
-			try {
-				const result = await withTimeout(exited, limitMs, 'Bot exit after SIGTERM');
-				return { ...result, durationMs: Date.now() - stopStarted };
-			} catch {
-				if (alive()) child.kill('SIGKILL');
-				const result = await exited;
-				return { ...result, durationMs: Date.now() - stopStarted };
-			}
-		}
+		stop: (limitMs = 15_000) => spawned.stop(limitMs)
 	};
 }

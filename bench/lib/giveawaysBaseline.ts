@@ -3,7 +3,7 @@
  * buttons with "ok") in its own process under tsx, as the bot runs in its own (./botProcess.ts), and talks to it over
  * IPC with the protocol of ./timersChild.ts (`ready`, then requests answered by `reply`).
  */
-import { spawnBenchChild } from './spawnChild.js';
+import { spawnBenchChild, untilReady } from './spawnChild.js';
 import { fileURLToPath } from 'node:url';
 import { withTimeout } from '../../src/lib/timeout.js';
 import type { LogCapture } from '../../tools/logCapture.js';
@@ -29,20 +29,9 @@ const main = fileURLToPath(new URL('./giveawaysBaselineMain.ts', import.meta.url
  */
 export async function startBaseline(launch: BaselineLaunch, readyTimeoutMs: number): Promise<BaselineProcess> {
 	const started = Date.now();
-	const { child, logs, exited, alive, tail } = spawnBenchChild(['--import', 'tsx', main], 'BENCH_CHILD_OPTIONS', launch);
-	const ready = new Promise<void>((resolve, reject) => {
-		child.on('message', (message: ChildMessage) => {
-			if (message.type === 'ready') resolve();
-		});
-		void exited.then(({ code, signal }) => reject(new Error(`the baseline exited before ready (code ${code}, signal ${signal}):\n${tail()}`)));
-	});
-	try {
-		await withTimeout(ready, readyTimeoutMs, 'Baseline ready');
-	} catch (error) {
-		if (alive()) child.kill('SIGKILL');
-		await exited;
-		throw error instanceof Error && !error.message.includes('\n') ? new Error(`${error.message}:\n${tail()}`) : error;
-	}
+	const spawned = spawnBenchChild(['--import', 'tsx', main], 'BENCH_CHILD_OPTIONS', launch);
+	const { child, logs } = spawned;
+	await untilReady(spawned, 'the baseline', readyTimeoutMs, (message: ChildMessage) => message.type === 'ready');
 	const readyAfterMs = Date.now() - started;
 	let nextId = 1;
 	return {
@@ -62,14 +51,6 @@ export async function startBaseline(launch: BaselineLaunch, readyTimeoutMs: numb
 			});
 			return withTimeout(answer, 60_000, `Baseline ${name}`).finally(() => child.off('message', onMessage!));
 		},
-		async stop(limitMs = 10_000) {
-			if (alive()) child.kill('SIGTERM');
-			try {
-				return await withTimeout(exited, limitMs, 'Baseline exit after SIGTERM');
-			} catch {
-				if (alive()) child.kill('SIGKILL');
-				return exited;
-			}
-		}
+		stop: (limitMs = 10_000) => spawned.stop(limitMs)
 	};
 }

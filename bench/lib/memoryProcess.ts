@@ -4,7 +4,7 @@
  * build as `npm run build`) into a folder of its own, so that the measurement runs the JavaScript production runs and
  * never touches the project's `dist/` (other work may be building or testing it).
  */
-import { spawnBenchChild } from './spawnChild.js';
+import { spawnBenchChild, untilReady } from './spawnChild.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -80,21 +80,12 @@ export async function startMemoryChild(
 ): Promise<MemoryChild> {
 	const started = performance.now();
 	const args = ['--expose-gc', ...options.nodeFlags, ...(options.fromSource ? ['--require', 'tsx/cjs', '--import', 'tsx'] : []), childMain];
-	const { child, logs, exited, alive, tail } = spawnBenchChild(args, 'BENCH_MEMORY_CHILD', launch, options.env);
-	const ready = new Promise<void>((resolve, reject) => {
-		child.on('message', (message: MemoryChildMessage) => {
-			if (message.type === 'ready') resolve();
-			if (message.type === 'failed') reject(new Error(`${launch.subject} failed to start: ${message.error}`));
-		});
-		void exited.then(({ code, signal }) => reject(new Error(`${launch.subject} exited before ready (code ${code}, signal ${signal}):\n${tail()}`)));
+	const spawned = spawnBenchChild(args, 'BENCH_MEMORY_CHILD', launch, options.env);
+	const { child, logs } = spawned;
+	await untilReady(spawned, launch.subject, options.readyTimeoutMs, (message: MemoryChildMessage) => {
+		if (message.type === 'failed') throw new Error(`${launch.subject} failed to start: ${message.error}`);
+		return message.type === 'ready';
 	});
-	try {
-		await withTimeout(ready, options.readyTimeoutMs, `${launch.subject} ready`);
-	} catch (error) {
-		if (alive()) child.kill('SIGKILL');
-		await exited;
-		throw error instanceof Error && !error.message.includes('\n') ? new Error(`${error.message}:\n${tail()}`) : error;
-	}
 	const readyAfterMs = performance.now() - started;
 	let nextId = 1;
 	return {
@@ -115,16 +106,6 @@ export async function startMemoryChild(
 			});
 			return withTimeout(answer, 30_000, `${launch.subject} probe`).finally(() => child.off('message', onMessage!));
 		},
-		async stop(limitMs = 15_000) {
-			const stopStarted = performance.now();
-			if (alive()) child.kill('SIGTERM');
-			try {
-				const result = await withTimeout(exited, limitMs, `${launch.subject} exit after SIGTERM`);
-				return { ...result, durationMs: performance.now() - stopStarted };
-			} catch {
-				if (alive()) child.kill('SIGKILL');
-				return { ...(await exited), durationMs: performance.now() - stopStarted };
-			}
-		}
+		stop: (limitMs = 15_000) => spawned.stop(limitMs)
 	};
 }

@@ -7,7 +7,7 @@
  * The protocol over IPC: the child sends `{ type: 'ready' }` once it can work; the parent sends requests with an `id`
  * and the child answers `{ type: 'reply', id, result }` or `{ type: 'reply', id, error }`. SIGTERM stops it.
  */
-import { spawnBenchChild } from './spawnChild.js';
+import { spawnBenchChild, untilReady } from './spawnChild.js';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { withTimeout } from '../../src/lib/timeout.js';
@@ -46,20 +46,9 @@ export async function startBenchChild(main: 'timersBotMain.ts' | 'timersBareWork
 	const started = Date.now();
 	const file = fileURLToPath(new URL(`./${main}`, import.meta.url));
 	// `--require tsx/cjs` also tells Sapphire's loader that .ts pieces can be loaded.
-	const { child, logs, exited, alive, tail } = spawnBenchChild(['--require', 'tsx/cjs', '--import', 'tsx', file], 'BENCH_CHILD_OPTIONS', options);
-	const ready = new Promise<void>((resolve, reject) => {
-		child.on('message', (message: ChildMessage) => {
-			if (message.type === 'ready') resolve();
-		});
-		void exited.then(({ code, signal }) => reject(new Error(`${main} exited before ready (code ${code}, signal ${signal}):\n${tail()}`)));
-	});
-	try {
-		await withTimeout(ready, readyTimeoutMs, `${main} ready`);
-	} catch (error) {
-		if (alive()) child.kill('SIGKILL');
-		await exited;
-		throw error instanceof Error && !error.message.includes('\n') ? new Error(`${error.message}:\n${tail()}`) : error;
-	}
+	const spawned = spawnBenchChild(['--require', 'tsx/cjs', '--import', 'tsx', file], 'BENCH_CHILD_OPTIONS', options);
+	const { child, logs } = spawned;
+	await untilReady(spawned, main, readyTimeoutMs, (message: ChildMessage) => message.type === 'ready');
 	const readyAfterMs = Date.now() - started;
 	let nextId = 1;
 	return {
@@ -81,15 +70,7 @@ export async function startBenchChild(main: 'timersBotMain.ts' | 'timersBareWork
 			});
 			return withTimeout(answer, timeoutMs, `${main} ${name}`).finally(() => child.off('message', onMessage!));
 		},
-		async stop(limitMs = 15_000) {
-			if (alive()) child.kill('SIGTERM');
-			try {
-				return await withTimeout(exited, limitMs, `${main} exit after SIGTERM`);
-			} catch {
-				if (alive()) child.kill('SIGKILL');
-				return exited;
-			}
-		}
+		stop: (limitMs = 15_000) => spawned.stop(limitMs)
 	};
 }
 
