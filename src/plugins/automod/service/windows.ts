@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 /**
  * The automod's sliding windows in Redis (issue 9, "Strike windows and spam windows live in Redis"): message rates,
  * repeated messages and strike ledgers. Each is one sorted set whose scores are times (ms on the bot's clock) and
- * whose members are unique entries (a message id, a native execution id); one Lua script per message updates and
- * reads them atomically, so every process sees the same counts, a restart loses nothing, and no member's state is kept
+ * whose members are unique entries (a message id, a native execution id); Lua scripts update and read them atomically
+ * (one call for the messages read together, one per strike), so every process sees the same counts, a restart loses nothing, and no member's state is kept
  * in process memory. Every key expires after its longest window, so idle members cost nothing.
  *
  * Keys (built by the caller with `ctx.redisKey`, so under the bot's prefix):
@@ -12,30 +13,47 @@ import type { Redis } from 'ioredis';
  * - duplicates: `automod:dup:<guild>:<user>:<fingerprint>` (lib/content.ts `contentFingerprint`);
  * - strikes: `automod:strikes:<guild>:<user>`, members `<entry id>:<points>`.
  *
- * Cost: one round trip per message for both spam counters (none when both filters are off), one per strike; each
- * script is O(log n + entries expired) on sets holding at most one window of one member's messages.
+ * Cost: one round trip for both spam counters of the messages read in one turn of the event loop (none when both
+ * filters are off), one per strike; each message is O(log n + entries expired) on sets holding at most one window of
+ * one member's messages.
  */
 
 /**
- * Counts a message in up to two windows. KEYS: rate key, duplicate key (either may be `''` to skip it).
- * ARGV: now (ms), entry id, rate window (ms), duplicate window (ms). Returns `{ rate count, duplicate count }`, 0 for a
- * skipped key. An entry already counted (the same message id) is not counted twice.
+ * Counts a batch of messages, each in up to two windows, in one script call (one command for Redis to parse, one
+ * script to run, one reply). KEYS: per message, its rate key then its duplicate key (either may be `''` to skip it).
+ * ARGV: per message, now (ms), entry id, rate window (ms), duplicate window (ms). Returns, per message, its rate count
+ * then its duplicate count (0 for a skipped key). An entry already counted (the same message id) is not counted twice.
+ * Messages are counted in order, so two of one member in one batch see each other as they would one after the other.
  */
 const COUNT_SCRIPT = `
-local now = tonumber(ARGV[1])
-local out = {0, 0}
-local windows = {tonumber(ARGV[3]), tonumber(ARGV[4])}
-for i = 1, 2 do
-	local key = KEYS[i]
-	if key ~= '' then
-		redis.call('zadd', key, now, ARGV[2])
-		redis.call('zremrangebyscore', key, '-inf', '(' .. (now - windows[i] + 1))
-		redis.call('pexpire', key, windows[i])
-		out[i] = redis.call('zcard', key)
+local out = {}
+for m = 0, #ARGV / 4 - 1 do
+	local now = tonumber(ARGV[m * 4 + 1])
+	local entry = ARGV[m * 4 + 2]
+	for i = 1, 2 do
+		local key = KEYS[m * 2 + i]
+		local count = 0
+		if key ~= '' then
+			local window = tonumber(ARGV[m * 4 + 2 + i])
+			redis.call('zadd', key, now, entry)
+			redis.call('zremrangebyscore', key, '-inf', '(' .. (now - window + 1))
+			redis.call('pexpire', key, window)
+			count = redis.call('zcard', key)
+		end
+		out[m * 2 + i] = count
 	end
 end
 return out
 `;
+
+/** The SHA-1 of {@link COUNT_SCRIPT}, by which EVALSHA names it (Redis keeps scripts by their SHA-1). */
+const COUNT_SHA = createHash('sha1').update(COUNT_SCRIPT).digest('hex');
+
+/**
+ * Messages counted by one script call at most: a larger batch is split, so that one call holds Redis (single-threaded,
+ * shared by every process) for about a millisecond at most (10 µs a message measured on 2 cores).
+ */
+export const COUNT_BATCH_MAX = 128;
 
 /**
  * Adds strike points and reads the totals. KEYS: ledger. ARGV: now (ms), entry (`<id>:<points>`), longest window
@@ -61,11 +79,9 @@ end
 return out
 `;
 
-const COUNT_COMMAND = 'hearthAutomodCount';
 const STRIKE_COMMAND = 'hearthAutomodStrike';
 
 interface WindowCommands {
-	[COUNT_COMMAND](rateKey: string, duplicateKey: string, now: number, entryId: string, rateWindowMs: number, duplicateWindowMs: number): Promise<[number, number]>;
 	[STRIKE_COMMAND](ledgerKey: string, now: number, entry: string, longestMs: number, ...windows: number[]): Promise<number[]>;
 }
 
@@ -112,16 +128,16 @@ export class SlidingWindows {
 
 	public constructor(redis: Redis) {
 		const commands = redis as Redis & Partial<WindowCommands>;
-		if (typeof commands[COUNT_COMMAND] !== 'function') redis.defineCommand(COUNT_COMMAND, { numberOfKeys: 2, lua: COUNT_SCRIPT });
 		if (typeof commands[STRIKE_COMMAND] !== 'function') redis.defineCommand(STRIKE_COMMAND, { numberOfKeys: 1, lua: STRIKE_SCRIPT });
 		this.#redis = redis as Redis & WindowCommands;
 	}
 
 	/**
-	 * Counts a message in its rate window and its duplicate window (one script call). The calls of every message the
-	 * process reads in one turn of the event loop go to Redis together, in one pipelined write, after that turn's I/O
-	 * (setImmediate): under load the gateway delivers many messages per turn, and one socket write per message was the
-	 * largest cost of the hot path (bench:automod). A message waits for no timer: only for the messages read with it.
+	 * Counts a message in its rate window and its duplicate window. The counts of every message the process reads in one
+	 * turn of the event loop go to Redis together, as one script call (up to {@link COUNT_BATCH_MAX} messages each),
+	 * after that turn's I/O (setImmediate): under load the gateway delivers many messages per turn, and a command per
+	 * message cost the hot path a socket write, then a command to encode, parse and settle each (bench:automod). A
+	 * message waits for no timer: only for the messages read with it.
 	 * @returns the messages now in each window, this one included (0 for a counter not asked for).
 	 * @throws the Redis client's error when Redis cannot be reached (the caller decides: the message is let through).
 	 */
@@ -132,34 +148,46 @@ export class SlidingWindows {
 		});
 	}
 
-	/** Sends the waiting counts in one pipeline and settles each with its own reply or error. */
+	/** Sends the waiting counts, {@link COUNT_BATCH_MAX} a script call, and settles each with its own reply or error. */
 	#sendCounts(): void {
-		const batch = this.#pending;
+		const pending = this.#pending;
 		this.#pending = [];
-		const pipeline = this.#redis.pipeline() as ReturnType<Redis['pipeline']> & { [COUNT_COMMAND](...args: (string | number)[]): unknown };
-		for (const { request } of batch) {
-			pipeline[COUNT_COMMAND](
-				request.rate?.key ?? '',
-				request.duplicates?.key ?? '',
-				request.now,
-				request.entryId,
-				request.rate?.windowMs ?? 1,
-				request.duplicates?.windowMs ?? 1
+		if (pending.length <= COUNT_BATCH_MAX) return this.#countBatch(pending);
+		for (let start = 0; start < pending.length; start += COUNT_BATCH_MAX) this.#countBatch(pending.slice(start, start + COUNT_BATCH_MAX));
+	}
+
+	/** One script call for a batch (EVALSHA; EVAL once when Redis does not have the script: first use, or after a restart). */
+	#countBatch(batch: PendingCount[]): void {
+		const keysAndArgs: (string | number)[] = new Array(batch.length * 6);
+		const keys = batch.length * 2;
+		batch.forEach(({ request }, index) => {
+			keysAndArgs[index * 2] = request.rate?.key ?? '';
+			keysAndArgs[index * 2 + 1] = request.duplicates?.key ?? '';
+			keysAndArgs[keys + index * 4] = request.now;
+			keysAndArgs[keys + index * 4 + 1] = request.entryId;
+			keysAndArgs[keys + index * 4 + 2] = request.rate?.windowMs ?? 1;
+			keysAndArgs[keys + index * 4 + 3] = request.duplicates?.windowMs ?? 1;
+		});
+		this.#redis
+			.evalsha(COUNT_SHA, keys, ...keysAndArgs)
+			.catch((error: unknown) => {
+				if (error instanceof Error && error.message.startsWith('NOSCRIPT')) return this.#redis.eval(COUNT_SCRIPT, keys, ...keysAndArgs);
+				throw error;
+			})
+			.then(
+				(reply) => {
+					const counts = reply as number[];
+					if (!Array.isArray(counts) || counts.length !== batch.length * 2) {
+						const error = new Error(`Redis answered ${Array.isArray(counts) ? counts.length : typeof counts} counts for ${batch.length * 2}`);
+						for (const { reject } of batch) reject(error);
+						return;
+					}
+					batch.forEach(({ resolve }, index) => resolve({ rate: Number(counts[index * 2]), duplicates: Number(counts[index * 2 + 1]) }));
+				},
+				(error: unknown) => {
+					for (const { reject } of batch) reject(error);
+				}
 			);
-		}
-		pipeline.exec().then(
-			(replies) => {
-				batch.forEach(({ resolve, reject }, index) => {
-					const [error, reply] = replies?.[index] ?? [new Error('Redis gave no reply for this count'), null];
-					if (error) return reject(error);
-					const [rate, duplicates] = reply as [number, number];
-					resolve({ rate: Number(rate), duplicates: Number(duplicates) });
-				});
-			},
-			(error: unknown) => {
-				for (const { reject } of batch) reject(error);
-			}
-		);
 	}
 
 	/**

@@ -4,7 +4,7 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SlidingWindows } from '../../../../src/plugins/automod/service/windows.js';
+import { COUNT_BATCH_MAX, SlidingWindows } from '../../../../src/plugins/automod/service/windows.js';
 import { testRedisUrl } from '../../../../tools/infra.js';
 import { deleteRedisKeys } from '../../../../tools/redisKeys.js';
 import { uniqueRedisPrefix } from '../../../helpers/infra.js';
@@ -25,7 +25,7 @@ afterAll(async () => {
 describe('SlidingWindows.count', () => {
 	it('counts each key within its window, every message of one turn in one write, each caller with its own counts', async () => {
 		const windows = new SlidingWindows(redis);
-		// The script is loaded (a first EVALSHA may meet NOSCRIPT and be sent again as EVAL).
+		// The script is loaded (a first EVALSHA may meet NOSCRIPT and be sent again as EVAL: a second write).
 		await windows.count({ now: 1, entryId: 'warm', rate: { key: `${prefix}warm`, windowMs: 1 } });
 		let writes = 0;
 		const stream = (redis as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
@@ -56,6 +56,57 @@ describe('SlidingWindows.count', () => {
 		// 10 s later the first messages have left the window.
 		const later = await windows.count({ now: 1_000_000 + 10_004, entryId: 'late', rate: { key: `${prefix}rate:0`, windowMs: 10_000 } });
 		expect(later.rate).toBe(8);
+	});
+
+	it(`splits a turn's counts into script calls of ${COUNT_BATCH_MAX} messages, each message counted in order`, async () => {
+		const windows = new SlidingWindows(redis);
+		const calls: number[] = [];
+		const counting = new Proxy(redis, {
+			get(target, property, receiver) {
+				if (property !== 'evalsha') return Reflect.get(target, property, receiver);
+				return (sha: string, keys: number, ...keysAndArgs: (string | number)[]) => {
+					calls.push(keys / 2);
+					return target.evalsha(sha, keys, ...keysAndArgs);
+				};
+			}
+		});
+		const split = new SlidingWindows(counting);
+		const total = COUNT_BATCH_MAX * 2 + 3;
+		const counts = await Promise.all(
+			Array.from({ length: total }, (_, index) => split.count({ now: 5_000_000 + index, entryId: `s${index}`, rate: { key: `${prefix}split:${index % 3}`, windowMs: 60_000 } }))
+		);
+		expect(calls).toEqual([COUNT_BATCH_MAX, COUNT_BATCH_MAX, 3]);
+		expect(counts.map((count) => count.rate)).toEqual(Array.from({ length: total }, (_, index) => Math.floor(index / 3) + 1));
+		expect(counts.every((count) => count.duplicates === 0)).toBe(true);
+		// The same message counted again (a redelivered event) is not counted twice.
+		const again = await windows.count({ now: 5_000_000 + total, entryId: 's0', rate: { key: `${prefix}split:0`, windowMs: 60_000 } });
+		expect(again.rate).toBe(Math.ceil(total / 3));
+	});
+
+	it('sends the script itself when Redis does not have it (NOSCRIPT: first use, a restart, SCRIPT FLUSH)', async () => {
+		let evals = 0;
+		const forgetful = new Proxy(redis, {
+			get(target, property, receiver) {
+				if (property === 'evalsha') return () => Promise.reject(new Error('NOSCRIPT No matching script. Please use EVAL.'));
+				if (property === 'eval') {
+					return (...args: unknown[]) => {
+						evals++;
+						return (target.eval as (...rest: unknown[]) => Promise<unknown>)(...args);
+					};
+				}
+				return Reflect.get(target, property, receiver);
+			}
+		});
+		const windows = new SlidingWindows(forgetful);
+		const counts = await Promise.all([
+			windows.count({ now: 7_000_000, entryId: 'n1', rate: { key: `${prefix}noscript`, windowMs: 1_000 }, duplicates: { key: `${prefix}noscript:dup`, windowMs: 1_000 } }),
+			windows.count({ now: 7_000_001, entryId: 'n2', rate: { key: `${prefix}noscript`, windowMs: 1_000 } })
+		]);
+		expect(evals).toBe(1);
+		expect(counts).toEqual([
+			{ rate: 1, duplicates: 1 },
+			{ rate: 2, duplicates: 0 }
+		]);
 	});
 
 	it('rejects every waiting count when Redis cannot be reached (automod then lets the message through)', async () => {
