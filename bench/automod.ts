@@ -62,7 +62,6 @@ const WARMUP_MESSAGES = 3_000;
 const LATENCY_MESSAGES = 5_000;
 const LATENCY_RATE = 250;
 const HOSTILE_EACH = 200;
-const THROUGHPUT_ROUNDS = 5;
 /** Members who stay silent until the newcomers' probe: half speak with automod off, half with it on. */
 const NEWCOMERS = 4_000;
 /** Messages in flight (sent, not yet checked) in the throughput and memory phases. */
@@ -80,10 +79,13 @@ const USAGE = `usage: npm run bench:automod -- [options]
                  the niceness this process (the emulator: Discord's side) takes once the bot has started, 0 to 19
                  (default 10): Discord's servers do not share the bot's cores, so when both want a core the bot, Redis
                  and PostgreSQL get it first; 0 runs the emulator at the bot's priority
+  --rounds N     throughput rounds, each with automod off and on (default 5)
+  --round-messages N
+                 messages of each throughput round (default --messages / 40, at least 1000 and at most 5000)
   --help         this text
 
 Also: ${count(WARMUP_MESSAGES)} warm-up messages, ${count(LATENCY_MESSAGES)} paced at ${LATENCY_RATE}/s for the latency, ${HOSTILE_EACH} regex bombs and ${HOSTILE_EACH} zalgo
-messages, ${THROUGHPUT_ROUNDS} throughput rounds with automod off and on (5,000 messages each, fewer for --messages under 200000),
+messages, the throughput rounds (--rounds, --round-messages),
 ${count(NEWCOMERS)} newcomers (members beyond --members) speaking once each. About 7 minutes with the defaults on 2 cores.
 PostgreSQL: TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); Redis: TEST_REDIS_URL
 (default redis://127.0.0.1:6379). Exit code 0 when the run completed, 1 when the benchmark failed, 2 for bad options.
@@ -95,7 +97,9 @@ const args = command.parse({
 	messages: { type: 'string', default: '1000000' },
 	members: { type: 'string', default: '10000' },
 	guilds: { type: 'string', default: '10' },
-	'emulator-nice': { type: 'string', default: '10' }
+	'emulator-nice': { type: 'string', default: '10' },
+	rounds: { type: 'string', default: '5' },
+	'round-messages': { type: 'string' }
 });
 const MESSAGES = command.wholeNumber('messages', args.messages, 1_000, 100_000_000);
 const GUILDS = command.wholeNumber('guilds', args.guilds, 1, 1_000);
@@ -104,7 +108,9 @@ const EMULATOR_NICE = command.wholeNumber('emulator-nice', args['emulator-nice']
 if (MEMBERS < 20 * GUILDS) command.badOption(`--members must be at least 20 per guild (${count(20 * GUILDS)} for ${count(GUILDS)} guilds), got ${count(MEMBERS)}`);
 /** The Node flags `npm start` runs the bot with (package.json), so that the bot's GC and memory are the shipped ones. */
 const SHIPPED_NODE_FLAGS = startScriptNodeFlags();
-const ROUND_MESSAGES = Math.min(5_000, Math.max(1_000, Math.round(MESSAGES / 40)));
+const THROUGHPUT_ROUNDS = command.wholeNumber('rounds', args.rounds, 1, 100);
+const ROUND_MESSAGES =
+	args['round-messages'] === undefined ? Math.min(5_000, Math.max(1_000, Math.round(MESSAGES / 40))) : command.wholeNumber('round-messages', args['round-messages'], 100, 1_000_000);
 
 const cleanups = new Cleanups();
 const wall = () => performance.timeOrigin + performance.now();
@@ -220,6 +226,35 @@ class Sender {
 	}
 }
 
+/**
+ * Redis's own CPU time (`INFO cpu`: used_cpu_user + used_cpu_sys of the server, every client included), read before
+ * and after a phase: the server shares this machine's cores with the bot and the emulator, so its work per message is
+ * part of what the pipeline costs. On a Redis that other work also uses, the figure includes that work.
+ */
+class RedisCpu {
+	readonly #redis = new Redis(testRedisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+
+	public constructor() {
+		this.#redis.on('error', () => {});
+		cleanups.push({ what: 'Redis CPU reader', run: async () => this.#redis.disconnect() });
+	}
+
+	/** The server's CPU time so far, µs; null when Redis does not answer (the figure is then left out). */
+	public async read(): Promise<number | null> {
+		try {
+			if (this.#redis.status === 'wait') await this.#redis.connect();
+			const info = await this.#redis.info('cpu');
+			const user = /used_cpu_user:([\d.]+)/.exec(info)?.[1];
+			const system = /used_cpu_sys:([\d.]+)/.exec(info)?.[1];
+			return user === undefined || system === undefined ? null : (Number(user) + Number(system)) * 1e6;
+		} catch {
+			return null;
+		}
+	}
+}
+
+const redisCpu = new RedisCpu();
+
 /** What one phase of messages gave. */
 interface PhaseResult {
 	stats: PhaseStats;
@@ -233,6 +268,8 @@ interface PhaseResult {
 	elapsedMs: number;
 	/** Milliseconds after the last check until every action had finished (0 when off). */
 	settleMs: number;
+	/** Redis's CPU time from the first send to the last check (or messageCreate), µs; null when it could not be read. */
+	redisCpuUs: number | null;
 	rest: Map<string, number>;
 	/** The machine's 1-minute load average when the messages were done. */
 	load: number;
@@ -275,6 +312,7 @@ async function runPhase(
 		expected[message.expect]++;
 		sent++;
 	};
+	const redisCpuBefore = await redisCpu.read();
 	const startedAt = wall();
 	let queue: PlannedMessage[] = [];
 	const nextMessage = () => {
@@ -301,6 +339,7 @@ async function runPhase(
 		}
 	}
 	await progress.waitFor(sent);
+	const redisCpuAfter = await redisCpu.read();
 	const load = os.loadavg()[0] ?? 0;
 	const settleStarted = performance.now();
 	const settled = await bot.call<{ waitedMs: number; pending: number }>('automod.settle', { timeoutMs: 180_000 }, 200_000);
@@ -316,6 +355,7 @@ async function runPhase(
 		sentAt,
 		elapsedMs: (stats.lastDoneAt ?? wall()) - startedAt,
 		settleMs: options.mode === 'on' ? settleMs : 0,
+		redisCpuUs: redisCpuBefore === null || redisCpuAfter === null ? null : redisCpuAfter - redisCpuBefore,
 		rest,
 		load
 	};
@@ -731,29 +771,40 @@ async function main(): Promise<void> {
 	const onRounds = rounds.filter(({ result }) => result.stats.mode === 'on');
 	const roundRate = (result: PhaseResult) => rate(result.messages, result.elapsedMs);
 	const roundCpu = (result: PhaseResult) => (result.stats.cpuUser + result.stats.cpuSystem) / result.messages;
+	/** The bot's CPU per message until the last check (the actions that follow left out); with actions when not known. */
+	const checksCpu = (result: PhaseResult) => (result.stats.cpuUntilDone ?? result.stats.cpuUser + result.stats.cpuSystem) / result.messages;
+	const redisCpuText = (result: PhaseResult) => (result.redisCpuUs === null ? '?' : `${(result.redisCpuUs / result.messages).toFixed(1)} µs`);
 	const offRate = median(offRounds.map(({ result }) => roundRate(result)));
 	const onRate = median(onRounds.map(({ result }) => roundRate(result)));
 	const ratios = onRounds.map(({ round, result }) => roundRate(result) / roundRate(offRounds.find((off) => off.round === round)!.result));
 	const ratio = median(ratios);
-	const offCpu = median(offRounds.map(({ result }) => roundCpu(result)));
-	const onCpu = median(onRounds.map(({ result }) => roundCpu(result)));
+	const offCpu = median(offRounds.map(({ result }) => checksCpu(result)));
+	const onCpu = median(onRounds.map(({ result }) => checksCpu(result)));
+	const onCpuWithActions = median(onRounds.map(({ result }) => roundCpu(result)));
+	const redisPerMessage = (results: { result: PhaseResult }[]) => {
+		const known = results.filter(({ result }) => result.redisCpuUs !== null).map(({ result }) => result.redisCpuUs! / result.messages);
+		return known.length > 0 ? `${median(known).toFixed(1)} µs` : '?';
+	};
 	out(
 		`Throughput: rounds of ${count(ROUND_MESSAGES)} chat messages through the emulator's gateway until the bot is done with each (on: checked by the automod; off: automod off in the guilds, discord.js messageCreate); ${count(WINDOW)} in flight`
 	);
 	for (const line of table([
-		['round', 'automod', 'messages', 'time', 'messages/s', 'bot CPU per message', 'decision p50', 'p99', 'max', 'flagged', 'actions done after', 'longest GC', 'timer late max', 'load'],
+		['round', 'automod', 'messages', 'time', 'messages/s', 'bot CPU / message', 'with actions', 'Redis CPU / message', 'decision p50', 'p99', 'max', 'flagged', 'actions done after', 'GC pauses', 'longest GC', 'timer late max', 'load'],
 		...rounds.map(({ round, result }) => [
 			String(round),
 			result.stats.mode,
 			count(result.messages),
 			duration(result.elapsedMs),
 			perSecond(rate(result.messages, result.elapsedMs)),
-			`${roundCpu(result).toFixed(0)} µs`,
+			`${checksCpu(result).toFixed(0)} µs`,
+			result.stats.mode === 'on' ? `${roundCpu(result).toFixed(0)} µs` : '',
+			redisCpuText(result),
 			result.stats.mode === 'on' ? ms2(result.stats.decision.p50) : '',
 			result.stats.mode === 'on' ? ms2(result.stats.decision.p99) : '',
 			result.stats.mode === 'on' ? ms2(result.stats.decision.max) : '',
 			result.stats.mode === 'on' ? count(result.stats.flagged) : '',
 			result.stats.mode === 'on' ? duration(result.settleMs) : '',
+			`${result.stats.gc.minor.count + result.stats.gc.major.count + result.stats.gc.other.count}, ${ms2(result.stats.gc.minor.totalMs + result.stats.gc.major.totalMs + result.stats.gc.other.totalMs)}`,
 			ms2(Math.max(result.stats.gc.minor.maxMs, result.stats.gc.major.maxMs, result.stats.gc.other.maxMs)),
 			ms2(result.stats.loopDelay.max),
 			result.load.toFixed(1)
@@ -765,8 +816,8 @@ async function main(): Promise<void> {
 		`  on / off: ${ratios.map((value) => value.toFixed(2)).join(', ')} by round, median ${ratio.toFixed(2)}; median rates: off ${perSecond(offRate)}, on ${perSecond(onRate)}`
 	);
 	out(
-		`  bot CPU per message (medians): off ${offCpu.toFixed(0)} µs, on ${onCpu.toFixed(0)} µs: the most one core could take is ${perSecond(1e6 / offCpu)} off and ${perSecond(1e6 / onCpu)} on ` +
-			`(${(offCpu / onCpu).toFixed(2)} of it), whatever the rest of the pipeline and the machine`
+		`  bot CPU per message until the last check (medians): off ${offCpu.toFixed(0)} µs, on ${onCpu.toFixed(0)} µs (${onCpuWithActions.toFixed(0)} µs with the actions that follow): the most one core could take is ${perSecond(1e6 / offCpu)} off and ${perSecond(1e6 / onCpu)} on ` +
+			`(${(offCpu / onCpu).toFixed(2)} of it), whatever the rest of the pipeline and the machine; Redis's CPU per message (medians): off ${redisPerMessage(offRounds)}, on ${redisPerMessage(onRounds)}`
 	);
 	const firstOn = onRounds[0]?.result;
 	if (firstOn && onRounds.length > 1) out(`  first "on" round: its REST calls: ${restText(firstOn.rest)}`);
@@ -779,8 +830,11 @@ async function main(): Promise<void> {
 		'  time: from the first send (this process) to the last check or messageCreate (the bot process), same clock; decision under load includes queueing behind the window;'
 	);
 	out("  actions done after: the last action (deletes, notices: Discord's 50 requests/s per bot) after the last decision, before the next round starts;");
-	out("  longest GC: the longest garbage collection pause of the bot over the round; timer late max: the most its event loop ran a 1-ms timer late (a stall of the bot itself);");
-	out("  bot CPU: the bot process's user + system time over the round and its actions, per message; load: the machine's 1-minute load average at the round's end (2 cores shared with other work)");
+	out("  GC pauses: how many garbage collection pauses the bot had over the round and its actions, and their total; longest GC: the longest of them; timer late max: the most its event loop ran a 1-ms timer late (a stall of the bot itself);");
+	out(
+		"  bot CPU: the bot process's user + system time from the round's start to its last check, per message (with actions: until the round's deletes and notices were done too); " +
+			"Redis CPU: the Redis server's (INFO cpu) from the first send to the last check, per message; load: the machine's 1-minute load average at the round's end (2 cores shared with other work)"
+	);
 	out();
 
 	// Newcomers.

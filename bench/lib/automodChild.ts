@@ -99,6 +99,8 @@ export interface PhaseStats {
 	/** CPU time of the bot's process since the phase started, µs. */
 	cpuUser: number;
 	cpuSystem: number;
+	/** User + system µs from the phase's start to `automod.settle` (asked for once the last message was done): the checks without the actions that follow. Null before. */
+	cpuUntilDone: number | null;
 	/** Raw MESSAGE_CREATE to the automod's decision (observer), and the service's own latencyMs. */
 	decision: LatencySummary;
 	service: LatencySummary;
@@ -196,6 +198,7 @@ export function install(api: BotChildApi): void {
 	let firstRawAt: number | null = null;
 	let lastDoneAt: number | null = null;
 	let cpuAtStart = process.cpuUsage();
+	let cpuUntilDone: number | null = null;
 	let outcomes = emptyOutcomes();
 	let pending = 0;
 	let samples: CheckSample[] | null = null;
@@ -341,6 +344,7 @@ export function install(api: BotChildApi): void {
 				}, 20)
 			: null;
 		cpuAtStart = process.cpuUsage();
+		cpuUntilDone = null;
 		return generation;
 	});
 
@@ -360,6 +364,7 @@ export function install(api: BotChildApi): void {
 			lastDoneAt,
 			cpuUser: cpu.user,
 			cpuSystem: cpu.system,
+			cpuUntilDone,
 			decision: decision.summary(),
 			service: serviceLatency.summary(),
 			delivered: delivered.summary(),
@@ -374,6 +379,8 @@ export function install(api: BotChildApi): void {
 
 	api.answer('automod.settle', async (payload) => {
 		const { timeoutMs } = payload as { timeoutMs: number };
+		const done = process.cpuUsage(cpuAtStart);
+		cpuUntilDone ??= done.user + done.system;
 		const started = performance.now();
 		while (pending > 0 && performance.now() - started < timeoutMs) await new Promise((resolve) => setTimeout(resolve, 20));
 		return { waitedMs: performance.now() - started, pending };
