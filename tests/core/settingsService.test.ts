@@ -217,6 +217,29 @@ describe('GuildSettingsService caching across processes', () => {
 	});
 });
 
+describe('GuildSettingsService.peekPluginConfig (the hot paths\' synchronous read)', () => {
+	it('answers only a config already read in this process, never one another process has changed since, nor after the memory copy expired', async () => {
+		const prefix = uniqueRedisPrefix();
+		const clock = new ManualClock();
+		const a = await makeService({ prefix, clock });
+		const b = await makeService({ prefix });
+		const guildId = newGuildId();
+
+		expect(a.service.peekPluginConfig(guildId, echoPlugin)).toBeUndefined(); // not read yet: no I/O, no answer
+		const first = await a.service.getPluginConfig(guildId, echoPlugin);
+		expect(a.service.peekPluginConfig(guildId, echoPlugin)).toBe(first);
+		expect(await a.service.getPluginConfig(guildId, echoPlugin)).toBe(first); // the same frozen object, parsed once
+
+		await b.service.setPluginConfig(guildId, echoPlugin, { greeting: 'Ahoy' });
+		await vi.waitFor(() => expect(a.service.peekPluginConfig(guildId, echoPlugin)).toBeUndefined(), { timeout: 1_000, interval: 5 });
+		expect(await a.service.getPluginConfig(guildId, echoPlugin)).toEqual({ greeting: 'Ahoy', repeat: 1 });
+		expect(a.service.peekPluginConfig(guildId, echoPlugin)).toEqual({ greeting: 'Ahoy', repeat: 1 });
+
+		clock.advance(61_000); // past the memory copy's 60 s
+		expect(a.service.peekPluginConfig(guildId, echoPlugin)).toBeUndefined();
+	});
+});
+
 describe('GuildSettingsService with Redis down', () => {
 	let server: TestRedisServer;
 	beforeAll(async () => {

@@ -61,6 +61,11 @@ export interface PluginContext<TSchema extends z.ZodObject = z.ZodObject, TDepen
 	/** The plugin's full config in a guild: the guild's values over `config/defaults.json` over the schema's defaults. */
 	config(guildId: string): Promise<FrozenConfig<TSchema>>;
 	/**
+	 * The same from this process's memory only, synchronously: undefined when the guild's config is not cached and parsed
+	 * yet (then await {@link config}). For hot paths: `ctx.peekConfig(id) ?? (await ctx.config(id))`.
+	 */
+	peekConfig(guildId: string): FrozenConfig<TSchema> | undefined;
+	/**
 	 * Atomic read-modify-write of the plugin's config in a guild: `change` gets the current config and returns the
 	 * fields to change, inside the same transaction and row lock as the write, so a concurrent change is never lost.
 	 * `change` may throw a translated UserError to refuse; nothing changes then.

@@ -175,6 +175,7 @@ export class PluginHost {
 			name,
 			client: options.client,
 			config: (guildId: string) => settings.getPluginConfig(guildId, plugin),
+			peekConfig: (guildId: string) => settings.peekPluginConfig(guildId, plugin),
 			updateConfig: (guildId: string, change: Parameters<GuildSettingsService['updatePluginConfig']>[2]) => settings.updatePluginConfig(guildId, plugin, change),
 			isEnabled: (guildId: string) => settings.isPluginEnabled(guildId, name),
 			peekEnabled: (guildId: string) => settings.peekPluginEnabled(guildId, name),

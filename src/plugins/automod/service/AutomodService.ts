@@ -16,7 +16,7 @@ import { isDiscordError } from '../../moderation/service/discord.js';
 import type { ModerationService } from '../../moderation/service/ModerationService.js';
 import { contentFingerprint } from '../lib/content.js';
 import { CheckedEdits } from '../lib/edits.js';
-import { AUTOMOD_PLUGIN_NAME, COUNTING_FILTERS, FILTER_NAMES, type AutomodConfig, type automodConfigSchema, type FilterName, type Punishment } from '../lib/config.js';
+import { AUTOMOD_PLUGIN_NAME, COUNTING_FILTERS, FILTER_NAMES, type AutomodConfig, type automodConfigSchema, type Exemptions, type FilterName, type Punishment } from '../lib/config.js';
 import {
 	compileRules,
 	contentHits,
@@ -91,6 +91,14 @@ interface StrikeSource {
 	points: number;
 }
 
+/** What observers get as the outcome of a message with nothing to act on. */
+const NO_OUTCOME: Promise<ActionOutcome | null> = Promise.resolve(null);
+
+/** Whether an exemption list names anything (roles, channels or a permission). */
+function hasExemptions(exemptions: Exemptions): boolean {
+	return exemptions.roleIds.length > 0 || exemptions.channelIds.length > 0 || exemptions.permission !== null;
+}
+
 /** Compiled lists kept by their text ({@link AutomodService.compiled}): enough for the guilds of a busy process. */
 const COMPILED_BY_TEXT_MAX = 1_000;
 
@@ -110,10 +118,11 @@ export class AutomodService {
 	/** Edits already checked (lib/edits.ts): a MESSAGE_UPDATE that follows an edit (a link preview) is not checked twice. */
 	public readonly checkedEdits = new CheckedEdits();
 	readonly #compiled = new WeakMap<AutomodConfig, CompiledRules>();
+	/** Per config object: the filters on for new messages and for edits, and those with exemptions of their own ({@link #activeFilters}). */
+	readonly #filtersOn = new WeakMap<AutomodConfig, { create: ReadonlySet<FilterName>; edit: ReadonlySet<FilterName>; exempting: readonly FilterName[] }>();
 	readonly #compiledByText = new Map<string, CompiledRules>();
 	readonly #observers = new Set<DecisionObserver>();
-	/** The decision-time histogram's series by message kind (prom-client's `labels`: no label lookup per message). */
-	readonly #decisionSeconds: Record<MessageKind, { observe(seconds: number): void }>;
+	readonly #decisionSeconds;
 	readonly #hits;
 	readonly #actionFailures;
 	readonly #nativeExecutions;
@@ -121,13 +130,12 @@ export class AutomodService {
 	public constructor(public readonly ctx: AutomodContext) {
 		this.windows = new SlidingWindows(ctx.redis);
 		this.native = new NativeRules(ctx);
-		const decisionSeconds = ctx.metrics.histogram({
+		this.#decisionSeconds = ctx.metrics.histogram({
 			name: 'decision_seconds',
 			help: 'Time from a message event reaching the automod to its decision, seconds',
 			labelNames: ['kind'],
 			buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.25]
 		});
-		this.#decisionSeconds = { create: decisionSeconds.labels({ kind: 'create' }), edit: decisionSeconds.labels({ kind: 'edit' }) };
 		this.#hits = ctx.metrics.counter({ name: 'hits_total', help: 'Filters broken by messages', labelNames: ['filter'] });
 		this.#actionFailures = ctx.metrics.counter({ name: 'action_failures_total', help: 'Automod actions that failed (logged)', labelNames: ['action'] });
 		this.#nativeExecutions = ctx.metrics.counter({
@@ -184,7 +192,7 @@ export class AutomodService {
 		const started = performance.now();
 		if (!message.inGuild()) return null;
 		let decision: Decision | null = null;
-		let outcome: Promise<ActionOutcome | null> = Promise.resolve(null);
+		let outcome: Promise<ActionOutcome | null> | null = null;
 		try {
 			decision = await this.decide(message, kind, started);
 			if (decision) outcome = this.#act(message, decision);
@@ -192,10 +200,10 @@ export class AutomodService {
 			this.ctx.logger.error(`Automod could not check message ${message.id} in guild ${message.guildId}:`, error);
 		}
 		if (this.#observers.size > 0) {
-			const event: CheckedMessage = { messageId: message.id, guildId: message.guildId, kind, decision, latencyMs: decision?.latencyMs ?? performance.now() - started, outcome };
+			const event: CheckedMessage = { messageId: message.id, guildId: message.guildId, kind, decision, latencyMs: decision?.latencyMs ?? performance.now() - started, outcome: outcome ?? NO_OUTCOME };
 			for (const observer of this.#observers) observer(event);
 		}
-		await outcome.catch((error: unknown) => this.ctx.logger.error(`Automod could not act on message ${message.id} in guild ${message.guildId}:`, error));
+		if (outcome) await outcome.catch((error: unknown) => this.ctx.logger.error(`Automod could not act on message ${message.id} in guild ${message.guildId}:`, error));
 		return decision;
 	}
 
@@ -207,14 +215,12 @@ export class AutomodService {
 	 */
 	public async decide(message: Message, kind: MessageKind, started = performance.now()): Promise<Decision | null> {
 		if (!message.inGuild() || message.system) return null;
-		const config = await this.ctx.config(message.guildId);
-		const author = authorFacts(message, await this.#author(message));
+		// Every message: the config and the member are in memory almost always, so neither costs a promise then.
+		const config = this.ctx.peekConfig(message.guildId) ?? (await this.ctx.config(message.guildId));
+		const member = message.member !== null || message.webhookId !== null ? message.member : await this.#fetchAuthor(message);
+		const author = authorFacts(message, member);
 		if (isGloballyExempt(author, config)) return null;
-		const active = new Set<FilterName>();
-		for (const name of FILTER_NAMES) {
-			const filter = config.filters[name];
-			if (filter.enabled && !(kind === 'edit' && COUNTING_FILTERS.has(name)) && !isExempt(author, filter.exempt)) active.add(name);
-		}
+		const active = this.#activeFilters(config, kind, author);
 		if (active.size === 0) return null;
 		const facts: MessageFacts = {
 			content: message.content,
@@ -232,11 +238,36 @@ export class AutomodService {
 		}
 		if (kind === 'create' && (active.has('rate') || active.has('duplicates'))) hits.push(...(await this.#countingHits(message, config, active)));
 		const latencyMs = performance.now() - started;
-		this.#decisionSeconds[kind].observe(latencyMs / 1_000);
+		this.#decisionSeconds.observe({ kind }, latencyMs / 1_000);
 		if (hits.length === 0) return null;
 		for (const hit of hits) this.#hits.inc({ filter: hit.filter });
 		const newAccount = isNewAccount(message.author.id, this.ctx.clock.now(), config.newAccountDays);
 		return { guildId: message.guildId, userId: message.author.id, hits, actions: mergeActions(hits, config, newAccount), newAccount, latencyMs };
+	}
+
+	/**
+	 * The filters that check a message: on, counting ones (`rate`, `duplicates`) for new messages only, and not exempting
+	 * this author here. The set of filters on is worked out once per config object and kind; a message builds its own
+	 * set only when some filter has exemptions of its own that cover its author.
+	 */
+	#activeFilters(config: AutomodConfig, kind: MessageKind, author: AuthorFacts): ReadonlySet<FilterName> {
+		let sets = this.#filtersOn.get(config);
+		if (!sets) {
+			const on = (name: FilterName) => config.filters[name].enabled;
+			const exempting = FILTER_NAMES.filter((name) => on(name) && hasExemptions(config.filters[name].exempt));
+			sets = {
+				create: new Set(FILTER_NAMES.filter(on)),
+				edit: new Set(FILTER_NAMES.filter((name) => on(name) && !COUNTING_FILTERS.has(name))),
+				exempting
+			};
+			this.#filtersOn.set(config, sets);
+		}
+		const on = sets[kind];
+		let active: Set<FilterName> | null = null;
+		for (const name of sets.exempting) {
+			if (on.has(name) && isExempt(author, config.filters[name].exempt)) (active ??= new Set(on)).delete(name);
+		}
+		return active ?? on;
 	}
 
 	/** The `rate` and `duplicates` hits of a new message, from one Redis round trip. */
@@ -464,13 +495,12 @@ export class AutomodService {
 	}
 
 	/**
-	 * The message's author as a member: `message.member` (cached as the message arrived: the plugin declares
-	 * `caches.members: ['messageAuthors']`), else fetched through REST (a message handled after its author was swept, or
-	 * received before the bot was ready). Null for a webhook or an author no longer in the guild.
+	 * The message's author as a member when `message.member` is missing (it is cached as the message arrives: the plugin
+	 * declares `caches.members: ['messageAuthors']`; missing for a message handled after its author was swept, or
+	 * received before the bot was ready): fetched through REST. Null for an author no longer in the guild.
 	 * @throws the REST client's error other than Unknown Member (the caller logs; the message passes).
 	 */
-	async #author(message: Message<true>): Promise<GuildMember | null> {
-		if (message.member || message.webhookId !== null) return message.member;
+	async #fetchAuthor(message: Message<true>): Promise<GuildMember | null> {
 		try {
 			return await message.guild.members.fetch(message.author.id);
 		} catch (error) {
@@ -497,22 +527,44 @@ function countMatches(text: string, pattern: RegExp): number {
 	return new Set(text.match(pattern) ?? []).size;
 }
 
-/** The facts the exemption rules need about a message's author (`member`: null for a webhook) and place (lib/evaluate.ts `AuthorFacts`). */
-function authorFacts(message: Message<true>, member: GuildMember | null): AuthorFacts {
-	const channel = message.channel;
-	const channelIds = [channel.id];
-	const parent = 'parent' in channel ? channel.parent : null;
-	if (parent) {
-		channelIds.push(parent.id);
-		if (parent.type !== ChannelType.GuildCategory && parent.parentId) channelIds.push(parent.parentId);
+/**
+ * The facts the exemption rules need about a message's author and place (lib/evaluate.ts `AuthorFacts`). The role ids
+ * are listed only when an exemption list names roles (discord.js builds the member's role collection from the guild's
+ * roles on each access: a cost on every message that most guilds never need).
+ */
+class MessageAuthorFacts implements AuthorFacts {
+	public readonly channelIds: readonly string[];
+	public readonly permissions: bigint;
+	public readonly bot: boolean;
+	public readonly webhook: boolean;
+	readonly #member: GuildMember | null;
+	#roleIds: readonly string[] | null = null;
+
+	/** @param member the author as a member (null for a webhook or an author no longer in the guild). */
+	public constructor(message: Message<true>, member: GuildMember | null) {
+		const channel = message.channel;
+		const channelIds = [channel.id];
+		const parent = 'parent' in channel ? channel.parent : null;
+		if (parent) {
+			channelIds.push(parent.id);
+			if (parent.type !== ChannelType.GuildCategory && parent.parentId) channelIds.push(parent.parentId);
+		}
+		this.channelIds = channelIds;
+		this.permissions = member ? member.permissionsIn(channel).bitfield : 0n;
+		this.bot = message.author.bot;
+		this.webhook = message.webhookId !== null;
+		this.#member = member;
 	}
-	return {
-		roleIds: member ? [...member.roles.cache.keys()] : [],
-		channelIds,
-		permissions: member ? member.permissionsIn(channel).bitfield : 0n,
-		bot: message.author.bot,
-		webhook: message.webhookId !== null
-	};
+
+	public get roleIds(): readonly string[] {
+		this.#roleIds ??= this.#member ? [...this.#member.roles.cache.keys()] : [];
+		return this.#roleIds;
+	}
+}
+
+/** The facts the exemption rules need about a message's author (`member`: null for a webhook) and place. */
+function authorFacts(message: Message<true>, member: GuildMember | null): AuthorFacts {
+	return new MessageAuthorFacts(message, member);
 }
 
 export { AUTOMOD_PLUGIN_NAME };
