@@ -58,7 +58,18 @@ const CHAT_VIOLATION_SHARE = 0.03;
  * more deletions and notices than the 50 requests a second it allows a bot, and the memory would measure that queue.
  */
 const MEMORY_VIOLATION_SHARE = 0.002;
-const WARMUP_MESSAGES = 3_000;
+/**
+ * The memory phase's pace, at most: each member once every 2.5 s on average (10,000 members: 4,000 messages a second),
+ * as busy as a member can chat without breaking `rate` (more than 6 in 5 s) with clean chat, and rarely `duplicates`
+ * (3 times the same in 60 s). Unpaced, a fast bot makes every member send a message a second or more, `rate` fires on
+ * most of them, and the phase measures the queue of their deletions and notices.
+ */
+const MEMORY_RATE_PER_MEMBER = 0.4;
+/**
+ * Messages of the warm-up, at full speed: every member of the default world speaks once (discord.js builds each author's
+ * member and user), the JIT compiles the hot path, the invite codes of the chat are resolved once (cached in Redis).
+ */
+const WARMUP_MESSAGES = 10_000;
 const LATENCY_MESSAGES = 5_000;
 const LATENCY_RATE = 250;
 const HOSTILE_EACH = 200;
@@ -79,7 +90,7 @@ const USAGE = `usage: npm run bench:automod -- [options]
                  the niceness this process (the emulator: Discord's side) takes once the bot has started, 0 to 19
                  (default 10): Discord's servers do not share the bot's cores, so when both want a core the bot, Redis
                  and PostgreSQL get it first; 0 runs the emulator at the bot's priority
-  --rounds N     throughput rounds, each with automod off and on (default 5)
+  --rounds N     throughput rounds, each with automod off and on (default 7)
   --round-messages N
                  messages of each throughput round (default --messages / 40, at least 1000 and at most 5000)
   --help         this text
@@ -98,7 +109,7 @@ const args = command.parse({
 	members: { type: 'string', default: '10000' },
 	guilds: { type: 'string', default: '10' },
 	'emulator-nice': { type: 'string', default: '10' },
-	rounds: { type: 'string', default: '5' },
+	rounds: { type: 'string', default: '7' },
 	'round-messages': { type: 'string' }
 });
 const MESSAGES = command.wholeNumber('messages', args.messages, 1_000, 100_000_000);
@@ -109,6 +120,7 @@ if (MEMBERS < 20 * GUILDS) command.badOption(`--members must be at least 20 per 
 /** The Node flags `npm start` runs the bot with (package.json), so that the bot's GC and memory are the shipped ones. */
 const SHIPPED_NODE_FLAGS = startScriptNodeFlags();
 const THROUGHPUT_ROUNDS = command.wholeNumber('rounds', args.rounds, 1, 100);
+const MEMORY_RATE = MEMBERS * MEMORY_RATE_PER_MEMBER;
 const ROUND_MESSAGES =
 	args['round-messages'] === undefined ? Math.min(5_000, Math.max(1_000, Math.round(MESSAGES / 40))) : command.wholeNumber('round-messages', args['round-messages'], 100, 1_000_000);
 
@@ -637,15 +649,19 @@ async function main(): Promise<void> {
 	};
 	for (const percent of [25, 50, 75, 100]) {
 		const target = Math.round((MESSAGES * percent) / 100);
-		step(`memory: sending up to ${count(target)} of ${count(MESSAGES)} messages`);
+		step(`memory: sending up to ${count(target)} of ${count(MESSAGES)} messages, at most ${perSecond(MEMORY_RATE)}`);
+		const segmentStart = performance.now();
+		const segmentFirst = memorySent;
 		while (memorySent < target) {
-			while (memorySent < target && memorySent - progress.done < WINDOW) {
+			const due = segmentStart + ((memorySent - segmentFirst) * 1_000) / MEMORY_RATE - performance.now();
+			if (due >= 1) await sleep(due);
+			while (memorySent < target && memorySent - progress.done < WINDOW && segmentStart + ((memorySent - segmentFirst) * 1_000) / MEMORY_RATE <= performance.now()) {
 				const message = nextMemory();
 				sender.send(message);
 				memoryExpected[message.expect]++;
 				memorySent++;
 			}
-			if (memorySent < target) await progress.waitFor(memorySent - WINDOW / 2);
+			if (memorySent < target && memorySent - progress.done >= WINDOW) await progress.waitFor(memorySent - WINDOW / 2);
 		}
 		await progress.waitFor(memorySent);
 		const settled = await bot.call<{ waitedMs: number; pending: number }>('automod.settle', { timeoutMs: 180_000 }, 200_000);
@@ -702,7 +718,10 @@ async function main(): Promise<void> {
 			? `  this process (the emulator, standing for Discord's servers) runs at niceness ${EMULATOR_NICE} from the bot's start: the bot, Redis and PostgreSQL get a core first (--emulator-nice 0: the same priority)`
 			: "  this process (the emulator, standing for Discord's servers) runs at the bot's priority (--emulator-nice 0)"
 	);
-	out(`  warm-up: ${count(warmup.messages)} messages, ${count(warmup.stats.flagged)} flagged`);
+	out(
+		`  warm-up: ${count(warmup.messages)} messages at full speed (${count(WINDOW)} in flight), ${count(warmup.stats.flagged)} flagged; decision p50 ${ms2(warmup.stats.decision.p50)}, p99 ${ms2(warmup.stats.decision.p99)}, max ${ms2(warmup.stats.decision.max)}; ` +
+			`its REST calls: ${restText(warmup.rest)}`
+	);
 	out();
 
 	// Latency.
@@ -869,7 +888,7 @@ async function main(): Promise<void> {
 	const slope = leastSquaresSlope(slopePoints.map((point) => [point.messages, point.memory.heapUsed]));
 	const memoryElapsed = last.atMs;
 	out(
-		`Memory: ${count(last.messages)} messages from ${count(world.senders.length)} members (each about ${count(Math.round(last.messages / world.senders.length))} times), ${(MEMORY_VIOLATION_SHARE * 100).toFixed(1)}% breaking, ${count(WINDOW)} in flight; ` +
+		`Memory: ${count(last.messages)} messages from ${count(world.senders.length)} members (each about ${count(Math.round(last.messages / world.senders.length))} times), ${(MEMORY_VIOLATION_SHARE * 100).toFixed(1)}% breaking, at most ${perSecond(MEMORY_RATE)} and ${count(WINDOW)} in flight; ` +
 			`the bot's process after two full GCs, its actions finished`
 	);
 	for (const line of table([
