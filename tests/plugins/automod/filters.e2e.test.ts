@@ -148,6 +148,19 @@ describe('content filters fire on what breaks them, not on near misses', () => {
 		expect(firedOf(await send(gina, 'join discord.gg/friends'))).toEqual([]);
 		expect(firedOf(await send(gina, 'see https://discord.com/channels/1/2'))).toEqual([]);
 	});
+
+	it('invites: a raid posting one new invite at once is resolved by one lookup, then from Redis', async () => {
+		await configure({ filters: onlyFilters({ invites: {} }) });
+		const code = `raid${Date.now().toString(36)}`;
+		const lookups = () => emu.recorder.rest.filter((call) => call.method === 'GET' && call.path.endsWith(`/invites/${code}`)).length;
+		const raiders = Array.from({ length: 8 }, () => newMember());
+		const sent = raiders.map((raider) => emu.messages.send({ channelId: general, userId: raider.id, content: `join us discord.gg/${code}` }));
+		const checks = await Promise.all(sent.map((message) => checked.of(message.id)));
+		expect(checks.map(firedOf)).toEqual(raiders.map(() => ['invites']));
+		expect(lookups()).toBe(1);
+		expect(firedOf(await send(newMember(), `discord.gg/${code} again`))).toEqual(['invites']);
+		expect(lookups()).toBe(1);
+	});
 });
 
 describe('spam windows in Redis', () => {

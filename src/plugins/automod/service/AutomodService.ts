@@ -122,6 +122,8 @@ export class AutomodService {
 	readonly #filtersOn = new WeakMap<AutomodConfig, { create: ReadonlySet<FilterName>; edit: ReadonlySet<FilterName>; exempting: readonly FilterName[] }>();
 	readonly #compiledByText = new Map<string, CompiledRules>();
 	readonly #observers = new Set<DecisionObserver>();
+	/** Invite lookups under way, by code (each removed once settled: nothing is kept after). */
+	readonly #inviteLookups = new Map<string, Promise<string | null>>();
 	readonly #decisionSeconds;
 	readonly #hits;
 	readonly #actionFailures;
@@ -306,8 +308,22 @@ export class AutomodService {
 		return outside;
 	}
 
-	/** The guild an invite code leads to (null: unknown), cached in Redis for a day (an hour for unknown codes). */
-	async #inviteGuild(code: string): Promise<string | null> {
+	/**
+	 * The guild an invite code leads to (null: unknown), cached in Redis for a day (an hour for unknown codes). Messages
+	 * that carry the same code while it is being resolved share one lookup: a raid posts one new invite many times at
+	 * once, and a lookup per message would fill the bot's REST queue (50 requests a second) and hold every decision.
+	 */
+	#inviteGuild(code: string): Promise<string | null> {
+		let lookup = this.#inviteLookups.get(code);
+		if (!lookup) {
+			lookup = this.#resolveInvite(code).finally(() => this.#inviteLookups.delete(code));
+			this.#inviteLookups.set(code, lookup);
+		}
+		return lookup;
+	}
+
+	/** {@link #inviteGuild}'s work: Redis, else `GET /invites/{code}` (Unknown Invite: null), the answer cached. */
+	async #resolveInvite(code: string): Promise<string | null> {
 		const key = this.ctx.redisKey('invite', code);
 		const cached = await this.ctx.redis.get(key);
 		if (cached !== null) return cached === '-' ? null : cached;
