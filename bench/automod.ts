@@ -229,6 +229,28 @@ class Sender {
 		}
 	}
 
+	/**
+	 * Waits until none of the bot's messages is left in the world's channels: its notices, each deleted by a scheduled
+	 * task `noticeSeconds` (default 5) after it was posted. A phase's last notices would otherwise be deleted during the
+	 * next phase, whose figures would then include that work (a job run and a REST call each).
+	 * @returns milliseconds waited. @throws Error when some are still there after `timeoutMs`.
+	 */
+	public async noticesGone(timeoutMs: number): Promise<number> {
+		const started = performance.now();
+		const left = () => {
+			let count = 0;
+			for (const channelId of this.world.channelIds) {
+				for (const message of this.emu.world.channels.get(channelId)?.messages.values() ?? []) if (message.author.id === this.emu.bot.id) count++;
+			}
+			return count;
+		};
+		for (let remaining = left(); remaining > 0; remaining = left()) {
+			if (performance.now() - started > timeoutMs) throw new Error(`${remaining} notice(s) of the bot still in the channels after ${duration(timeoutMs)}`);
+			await sleep(100);
+		}
+		return performance.now() - started;
+	}
+
 	/** REST calls by route since the last call (tallied at each prune and now), and forgets them. */
 	public takeRest(): Map<string, number> {
 		this.prune();
@@ -357,6 +379,7 @@ async function runPhase(
 	const settled = await bot.call<{ waitedMs: number; pending: number }>('automod.settle', { timeoutMs: 180_000 }, 200_000);
 	if (settled.pending > 0) throw new Error(`${settled.pending} automod action(s) of phase ${options.name} still running after ${duration(settled.waitedMs)}`);
 	const settleMs = performance.now() - settleStarted;
+	if (options.mode === 'on') await sender.noticesGone(60_000);
 	const stats = await bot.call<PhaseStats>('automod.stats');
 	const rest = sender.takeRest();
 	return {
@@ -534,7 +557,7 @@ async function main(): Promise<void> {
 	step('bot: starting in a child process and waiting for ready');
 	const bot = await startBotProcess(
 		{
-			env: emulatorBotEnv(emu, databaseUrl),
+			env: emulatorBotEnv(emu, databaseUrl, 'info'), // info: the memory releases' log lines (src/lib/memory.ts) are reported
 			redisPrefix,
 			extensions: [fileURLToPath(new URL('./lib/automodChild.ts', import.meta.url))]
 		},
@@ -579,17 +602,23 @@ async function main(): Promise<void> {
 		onSent: (message, id) => hostileKinds.set(id, message.content === REGEX_BOMB ? 'bomb' : 'zalgo')
 	});
 
-	// 4. Throughput: automod off and on in the same guilds, taking turns.
+	// 4. Throughput: automod off and on in the same guilds, taking turns. The members are split in two, one half chatting
+	// in the "on" rounds and the other in the "off" ones: the bot caches a message's author for 60 s only where automod
+	// (or tickets) is on, so with one cycle over everyone every author of an "on" round had last spoken in an "off" one
+	// and came to the cache anew, which no bot with automod on all the time does for members who speak every few seconds.
+	const chatOn = new MessageMix({ ...world, senders: world.senders.filter((_, index) => index % 2 === 0) }, words, SEED + 6, CHAT_VIOLATION_SHARE);
+	const chatOff = new MessageMix({ ...world, senders: world.senders.filter((_, index) => index % 2 === 1) }, words, SEED + 7, CHAT_VIOLATION_SHARE);
 	step('throughput: warm-up with automod off');
 	await bot.call('automod.toggle', { guildIds, enabled: false });
-	await runPhase(bot, progress, sender, { name: 'off warm-up', mode: 'off', total: 1_000, next: () => chat.next() });
+	await runPhase(bot, progress, sender, { name: 'off warm-up', mode: 'off', total: 1_000, next: () => chatOff.next() });
 	const rounds: { round: number; result: PhaseResult }[] = [];
 	for (let round = 1; round <= THROUGHPUT_ROUNDS; round++) {
 		const order: ('off' | 'on')[] = round % 2 === 1 ? ['off', 'on'] : ['on', 'off'];
 		for (const mode of order) {
 			step(`throughput: round ${round}/${THROUGHPUT_ROUNDS}, automod ${mode}, ${count(ROUND_MESSAGES)} messages`);
 			await bot.call('automod.toggle', { guildIds, enabled: mode === 'on' });
-			rounds.push({ round, result: await runPhase(bot, progress, sender, { name: `throughput ${mode} ${round}`, mode, total: ROUND_MESSAGES, next: () => chat.next() }) });
+			const mix = mode === 'on' ? chatOn : chatOff;
+			rounds.push({ round, result: await runPhase(bot, progress, sender, { name: `throughput ${mode} ${round}`, mode, total: ROUND_MESSAGES, next: () => mix.next() }) });
 		}
 	}
 
@@ -851,7 +880,7 @@ async function main(): Promise<void> {
 	out("  actions done after: the last action (deletes, notices: Discord's 50 requests/s per bot) after the last decision, before the next round starts;");
 	out("  GC pauses: how many garbage collection pauses the bot had over the round and its actions, and their total; longest GC: the longest of them; timer late max: the most its event loop ran a 1-ms timer late (a stall of the bot itself);");
 	out(
-		"  bot CPU: the bot process's user + system time from the round's start to its last check, per message (with actions: until the round's deletes and notices were done too); " +
+		"  bot CPU: the bot process's user + system time from the round's start to its last check, per message (with actions: until the round's deletes and notices, and the notices' own deletion 5 s later, were done too); " +
 			"Redis CPU: the Redis server's (INFO cpu) from the first send to the last check, per message; load: the machine's 1-minute load average at the round's end (2 cores shared with other work)"
 	);
 	out();
@@ -934,6 +963,9 @@ async function main(): Promise<void> {
 		"  members cached: discord.js's member cache as the bot's cache policy keeps it (src/lib/caches.ts: members in voice, and a message's author for 60 s where automod or tickets may be on); messages cached: none (no plugin asks for a message cache)"
 	);
 	out(`  the emulator (this process) keeps the last ${count(KEEP_PER_CHANNEL)} messages per channel and empties its recorder every ${count(PRUNE_EVERY)} messages; bot stopped: exit ${stopped.code ?? stopped.signal} in ${duration(stopped.durationMs)}`);
+	// src/lib/memory.ts logs each memory-reducing collection; each held the bot's event loop for its duration.
+	const releases = bot.logs.find(/memory released in \d+ ms/i).map((line) => /released in (\d+ ms: resident \d+ MiB -> \d+ MiB)/i.exec(line)?.[1] ?? line);
+	out(`  the bot's memory-reducing collections over the run (src/lib/memory.ts, each holding its event loop): ${releases.length === 0 ? 'none' : releases.join('; ')}`);
 	out();
 
 	// Targets.
