@@ -12,7 +12,8 @@
  *    Redis prefix, with bench/lib/automodChild.ts in it: the decision time is measured there, from the raw
  *    MESSAGE_CREATE (discord.js `Events.Raw`) to the automod's observer.
  * 3. Phases, in order: a warm-up; **latency** (messages paced at a steady rate); **hostile** messages (regex bomb and
- *    zalgo, one at a time); **throughput** (rounds of the same chat with automod off and on in the guilds, taking turns;
+ *    zalgo, one at a time); **throughput** (rounds of chat with automod off and on in the guilds, taking turns, each
+ *    kind chatted by its own half of the members; each "on" phase ends once its notices are deleted;
  *    a window of messages in flight); **newcomers** (members never seen before speak once, automod off then on: the
  *    heap per member); **memory** (`--messages` messages from every member, the child's memory after a full GC at 0,
  *    25, 50, 75 and 100%).
@@ -97,7 +98,7 @@ const USAGE = `usage: npm run bench:automod -- [options]
 
 Also: ${count(WARMUP_MESSAGES)} warm-up messages, ${count(LATENCY_MESSAGES)} paced at ${LATENCY_RATE}/s for the latency, ${HOSTILE_EACH} regex bombs and ${HOSTILE_EACH} zalgo
 messages, the throughput rounds (--rounds, --round-messages),
-${count(NEWCOMERS)} newcomers (members beyond --members) speaking once each. About 7 minutes with the defaults on 2 cores.
+${count(NEWCOMERS)} newcomers (members beyond --members) speaking once each. About 6.5 minutes with the defaults on 2 cores.
 PostgreSQL: TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); Redis: TEST_REDIS_URL
 (default redis://127.0.0.1:6379). Exit code 0 when the run completed, 1 when the benchmark failed, 2 for bad options.
 See bench/README.md.
