@@ -12,6 +12,7 @@ import {
 } from 'discord.js';
 import { performance } from 'node:perf_hooks';
 import type { PluginContext } from '../../../lib/plugins/context.js';
+import { SingleFlight } from '../../../lib/singleFlight.js';
 import { isDiscordError } from '../../moderation/service/discord.js';
 import type { ModerationService } from '../../moderation/service/ModerationService.js';
 import { contentFingerprint } from '../lib/content.js';
@@ -122,8 +123,8 @@ export class AutomodService {
 	readonly #filtersOn = new WeakMap<AutomodConfig, { create: ReadonlySet<FilterName>; edit: ReadonlySet<FilterName>; exempting: readonly FilterName[] }>();
 	readonly #compiledByText = new Map<string, CompiledRules>();
 	readonly #observers = new Set<DecisionObserver>();
-	/** Invite lookups under way, by code (each removed once settled: nothing is kept after). */
-	readonly #inviteLookups = new Map<string, Promise<string | null>>();
+	/** Invite lookups under way, by code (each forgotten once settled: nothing is kept after). */
+	readonly #inviteLookups = new SingleFlight<string, string | null>();
 	readonly #decisionSeconds;
 	readonly #hits;
 	readonly #actionFailures;
@@ -314,12 +315,7 @@ export class AutomodService {
 	 * once, and a lookup per message would fill the bot's REST queue (50 requests a second) and hold every decision.
 	 */
 	#inviteGuild(code: string): Promise<string | null> {
-		let lookup = this.#inviteLookups.get(code);
-		if (!lookup) {
-			lookup = this.#resolveInvite(code).finally(() => this.#inviteLookups.delete(code));
-			this.#inviteLookups.set(code, lookup);
-		}
-		return lookup;
+		return this.#inviteLookups.run(code, () => this.#resolveInvite(code));
 	}
 
 	/** {@link #inviteGuild}'s work: Redis, else `GET /invites/{code}` (Unknown Invite: null), the answer cached. */

@@ -16,6 +16,7 @@ import {
 } from 'discord.js';
 import { formatDuration } from '../../../lib/durations.js';
 import { translatedUserError } from '../../../lib/errors.js';
+import { SingleFlight } from '../../../lib/singleFlight.js';
 import type { TicketAnswer } from '../entities/Ticket.js';
 import { checkAnswers, type AnswerProblem } from '../lib/answers.js';
 import { typeById, type TicketsConfig } from '../lib/config.js';
@@ -111,7 +112,7 @@ export class TicketOpening {
 	/** A REST client of its own that refuses to wait on a rate limit (renames and topics: see {@link #rest}). */
 	#noWaitRest: REST | null = null;
 	/** Reads of guilds this process does not hold in progress (see {@link #guild}), by guild id. */
-	readonly #guildReads = new Map<string, Promise<Guild | null>>();
+	readonly #guildReads = new SingleFlight<string, Guild | null>();
 
 	public constructor(private readonly service: TicketService) {}
 
@@ -301,12 +302,7 @@ export class TicketOpening {
 		const cached = this.service.ctx.client.guilds.cache.get(guildId);
 		if (cached?.available && cached.members.me) return cached;
 		// Opens at once share one read.
-		let reading = this.#guildReads.get(guildId);
-		if (!reading) {
-			reading = this.#readGuild(guildId).finally(() => this.#guildReads.delete(guildId));
-			this.#guildReads.set(guildId, reading);
-		}
-		return reading;
+		return this.#guildReads.run(guildId, () => this.#readGuild(guildId));
 	}
 
 	/** {@link #guild}'s read from Discord. */
