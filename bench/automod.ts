@@ -682,10 +682,12 @@ async function main(): Promise<void> {
 		step(`memory: sending up to ${count(target)} of ${count(MESSAGES)} messages, at most ${perSecond(MEMORY_RATE)}`);
 		const segmentStart = performance.now();
 		const segmentFirst = memorySent;
+		/** When the next message may go, at {@link MEMORY_RATE} from the segment's start (performance.now() time). */
+		const nextDue = () => segmentStart + ((memorySent - segmentFirst) * 1_000) / MEMORY_RATE;
 		while (memorySent < target) {
-			const due = segmentStart + ((memorySent - segmentFirst) * 1_000) / MEMORY_RATE - performance.now();
-			if (due >= 1) await sleep(due);
-			while (memorySent < target && memorySent - progress.done < WINDOW && segmentStart + ((memorySent - segmentFirst) * 1_000) / MEMORY_RATE <= performance.now()) {
+			const wait = nextDue() - performance.now();
+			if (wait >= 1) await sleep(wait);
+			while (memorySent < target && memorySent - progress.done < WINDOW && nextDue() <= performance.now()) {
 				const message = nextMemory();
 				sender.send(message);
 				memoryExpected[message.expect]++;

@@ -38,6 +38,11 @@ export function isExempt(author: AuthorFacts, exemptions: Exemptions): boolean {
 	return false;
 }
 
+/** Whether an exemption list names anything (roles, channels or a permission): one that names nothing covers nobody. */
+export function hasExemptions(exemptions: Exemptions): boolean {
+	return exemptions.roleIds.length > 0 || exemptions.channelIds.length > 0 || exemptions.permission !== null;
+}
+
 /** Whether the guild's global exemptions cover an author: the lists above, plus bots and webhooks unless turned off. */
 export function isGloballyExempt(author: AuthorFacts, config: AutomodConfig): boolean {
 	if (author.webhook) return config.exempt.webhooks;

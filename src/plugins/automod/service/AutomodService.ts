@@ -17,10 +17,11 @@ import { isDiscordError } from '../../moderation/service/discord.js';
 import type { ModerationService } from '../../moderation/service/ModerationService.js';
 import { contentFingerprint } from '../lib/content.js';
 import { CheckedEdits } from '../lib/edits.js';
-import { AUTOMOD_PLUGIN_NAME, COUNTING_FILTERS, FILTER_NAMES, type AutomodConfig, type automodConfigSchema, type Exemptions, type FilterName, type Punishment } from '../lib/config.js';
+import { AUTOMOD_PLUGIN_NAME, COUNTING_FILTERS, FILTER_NAMES, type AutomodConfig, type automodConfigSchema, type FilterName, type Punishment } from '../lib/config.js';
 import {
 	compileRules,
 	contentHits,
+	hasExemptions,
 	isExempt,
 	isGloballyExempt,
 	isNewAccount,
@@ -94,11 +95,6 @@ interface StrikeSource {
 
 /** What observers get as the outcome of a message with nothing to act on. */
 const NO_OUTCOME: Promise<ActionOutcome | null> = Promise.resolve(null);
-
-/** Whether an exemption list names anything (roles, channels or a permission). */
-function hasExemptions(exemptions: Exemptions): boolean {
-	return exemptions.roleIds.length > 0 || exemptions.channelIds.length > 0 || exemptions.permission !== null;
-}
 
 /** Compiled lists kept by their text ({@link AutomodService.compiled}): enough for the guilds of a busy process. */
 const COMPILED_BY_TEXT_MAX = 1_000;
@@ -221,7 +217,7 @@ export class AutomodService {
 		// Every message: the config and the member are in memory almost always, so neither costs a promise then.
 		const config = this.ctx.peekConfig(message.guildId) ?? (await this.ctx.config(message.guildId));
 		const member = message.member !== null || message.webhookId !== null ? message.member : await this.#fetchAuthor(message);
-		const author = authorFacts(message, member);
+		const author = new MessageAuthorFacts(message, member);
 		if (isGloballyExempt(author, config)) return null;
 		const active = this.#activeFilters(config, kind, author);
 		if (active.size === 0) return null;
@@ -256,12 +252,11 @@ export class AutomodService {
 	#activeFilters(config: AutomodConfig, kind: MessageKind, author: AuthorFacts): ReadonlySet<FilterName> {
 		let sets = this.#filtersOn.get(config);
 		if (!sets) {
-			const on = (name: FilterName) => config.filters[name].enabled;
-			const exempting = FILTER_NAMES.filter((name) => on(name) && hasExemptions(config.filters[name].exempt));
+			const enabled = FILTER_NAMES.filter((name) => config.filters[name].enabled);
 			sets = {
-				create: new Set(FILTER_NAMES.filter(on)),
-				edit: new Set(FILTER_NAMES.filter((name) => on(name) && !COUNTING_FILTERS.has(name))),
-				exempting
+				create: new Set(enabled),
+				edit: new Set(enabled.filter((name) => !COUNTING_FILTERS.has(name))),
+				exempting: enabled.filter((name) => hasExemptions(config.filters[name].exempt))
 			};
 			this.#filtersOn.set(config, sets);
 		}
@@ -572,11 +567,6 @@ class MessageAuthorFacts implements AuthorFacts {
 		this.#roleIds ??= this.#member ? [...this.#member.roles.cache.keys()] : [];
 		return this.#roleIds;
 	}
-}
-
-/** The facts the exemption rules need about a message's author (`member`: null for a webhook) and place. */
-function authorFacts(message: Message<true>, member: GuildMember | null): AuthorFacts {
-	return new MessageAuthorFacts(message, member);
 }
 
 export { AUTOMOD_PLUGIN_NAME };

@@ -5,8 +5,9 @@ import type { Redis } from 'ioredis';
  * The automod's sliding windows in Redis (issue 9, "Strike windows and spam windows live in Redis"): message rates,
  * repeated messages and strike ledgers. Each is one sorted set whose scores are times (ms on the bot's clock) and
  * whose members are unique entries (a message id, a native execution id); Lua scripts update and read them atomically
- * (one call for the messages read together, one per strike), so every process sees the same counts, a restart loses nothing, and no member's state is kept
- * in process memory. Every key expires after its longest window, so idle members cost nothing.
+ * (one call for the messages read together, one per strike), so every process sees the same counts, a restart loses
+ * nothing, and no member's state is kept in process memory. Every key expires after its longest window, so idle
+ * members cost nothing.
  *
  * Keys (built by the caller with `ctx.redisKey`, so under the bot's prefix):
  * - rate: `automod:rate:<guild>:<user>` or `automod:rate:<guild>:<user>:<channel>` (the filter's scope);
