@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { Command, type Redis } from 'ioredis';
 
 /**
  * The automod's sliding windows in Redis (issue 9, "Strike windows and spam windows live in Redis"): message rates,
@@ -14,9 +14,10 @@ import type { Redis } from 'ioredis';
  * - duplicates: `automod:dup:<guild>:<user>:<fingerprint>` (lib/content.ts `contentFingerprint`);
  * - strikes: `automod:strikes:<guild>:<user>`, members `<entry id>:<points>`.
  *
- * Cost: one round trip for both spam counters of the messages read in one turn of the event loop (none when both
- * filters are off), one per strike; each message is O(log n + entries expired) on sets holding at most one window of
- * one member's messages.
+ * Cost: one round trip for both spam counters of a batch of messages (none when both filters are off): the messages
+ * read in one turn of the event loop, or, while a batch is waiting for Redis, every message read meanwhile (see
+ * {@link SlidingWindows.count}); one round trip per strike. Each message is O(log n + entries expired) on sets holding
+ * at most one window of one member's messages.
  */
 
 /**
@@ -126,6 +127,10 @@ export class SlidingWindows {
 	readonly #redis: Redis & WindowCommands;
 	/** Counts asked for since the last batch went out (see {@link count}). */
 	#pending: PendingCount[] = [];
+	/** Script calls sent and not answered yet (a batch larger than {@link COUNT_BATCH_MAX} is several). */
+	#inFlight = 0;
+	/** Whether a send is scheduled (setImmediate) for {@link #pending}. */
+	#scheduled = false;
 
 	public constructor(redis: Redis) {
 		const commands = redis as Redis & Partial<WindowCommands>;
@@ -134,18 +139,31 @@ export class SlidingWindows {
 	}
 
 	/**
-	 * Counts a message in its rate window and its duplicate window. The counts of every message the process reads in one
-	 * turn of the event loop go to Redis together, as one script call (up to {@link COUNT_BATCH_MAX} messages each),
-	 * after that turn's I/O (setImmediate): under load the gateway delivers many messages per turn, and a command per
-	 * message cost the hot path a socket write, then a command to encode, parse and settle each (bench:automod). A
-	 * message waits for no timer: only for the messages read with it.
+	 * Counts a message in its rate window and its duplicate window. Counts are sent in batches, one script call each
+	 * (up to {@link COUNT_BATCH_MAX} messages), and one batch at a time: the messages the process reads in one turn of
+	 * the event loop go together after that turn's I/O (setImmediate), and while a batch waits for Redis, the messages
+	 * read meanwhile wait for its reply and then go as the next batch. A quiet bot therefore sends each message at once
+	 * (Redis answers in a fraction of a millisecond, before the next message comes), and a busy one sends fewer, larger
+	 * batches instead of a command per turn: each command costs the hot path a socket write, then a reply to read,
+	 * parse and settle (bench:automod). A message waits for no timer: at most for one round trip before its own.
 	 * @returns the messages now in each window, this one included (0 for a counter not asked for).
 	 * @throws the Redis client's error when Redis cannot be reached (the caller decides: the message is let through).
 	 */
 	public count(request: CountRequest): Promise<{ rate: number; duplicates: number }> {
 		if (!request.rate && !request.duplicates) return Promise.resolve({ rate: 0, duplicates: 0 });
 		return new Promise((resolve, reject) => {
-			if (this.#pending.push({ request, resolve, reject }) === 1) setImmediate(() => this.#sendCounts());
+			this.#pending.push({ request, resolve, reject });
+			this.#schedule();
+		});
+	}
+
+	/** Schedules the waiting counts to go after this turn's I/O, unless a batch is still waiting for Redis (its reply schedules them). */
+	#schedule(): void {
+		if (this.#scheduled || this.#inFlight > 0 || this.#pending.length === 0) return;
+		this.#scheduled = true;
+		setImmediate(() => {
+			this.#scheduled = false;
+			this.#sendCounts();
 		});
 	}
 
@@ -157,38 +175,52 @@ export class SlidingWindows {
 		for (let start = 0; start < pending.length; start += COUNT_BATCH_MAX) this.#countBatch(pending.slice(start, start + COUNT_BATCH_MAX));
 	}
 
-	/** One script call for a batch (EVALSHA; EVAL once when Redis does not have the script: first use, or after a restart). */
+	/**
+	 * One script call for a batch (EVALSHA; EVAL once when Redis does not have the script: first use, or after a
+	 * restart). Sent as a command of its own (`sendCommand`), not through the client's auto-pipelining: a batch is one
+	 * command already, and the pipeline around it cost a Pipeline object, a promise and a callback a batch.
+	 */
 	#countBatch(batch: PendingCount[]): void {
-		const keysAndArgs: (string | number)[] = new Array(batch.length * 6);
 		const keys = batch.length * 2;
-		batch.forEach(({ request }, index) => {
-			keysAndArgs[index * 2] = request.rate?.key ?? '';
-			keysAndArgs[index * 2 + 1] = request.duplicates?.key ?? '';
-			keysAndArgs[keys + index * 4] = request.now;
-			keysAndArgs[keys + index * 4 + 1] = request.entryId;
-			keysAndArgs[keys + index * 4 + 2] = request.rate?.windowMs ?? 1;
-			keysAndArgs[keys + index * 4 + 3] = request.duplicates?.windowMs ?? 1;
-		});
-		this.#redis
-			.evalsha(COUNT_SHA, keys, ...keysAndArgs)
+		const args: (string | number)[] = new Array(2 + batch.length * 6);
+		args[0] = COUNT_SHA;
+		args[1] = keys;
+		for (let index = 0; index < batch.length; index++) {
+			const request = batch[index]!.request;
+			args[2 + index * 2] = request.rate?.key ?? '';
+			args[2 + index * 2 + 1] = request.duplicates?.key ?? '';
+			const at = 2 + keys + index * 4;
+			args[at] = request.now;
+			args[at + 1] = request.entryId;
+			args[at + 2] = request.rate?.windowMs ?? 1;
+			args[at + 3] = request.duplicates?.windowMs ?? 1;
+		}
+		const command = new Command('evalsha', args, { replyEncoding: 'utf8' });
+		this.#inFlight++;
+		this.#redis.sendCommand(command);
+		(command.promise as Promise<unknown>)
 			.catch((error: unknown) => {
-				if (error instanceof Error && error.message.startsWith('NOSCRIPT')) return this.#redis.eval(COUNT_SCRIPT, keys, ...keysAndArgs);
+				if (error instanceof Error && error.message.startsWith('NOSCRIPT')) return this.#redis.eval(COUNT_SCRIPT, keys, ...args.slice(2));
 				throw error;
 			})
 			.then(
 				(reply) => {
 					const counts = reply as number[];
-					if (!Array.isArray(counts) || counts.length !== batch.length * 2) {
-						const error = new Error(`Redis answered ${Array.isArray(counts) ? counts.length : typeof counts} counts for ${batch.length * 2}`);
+					if (!Array.isArray(counts) || counts.length !== keys) {
+						const error = new Error(`Redis answered ${Array.isArray(counts) ? counts.length : typeof counts} counts for ${keys}`);
 						for (const { reject } of batch) reject(error);
 						return;
 					}
-					batch.forEach(({ resolve }, index) => resolve({ rate: Number(counts[index * 2]), duplicates: Number(counts[index * 2 + 1]) }));
+					for (let index = 0; index < batch.length; index++) batch[index]!.resolve({ rate: Number(counts[index * 2]), duplicates: Number(counts[index * 2 + 1]) });
 				},
 				(error: unknown) => {
 					for (const { reject } of batch) reject(error);
 				}
-			);
+			)
+			.finally(() => {
+				this.#inFlight--;
+				this.#schedule();
+			});
 	}
 
 	/**

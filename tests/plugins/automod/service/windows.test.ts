@@ -1,8 +1,8 @@
 /**
  * service/windows.ts against a real Redis: the sliding windows count per key within their time, the counts of one
- * turn of the event loop go out in one pipelined write, and each caller gets its own reply.
+ * turn of the event loop go out in one write, one batch at a time, and each caller gets its own reply.
  */
-import { Redis } from 'ioredis';
+import { type Command, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COUNT_BATCH_MAX, SlidingWindows } from '../../../../src/plugins/automod/service/windows.js';
 import { testRedisUrl } from '../../../../tools/infra.js';
@@ -63,10 +63,10 @@ describe('SlidingWindows.count', () => {
 		const calls: number[] = [];
 		const counting = new Proxy(redis, {
 			get(target, property, receiver) {
-				if (property !== 'evalsha') return Reflect.get(target, property, receiver);
-				return (sha: string, keys: number, ...keysAndArgs: (string | number)[]) => {
-					calls.push(keys / 2);
-					return target.evalsha(sha, keys, ...keysAndArgs);
+				if (property !== 'sendCommand') return Reflect.get(target, property, receiver);
+				return (command: Command) => {
+					if (command.name === 'evalsha') calls.push(Number(command.args[1]) / 2);
+					return target.sendCommand(command);
 				};
 			}
 		});
@@ -83,11 +83,58 @@ describe('SlidingWindows.count', () => {
 		expect(again.rate).toBe(Math.ceil(total / 3));
 	});
 
+	it('sends one batch at a time: counts asked while a batch waits for Redis go together once it is answered', async () => {
+		const sent: string[][] = [];
+		let release!: () => void;
+		const held = new Promise<void>((resolve) => (release = resolve));
+		const slow = new Proxy(redis, {
+			get(target, property, receiver) {
+				if (property !== 'sendCommand') return Reflect.get(target, property, receiver);
+				return (command: Command) => {
+					if (command.name !== 'evalsha') return target.sendCommand(command);
+					const keys = Number(command.args[1]);
+					// The entry ids of the batch: ARGV's second field per message.
+					sent.push(Array.from({ length: keys / 2 }, (_, index) => String(command.args[2 + keys + index * 4 + 1])));
+					// The first batch waits (a slow Redis); later ones go at once.
+					if (sent.length === 1) void held.then(() => target.sendCommand(command));
+					else target.sendCommand(command);
+					return command.promise;
+				};
+			}
+		});
+		const windows = new SlidingWindows(slow);
+		const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+		const key = `${prefix}inflight`;
+		const first = windows.count({ now: 9_000_000, entryId: 'i1', rate: { key, windowMs: 60_000 } });
+		await nextTurn();
+		expect(sent).toEqual([['i1']]);
+		// Three more messages, each read in a later turn, while the first batch waits.
+		const later: Promise<{ rate: number; duplicates: number }>[] = [];
+		for (const id of ['i2', 'i3', 'i4']) {
+			later.push(windows.count({ now: 9_000_000 + later.length + 1, entryId: id, rate: { key, windowMs: 60_000 } }));
+			await nextTurn();
+		}
+		expect(sent).toEqual([['i1']]);
+		release();
+		const counts = await Promise.all([first, ...later]);
+		expect(sent).toEqual([['i1'], ['i2', 'i3', 'i4']]);
+		expect(counts.map((count) => count.rate)).toEqual([1, 2, 3, 4]);
+		// Nothing waiting: the next count goes in its own turn's batch.
+		await windows.count({ now: 9_000_010, entryId: 'i5', rate: { key, windowMs: 60_000 } });
+		expect(sent).toEqual([['i1'], ['i2', 'i3', 'i4'], ['i5']]);
+	});
+
 	it('sends the script itself when Redis does not have it (NOSCRIPT: first use, a restart, SCRIPT FLUSH)', async () => {
 		let evals = 0;
 		const forgetful = new Proxy(redis, {
 			get(target, property, receiver) {
-				if (property === 'evalsha') return () => Promise.reject(new Error('NOSCRIPT No matching script. Please use EVAL.'));
+				if (property === 'sendCommand') {
+					return (command: Command) => {
+						if (command.name !== 'evalsha') return target.sendCommand(command);
+						command.reject(new Error('NOSCRIPT No matching script. Please use EVAL.'));
+						return command.promise;
+					};
+				}
 				if (property === 'eval') {
 					return (...args: unknown[]) => {
 						evals++;
