@@ -5,12 +5,15 @@ import {
 	PermissionFlagsBits,
 	RESTJSONErrorCodes,
 	type AutoModerationActionExecution,
+	type Collection,
 	type Guild,
 	type GuildMember,
 	type GuildTextBasedChannel,
-	type Message
+	type Message,
+	type Role
 } from 'discord.js';
 import { performance } from 'node:perf_hooks';
+import { memberPermissionBits } from '../../../lib/permissions.js';
 import type { PluginContext } from '../../../lib/plugins/context.js';
 import { SingleFlight } from '../../../lib/singleFlight.js';
 import { isDiscordError } from '../../moderation/service/discord.js';
@@ -544,7 +547,8 @@ class MessageAuthorFacts implements AuthorFacts {
 	public readonly permissions: bigint;
 	public readonly bot: boolean;
 	public readonly webhook: boolean;
-	readonly #member: GuildMember | null;
+	/** The member's roles (discord.js builds this map on each read of `member.roles.cache`: read once here). */
+	readonly #roles: Collection<string, Role> | null;
 	#roleIds: readonly string[] | null = null;
 
 	/** @param member the author as a member (null for a webhook or an author no longer in the guild). */
@@ -557,14 +561,14 @@ class MessageAuthorFacts implements AuthorFacts {
 			if (parent.type !== ChannelType.GuildCategory && parent.parentId) channelIds.push(parent.parentId);
 		}
 		this.channelIds = channelIds;
-		this.permissions = member ? member.permissionsIn(channel).bitfield : 0n;
+		this.#roles = member ? member.roles.cache : null;
+		this.permissions = member ? memberPermissionBits(member, channel, this.#roles!) : 0n;
 		this.bot = message.author.bot;
 		this.webhook = message.webhookId !== null;
-		this.#member = member;
 	}
 
 	public get roleIds(): readonly string[] {
-		this.#roleIds ??= this.#member ? [...this.#member.roles.cache.keys()] : [];
+		this.#roleIds ??= this.#roles ? [...this.#roles.keys()] : [];
 		return this.#roleIds;
 	}
 }
