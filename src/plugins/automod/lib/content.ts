@@ -145,6 +145,11 @@ const WHITESPACE_RUN = /\s+/g;
  * @returns 16 lower-case hex digits; an empty or blank text has a fingerprint too (`da39a3ee5e6b4b0d`, the hash of "").
  */
 export function contentFingerprint(text: string): string {
-	const normalized = foldText(text).replace(WHITESPACE_RUN, ' ').trim();
+	const folded = foldText(text);
+	// Most chat is spaced already (single spaces, none at the ends): hashed as it is, without a copy.
+	const normalized = SPACING_TO_MEND.test(folded) ? folded.replace(WHITESPACE_RUN, ' ').trim() : folded;
 	return hash('sha1', normalized, 'hex').slice(0, 16);
 }
+
+/** Whitespace that {@link contentFingerprint}'s spacing rule changes: a run of two, any other than a space, or at an end. */
+const SPACING_TO_MEND = /\s\s|[^\S ]|^\s|\s$/;

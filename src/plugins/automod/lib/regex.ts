@@ -152,6 +152,7 @@ export function compilePatterns(patterns: readonly string[]): PatternMatcher {
 		else invalid.push(pattern);
 	}
 	const union = unionOf(compiled.filter((entry) => entry.inUnion).map((entry) => entry.pattern));
+	const outsideUnion = union === null ? compiled : compiled.filter((entry) => !entry.inUnion);
 	return {
 		size: compiled.length,
 		invalid,
@@ -160,6 +161,7 @@ export function compilePatterns(patterns: readonly string[]): PatternMatcher {
 			const stripped = stripInvisible(text);
 			// Without a union every pattern is tested; with one, the patterns in it only when it matches.
 			const unionMatches = union === null || union.test(stripped);
+			if (!unionMatches && outsideUnion.length === 0) return null;
 			for (const { pattern, re, inUnion } of compiled) {
 				if ((inUnion && !unionMatches) || !re.test(stripped)) continue;
 				const matcher = re.matcher(stripped);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { capsShare, contentFingerprint, countEmoji, countLines, mentionCount } from '../../../../src/plugins/automod/lib/content.js';
 
@@ -99,6 +100,12 @@ describe('contentFingerprint', () => {
 		expect(contentFingerprint('frée nítro hère')).toBe(base);
 		expect(contentFingerprint('fr\u200Bee nitro here')).toBe(base);
 		expect(contentFingerprint('frее nitrо here')).toBe(base); // Cyrillic е and о
+		// Each kind of spacing the rule mends: at either end, a tab, a no-break space, a run.
+		for (const spaced of [' free nitro here', 'free nitro here\t', 'free\tnitro here', 'free\u00A0nitro here', 'free nitro   here']) {
+			expect(contentFingerprint(spaced), JSON.stringify(spaced)).toBe(base);
+		}
+		// Text spaced already is hashed as it is: the SHA-1 of the folded text.
+		expect(base).toBe(createHash('sha1').update('free nitro here').digest('hex').slice(0, 16));
 	});
 
 	it('tells different messages apart', () => {
