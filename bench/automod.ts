@@ -578,7 +578,8 @@ async function main(): Promise<void> {
 
 	// 3. Warm-up, latency, hostile messages.
 	step(`warm-up: ${count(WARMUP_MESSAGES)} messages`);
-	const warmup = await runPhase(bot, progress, sender, { name: 'warm-up', mode: 'on', total: WARMUP_MESSAGES, next: () => chat.next() });
+	const invitePrimers = chat.invitePrimers();
+	const warmup = await runPhase(bot, progress, sender, { name: 'warm-up', mode: 'on', total: WARMUP_MESSAGES, next: () => (invitePrimers.length > 0 ? [invitePrimers.shift()!] : chat.next()) });
 	step(`latency: ${count(LATENCY_MESSAGES)} messages at ${LATENCY_RATE}/s`);
 	const latency = await runPhase(bot, progress, sender, { name: 'latency', mode: 'on', total: LATENCY_MESSAGES, pace: LATENCY_RATE, keepSamples: true, next: () => chat.next() });
 

@@ -282,6 +282,19 @@ export class MessageMix {
 		}
 	}
 
+	/**
+	 * One message per invite code of the chat, each from another member who may break filters: the warm-up sends these
+	 * first, so that every code has been resolved (and cached in Redis) before anything is timed. A code met for the
+	 * first time waits for `GET /invites/{code}` behind the bot's other REST calls (Discord's 50 a second), which in a
+	 * timed round would be one message holding the round's end by up to a second.
+	 */
+	public invitePrimers(): PlannedMessage[] {
+		return INVITE_CODES.map((code, index) => {
+			const sender = this.#world.senders[this.#offenders[index % this.#offenders.length]!]!;
+			return { channelId: this.#channel(sender.guild), userId: sender.userId, content: `join my server discord.gg/${code}`, expect: 'invites' as const };
+		});
+	}
+
 	/** A clean chat message in a guild (see the module's comment). */
 	public clean(guild: number): string {
 		const rng = this.#rng;
