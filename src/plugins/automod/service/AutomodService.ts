@@ -347,8 +347,8 @@ export class AutomodService {
 		})();
 		const alerted = actions.alert && config.alertChannelId ? this.#step('alert', () => this.#alert(message, decision, outcome.deleted, config.alertChannelId!, t, locale), false) : Promise.resolve(false);
 		const punished = (async () => {
-			const reason = caseReason(t, decision.hits, locale);
 			if (actions.punish !== 'none') {
+				const reason = caseReason(t, decision.hits, locale);
 				outcome.punishmentCase = await this.#step('punish', () => this.#punish(decision.guildId, decision.userId, actions.punish, actions.durationSeconds, reason), null);
 			}
 			if (actions.points > 0 && config.strikes.length > 0) {
