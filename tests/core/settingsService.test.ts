@@ -240,6 +240,40 @@ describe('GuildSettingsService.peekPluginConfig (the hot paths\' synchronous rea
 	});
 });
 
+describe('GuildSettingsService: parsed configs kept across changes that leave them as stored', () => {
+	it('hands out the same parsed config after a switch, a language change, a change in another process and an expiry, and a new one when its values change', async () => {
+		const prefix = uniqueRedisPrefix();
+		const clock = new ManualClock();
+		const a = await makeService({ prefix, clock });
+		const b = await makeService({ prefix });
+		const guildId = newGuildId();
+		const first = await a.service.getPluginConfig(guildId, echoPlugin);
+		const firstInB = await b.service.getPluginConfig(guildId, echoPlugin);
+
+		// This process's own writes: the guild's copy is replaced, the config (not stored differently) is not parsed again.
+		await a.service.setPluginEnabled(guildId, 'echo', true);
+		expect(a.service.peekPluginConfig(guildId, echoPlugin)).toBe(first);
+		await a.service.setLanguage(guildId, 'pl');
+		expect(a.service.peekPluginConfig(guildId, echoPlugin)).toBe(first);
+
+		// Another process hears of the change, drops its copy, reads the new one: its parsed config comes along.
+		await vi.waitFor(async () => expect((await b.service.get(guildId)).language).toBe('pl'), { timeout: 1_000, interval: 5 });
+		expect(await b.service.getPluginConfig(guildId, echoPlugin)).toBe(firstInB);
+
+		// The memory copy expires and is read again: the same.
+		clock.advance(61_000);
+		expect(a.service.peekPluginConfig(guildId, echoPlugin)).toBeUndefined();
+		expect(await a.service.getPluginConfig(guildId, echoPlugin)).toBe(first);
+
+		// Its own values change: parsed anew.
+		await a.service.setPluginConfig(guildId, echoPlugin, { greeting: 'Ahoy' });
+		const changed = await a.service.getPluginConfig(guildId, echoPlugin);
+		expect(changed).toEqual({ greeting: 'Ahoy', repeat: 1 });
+		expect(changed).not.toBe(first);
+		await vi.waitFor(async () => expect(await b.service.getPluginConfig(guildId, echoPlugin)).toEqual({ greeting: 'Ahoy', repeat: 1 }), { timeout: 1_000, interval: 5 });
+	});
+});
+
 describe('GuildSettingsService with Redis down', () => {
 	let server: TestRedisServer;
 	beforeAll(async () => {
