@@ -169,6 +169,7 @@ export class PluginHost {
 		const options = this.#options;
 		const { settings } = options;
 		const name = plugin.name;
+		const keyBase = `${options.redisPrefix}${name}:`;
 		const dependencies = new Set(plugin.dependsOn ?? []);
 		const host = this;
 		return Object.freeze({
@@ -184,7 +185,7 @@ export class PluginHost {
 			metrics: createPluginMetrics(options.metrics.registry, options.metrics.prefix, name),
 			em: () => options.orm.em.fork() as EntityManager,
 			redis: options.redis,
-			redisKey: (...parts: (string | number)[]) => `${options.redisPrefix}${name}:${parts.join(':')}`,
+			redisKey: (...parts: (string | number)[]) => keyBase + parts.join(':'),
 			redisPrefix: options.redisPrefix,
 			clock: options.clock,
 			random: options.random,
