@@ -11,6 +11,11 @@ describe('findLinkHosts', () => {
 		expect(findLinkHosts('<https://a.example> [b](https://b.example/x) (c.example.com)')).toEqual(['a.example', 'b.example', 'c.example.com']);
 	});
 
+	it('finds the links among words, lines, tabs and runs of spaces, and nothing in the words around them', () => {
+		expect(findLinkHosts('hello there\nexample.com\tand   some words https://a.org/x, then (www.b.net).\n\nbye now')).toEqual(['example.com', 'a.org', 'www.b.net']);
+		expect(findLinkHosts('hi localhost:3000 and 1.2.3.4 or http://10.0.0.1/x')).toEqual(['10.0.0.1']);
+	});
+
 	it('keeps Discord invite hosts: the caller decides', () => {
 		expect(findLinkHosts('join discord.gg/abc or https://discord.com/invite/abc')).toEqual(['discord.gg', 'discord.com']);
 	});
